@@ -1,0 +1,183 @@
+"""The one error family of cesuan: every rejection is a `CesuanError` of a documented kind.
+
+What it does: defines the closed set of error kinds, the structured error (kind, where, the
+offending text, a Chinese message and hint) and the group that collects every problem of one load.
+What it must not do: import anything from the rest of cesuan, or format anything but the error
+itself. Messages are Chinese because finance staff read them; fields are English for tools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+
+__all__ = ["CesuanError", "CesuanErrors", "ErrorKind"]
+
+
+class ErrorKind(StrEnum):
+    """The closed set of error kinds (docs/security.md lists each with its test)."""
+
+    ENCODING = "encoding"
+    YAML_SYNTAX = "yaml_syntax"
+    JSON_SYNTAX = "json_syntax"
+    FORBIDDEN_TAG = "forbidden_tag"
+    ALIAS = "alias"
+    DUPLICATE_KEY = "duplicate_key"
+    UNTYPED_SCALAR = "untyped_scalar"
+    SIZE_LIMIT = "size_limit"
+    SCHEMA = "schema"
+    FORMULA_SYNTAX = "formula_syntax"
+    QUANTITY_SYNTAX = "quantity_syntax"
+    FORBIDDEN_CONSTRUCT = "forbidden_construct"
+    NESTING = "nesting"
+    MAGNITUDE = "magnitude"
+    NON_FINITE = "non_finite"
+    DIVISION_BY_ZERO = "division_by_zero"
+    NON_TERMINATING = "non_terminating"
+    DIMENSION_MISMATCH = "dimension_mismatch"
+    UNKNOWN_UNIT = "unknown_unit"
+    AMBIGUOUS_UNIT = "ambiguous_unit"
+    UNKNOWN_NAME = "unknown_name"
+    UNKNOWN_FUNCTION = "unknown_function"
+    UNKNOWN_RULE = "unknown_rule"
+    RULE_BINDING = "rule_binding"
+    CYCLE = "cycle"
+    DUPLICATE_ID = "duplicate_id"
+    INVALID_ID = "invalid_id"
+    EMPTY_CASE = "empty_case"
+    CONFUSABLE_CHARACTER = "confusable_character"
+    QUOTE_NOT_IN_SOURCE = "quote_not_in_source"
+    SOURCE_MISSING = "source_missing"
+    FILE_NOT_FOUND = "file_not_found"
+
+
+class CesuanError(ValueError):
+    """One problem, with where it is and what to do about it.
+
+    It is a `ValueError` so that callers who only know the builtins still catch it.
+
+    >>> e = CesuanError(ErrorKind.UNKNOWN_NAME, "未知变量 'aera'", hint="是否为 'area'？",
+    ...                 text="aera * rate", column=0)
+    >>> print(e)
+    未知变量 'aera'
+      aera * rate
+      ^
+    提示：是否为 'area'？
+    """
+
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        hint: str | None = None,
+        text: str | None = None,
+        column: int | None = None,
+        file: str | None = None,
+        line: int | None = None,
+        line_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+        self.text = text
+        self.column = column
+        self.file = file
+        self.line = line  # 1-based line in the file (YAML/JSON), when known
+        self.line_id = line_id  # the case line's id, e.g. "hall.rent"
+        self.field = field  # path inside the case, e.g. "lines[hall.rent].inputs.area"
+
+    def located(
+        self,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        line_id: str | None = None,
+        field: str | None = None,
+    ) -> CesuanError:
+        """Fill in location fields that are still unknown (inner layers know less than outer)."""
+        self.file = self.file or file
+        self.line = self.line or line
+        self.line_id = self.line_id or line_id
+        self.field = self.field or field
+        return self
+
+    def where(self) -> str:
+        """The location as one Chinese phrase: 文件 a.yaml 第3行，明细 hall.rent，字段 …"""
+        parts = []
+        if self.file:
+            parts.append(f"文件 {self.file}" + (f" 第{self.line}行" if self.line else ""))
+        if self.line_id:
+            parts.append(f"明细 {self.line_id}")
+        if self.field:
+            parts.append(f"字段 {self.field}")
+        return "，".join(parts)
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for JSON output; keys are stable."""
+        return {
+            "kind": str(self.kind),
+            "message": self.message,
+            "hint": self.hint,
+            "text": self.text,
+            "column": self.column,
+            "file": self.file,
+            "line": self.line,
+            "line_id": self.line_id,
+            "field": self.field,
+        }
+
+    def __str__(self) -> str:
+        where = self.where()
+        out = [f"{where}：{self.message}" if where else self.message]
+        if self.text is not None:
+            shown = _printable(self.text)
+            out.append(f"  {shown}")
+            if self.column is not None:
+                # East Asian wide characters take two terminal cells.
+                pad = sum(2 if _wide(c) else 1 for c in shown[: self.column])
+                out.append("  " + " " * pad + "^")
+        if self.hint:
+            out.append(f"提示：{self.hint}")
+        return "\n".join(out)
+
+
+class CesuanErrors(CesuanError):
+    """Every problem found in one load, reported together rather than one per run."""
+
+    def __init__(self, errors: Iterable[CesuanError], *, file: str | None = None) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.kind, f"共 {len(self.errors)} 个问题", file=file or first.file)
+
+    def __iter__(self) -> Iterator[CesuanError]:
+        return iter(self.errors)
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+    def __str__(self) -> str:
+        head = f"{self.file}：" if self.file else ""
+        body = "\n\n".join(f"[{i}] {e}" for i, e in enumerate(self.errors, 1))
+        return f"{head}共 {len(self.errors)} 个问题\n\n{body}"
+
+
+def raise_all(errors: list[CesuanError], *, file: str | None = None) -> None:
+    """Raise nothing, the one error, or all of them grouped."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise CesuanErrors(errors, file=file)
+
+
+def _wide(c: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(c) in ("W", "F")
+
+
+def _printable(text: str) -> str:
+    """Show control characters as \\xNN so that error text cannot drive the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)

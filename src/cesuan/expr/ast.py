@@ -1,0 +1,126 @@
+"""The formula tree: plain frozen data, and `unparse` back to formula text.
+
+What it does: defines the five node kinds (Number, Name, Neg, BinOp, Call), the closed set of
+functions, and turns a tree back into text that parses to the same tree.
+What it must not do: evaluate, check units or know about cases. Positions (`pos`) are kept for
+error messages and do not take part in equality, so parse(unparse(t)) == t.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cesuan.units import Unit
+
+__all__ = ["FUNCTIONS", "BinOp", "Call", "Name", "Neg", "Node", "Number", "names", "unparse",
+           "walk"]
+
+# The closed set of functions. round(x, n[, 单位]) rounds half-up to n places in that unit;
+# ceil/floor(x[, 单位]) to whole units; min/max/sum take one or more arguments.
+FUNCTIONS = frozenset({"round", "ceil", "floor", "min", "max", "sum"})
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A literal as written (`text`: "12", "30万", "98%") with its exact value and unit."""
+
+    value: Decimal
+    text: str
+    unit: Unit | None = None
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A reference to an input or another line: `area`, `hall.rent`, `面积`."""
+
+    id: str
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    operand: Node
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    op: str  # one of + - * /
+    left: Node
+    right: Node
+    pos: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A whitelisted function call. `places` and `unit` are round/ceil/floor's extra arguments."""
+
+    func: str
+    args: tuple[Node, ...]
+    places: int | None = None
+    unit: Unit | None = None
+    pos: int = field(default=0, compare=False)
+
+
+Node = Number | Name | Neg | BinOp | Call
+
+_PREC = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of the tree, parents before children, left to right."""
+    stack: list[Node] = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, Neg):
+            stack.append(n.operand)
+        elif isinstance(n, BinOp):
+            stack.extend((n.right, n.left))
+        elif isinstance(n, Call):
+            stack.extend(reversed(n.args))
+
+
+def names(node: Node) -> tuple[str, ...]:
+    """The names a tree refers to, in order of first appearance, without repeats."""
+    seen: dict[str, None] = {}
+    for n in walk(node):
+        if isinstance(n, Name):
+            seen.setdefault(n.id)
+    return tuple(seen)
+
+
+def unparse(node: Node) -> str:
+    """Formula text for a tree, with only the parentheses precedence needs.
+
+    >>> from cesuan.expr.parser import parse_formula
+    >>> unparse(parse_formula("(a + b) × 98％ − c"))
+    '(a + b) * 98% - c'
+    """
+    return _unparse(node, 0)
+
+
+def _unparse(node: Node, parent_prec: int, right: bool = False) -> str:
+    if isinstance(node, Number):
+        return f"{node.text} {node.unit.text}" if node.unit is not None else node.text
+    if isinstance(node, Name):
+        return node.id
+    if isinstance(node, Neg):
+        inner = _unparse(node.operand, 3)
+        return f"-{inner}"
+    if isinstance(node, BinOp):
+        p = _PREC[node.op]
+        s = f"{_unparse(node.left, p)} {node.op} {_unparse(node.right, p, right=True)}"
+        # Left-associative: a right operand of equal precedence needs parentheses (a - (b - c)).
+        if p < parent_prec or (right and p == parent_prec):
+            return f"({s})"
+        return s
+    args = [_unparse(a, 0) for a in node.args]
+    if node.places is not None:
+        args.append(str(node.places))
+    if node.unit is not None:
+        args.append(node.unit.text)
+    return f"{node.func}({', '.join(args)})"
