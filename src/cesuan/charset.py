@@ -20,15 +20,26 @@ _MAP = {
     "\u3000": " ",  # ideographic space
     "\u00a0": " ",  # no-break space
     "\t": " ",
-    "×": "*", "✕": "*", "＊": "*", "∗": "*",
-    "÷": "/", "／": "/",
-    "−": "-", "－": "-", "–": "-",  # U+2212 minus, full-width hyphen-minus, en dash
+    "×": "*",
+    "✕": "*",
+    "＊": "*",
+    "∗": "*",
+    "÷": "/",
+    "／": "/",
+    "−": "-",
+    "－": "-",
+    "–": "-",  # U+2212 minus, full-width hyphen-minus, en dash
     "＋": "+",
-    "（": "(", "）": ")",
+    "（": "(",
+    "）": ")",
     "％": "%",
     "．": ".",
     "，": "，",  # kept, refused by the grammars with a hint (1，000 is not a number here)
-    "・": "·", "‧": "·", "⋅": "·", "•": "·", "∙": "·",
+    "・": "·",
+    "‧": "·",
+    "⋅": "·",
+    "•": "·",
+    "∙": "·",
     "＾": "^",
     "＿": "_",
 }
@@ -90,7 +101,10 @@ def normalise(text: str, *, what: str = "文本") -> str:
             kind = ErrorKind.FORMULA_SYNTAX if what == "公式" else ErrorKind.QUANTITY_SYNTAX
             msg = f"{what}中不能出现字符 {describe_char(c)}"
         raise CesuanError(
-            kind, msg, text=text, column=i,
+            kind,
+            msg,
+            text=text,
+            column=i,
             hint="删除该字符，或改用半角/常用汉字重新输入",
         )
     return "".join(out)

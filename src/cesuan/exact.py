@@ -43,8 +43,13 @@ Num = Decimal | Fraction
 
 # 400 significant digits is far above every documented limit (docs/formula-language.md), so
 # Inexact only fires for results that no finite decimal holds (1/3), never for big ones.
-_CTX = Context(prec=400, rounding=ROUND_HALF_UP, Emax=10**6, Emin=-(10**6),
-               traps=[Inexact, Rounded, Overflow, InvalidOperation, DivisionByZero])
+_CTX = Context(
+    prec=400,
+    rounding=ROUND_HALF_UP,
+    Emax=10**6,
+    Emin=-(10**6),
+    traps=[Inexact, Rounded, Overflow, InvalidOperation, DivisionByZero],
+)
 
 
 def to_fraction(x: Num) -> Fraction:
@@ -197,4 +202,3 @@ def _fraction_to_decimal(x: Fraction) -> Decimal:
     while (10**k) % x.denominator:
         k += 1
     return scale10(Decimal(x.numerator * (10**k // x.denominator)), -k)
-

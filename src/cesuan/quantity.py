@@ -50,7 +50,8 @@ class Quantity:
             raise CesuanError(
                 ErrorKind.DIMENSION_MISMATCH,
                 f"不能把 {self.unit.text or '无量纲'} 换算为 {target.text or '无量纲'}",
-                hint=f"两者量纲不同：{self.unit.dims_text()} 与 {target.dims_text()}")
+                hint=f"两者量纲不同：{self.unit.dims_text()} 与 {target.dims_text()}",
+            )
         return Quantity(exact.div(self.root(), _as_num(target.factor)), target)
 
     def __str__(self) -> str:
@@ -79,7 +80,7 @@ def scan_number(text: str, pos: int, *, grouping: bool) -> tuple[Decimal, int]:
     start = i
     while i < n and text[i].isdigit():
         i += 1
-    if grouping and i < n and text[i] == "," :
+    if grouping and i < n and text[i] == ",":
         # 1,200 or 12,345,678: first group 1-3 digits, then groups of exactly 3.
         groups.append(text[start:i])
         while i < n and text[i] == ",":
@@ -88,8 +89,12 @@ def scan_number(text: str, pos: int, *, grouping: bool) -> tuple[Decimal, int]:
             while k < n and text[k].isdigit():
                 k += 1
             if k - j != 3 or not (1 <= len(groups[0]) <= 3):
-                raise _syntax("千位分隔符 ',' 的位置不对", text, i,
-                              "每三位一组，例如 1,200 或 12,345.6；或者不写分隔符")
+                raise _syntax(
+                    "千位分隔符 ',' 的位置不对",
+                    text,
+                    i,
+                    "每三位一组，例如 1,200 或 12,345.6；或者不写分隔符",
+                )
             groups.append(text[j:k])
             i = k
     int_part = "".join(groups) if groups else text[start:i]
@@ -98,17 +103,19 @@ def scan_number(text: str, pos: int, *, grouping: bool) -> tuple[Decimal, int]:
         j = i + 1
         while j < n and text[j].isdigit():
             j += 1
-        frac = text[i + 1:j]
+        frac = text[i + 1 : j]
         if not frac and not int_part:
             raise _syntax("'.' 前后都没有数字", text, i)
         i = j
     if i < n and text[i] == "，":
-        raise _syntax("数字中不能用全角逗号 '，'", text, i,
-                      "千位分隔请用半角 ','（如 1,200），或者不写分隔符")
+        raise _syntax(
+            "数字中不能用全角逗号 '，'", text, i, "千位分隔请用半角 ','（如 1,200），或者不写分隔符"
+        )
     digits = (int_part + frac).lstrip("0")
     if len(digits) > MAX_LITERAL_DIGITS:
-        raise CesuanError(ErrorKind.MAGNITUDE,
-                          f"数字位数超过上限 {MAX_LITERAL_DIGITS} 位", text=text, column=pos)
+        raise CesuanError(
+            ErrorKind.MAGNITUDE, f"数字位数超过上限 {MAX_LITERAL_DIGITS} 位", text=text, column=pos
+        )
     value = Decimal(f"{int_part or '0'}.{frac}" if frac else int_part or "0")
     if i < n and text[i] in "eE" and i + 1 < n and (text[i + 1].isdigit() or text[i + 1] in "+-"):
         raise _syntax("不支持科学计数法", text, i, "请写出完整数字，例如 100000 或 10万")
@@ -146,11 +153,16 @@ def parse_quantity(text: str) -> Quantity:
     if not isinstance(text, str):
         raise CesuanError(ErrorKind.QUANTITY_SYNTAX, f"数量应为文本，却是 {type(text).__name__}")
     if len(text) > MAX_QUANTITY_CHARS:
-        raise CesuanError(ErrorKind.SIZE_LIMIT, f"数量文本超过 {MAX_QUANTITY_CHARS} 个字符",
-                          text=text[:40] + "…")
+        raise CesuanError(
+            ErrorKind.SIZE_LIMIT, f"数量文本超过 {MAX_QUANTITY_CHARS} 个字符", text=text[:40] + "…"
+        )
     if text.strip().lower() in _NON_FINITE:
-        raise CesuanError(ErrorKind.NON_FINITE, f"'{text.strip()}' 不是有限的数", text=text,
-                          hint="金额和数量必须是确定的有限数字")
+        raise CesuanError(
+            ErrorKind.NON_FINITE,
+            f"'{text.strip()}' 不是有限的数",
+            text=text,
+            hint="金额和数量必须是确定的有限数字",
+        )
     norm = normalise(text, what="数量")
     try:
         return _parse(norm)
@@ -180,8 +192,12 @@ def _parse(s: str) -> Quantity:
     unit = DIMENSIONLESS
     if i < n:
         if not (is_name_char(s[i]) or s[i] in "(㎡"):
-            raise _syntax(f"数字后不能出现 '{s[i]}'", s, i,
-                          "数量写作 数字 + 单位，如 '50 元/(平方米·月)'；计算请写在 formula 里")
+            raise _syntax(
+                f"数字后不能出现 '{s[i]}'",
+                s,
+                i,
+                "数量写作 数字 + 单位，如 '50 元/(平方米·月)'；计算请写在 formula 里",
+            )
         unit, i = parse_unit_at(s, i, in_formula=False)
         rest = s[i:].rstrip(" ")
         if rest:

@@ -22,7 +22,7 @@ import functools
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cesuan.charset import is_name_char, normalise
 from cesuan.errors import CesuanError, ErrorKind
@@ -69,28 +69,29 @@ class Unit:
         return self.text
 
     def __mul__(self, other: Unit) -> Unit:
-        return Unit(_merge(self.terms, other.terms, 1), self.factor * other.factor,
-                    _merge_dims(self.dims, other.dims, 1))
+        return Unit(
+            _merge(self.terms, other.terms, 1),
+            self.factor * other.factor,
+            _merge_dims(self.dims, other.dims, 1),
+        )
 
     def __truediv__(self, other: Unit) -> Unit:
-        return Unit(_merge(self.terms, other.terms, -1), self.factor / other.factor,
-                    _merge_dims(self.dims, other.dims, -1))
+        return Unit(
+            _merge(self.terms, other.terms, -1),
+            self.factor / other.factor,
+            _merge_dims(self.dims, other.dims, -1),
+        )
 
     def __pow__(self, n: int) -> Unit:
-        return Unit(tuple((t, e * n) for t, e in self.terms), self.factor**n,
-                    tuple((d, e * n) for d, e in self.dims))
+        return Unit(
+            tuple((t, e * n) for t, e in self.terms),
+            self.factor**n,
+            tuple((d, e * n) for d, e in self.dims),
+        )
 
     def dims_text(self) -> str:
         """The dimension in root units, for messages: 元/年, 米², 件."""
         return Unit(self.dims, Fraction(1), self.dims).text or "无量纲"
-
-    def to_pint(self) -> pint.Unit:
-        """The same unit as a pint object, built from names (never from text)."""
-        reg = registry()
-        out = reg.dimensionless
-        for name, exp in self.terms:
-            out = out * getattr(reg, name) ** exp
-        return out
 
 
 DIMENSIONLESS = Unit((), Fraction(1), ())
@@ -102,8 +103,9 @@ def _power(name: str, e: int) -> str:
     return name + {2: "²", 3: "³"}.get(e, f"^{e}")
 
 
-def _merge(a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...], sign: int
-           ) -> tuple[tuple[str, int], ...]:
+def _merge(
+    a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...], sign: int
+) -> tuple[tuple[str, int], ...]:
     """Combine written terms, cancelling equal names (平方米 · 元/(平方米·月) · 月 → 元)."""
     out: dict[str, int] = dict(a)
     for n, e in b:
@@ -119,13 +121,14 @@ def _merge_dims(a: Dims, b: Dims, sign: int) -> Dims:
 
 
 @functools.cache
-def registry() -> pint.UnitRegistry:
+def registry() -> Any:
     """The process's one pint registry, from units.txt, exact (Fraction) factors."""
     import pint
 
     text = resources.files("cesuan").joinpath("units.txt").read_text(encoding="utf-8")
-    reg = pint.UnitRegistry(None, non_int_type=Fraction, autoconvert_offset_to_baseunit=False,
-                            cache_folder=None)
+    reg: Any = pint.UnitRegistry(
+        None, non_int_type=Fraction, autoconvert_offset_to_baseunit=False, cache_folder=None
+    )
     reg.load_definitions(text.splitlines())
     return reg
 
@@ -151,7 +154,7 @@ def _name_unit(name: str) -> Unit:
     """The Unit of one defined name; raises KeyError for an unknown one."""
     if name not in unit_names():
         raise KeyError(name)
-    reg = registry()
+    reg: Any = registry()
     # pint's own parser rewrites some symbols (㎡, ²), so ask it only for our plain names.
     factor, root = reg.get_root_units(getattr(reg, _SYMBOLS.get(name, name)))
     dims = tuple(sorted((str(n), int(e)) for n, e in root._units.items()))
@@ -180,8 +183,9 @@ def suggest_unit(name: str) -> str | None:
 def _unknown(name: str, text: str, col: int) -> CesuanError:
     s = suggest_unit(name)
     hint = f"是否为 '{s}'？" if s else "可用单位见 docs/units.md"
-    return CesuanError(ErrorKind.UNKNOWN_UNIT, f"未知单位 '{name}'", hint=hint, text=text,
-                       column=col)
+    return CesuanError(
+        ErrorKind.UNKNOWN_UNIT, f"未知单位 '{name}'", hint=hint, text=text, column=col
+    )
 
 
 class _UnitParser:
@@ -222,8 +226,9 @@ class _UnitParser:
 
     def unit(self, depth: int = 0) -> Unit:
         if depth > 8:
-            raise CesuanError(ErrorKind.NESTING, "单位括号嵌套过深", text=self.text,
-                              column=self.pos)
+            raise CesuanError(
+                ErrorKind.NESTING, "单位括号嵌套过深", text=self.text, column=self.pos
+            )
         u = self.product(depth)
         while True:
             save = self.pos
@@ -244,7 +249,9 @@ class _UnitParser:
                     ErrorKind.AMBIGUOUS_UNIT,
                     "单位中 '/' 之后又出现 '·'，含义不明确",
                     hint="写作 元/(平方米·月) 或 元/平方米/月",
-                    text=self.text, column=self.pos)
+                    text=self.text,
+                    column=self.pos,
+                )
             self.pos = save2
 
     def product(self, depth: int) -> Unit:
@@ -267,18 +274,24 @@ class _UnitParser:
             u = self.unit(depth + 1)
             self.skip_spaces()
             if self.peek() != ")":
-                raise CesuanError(ErrorKind.QUANTITY_SYNTAX, "单位缺少右括号 ')'",
-                                  text=self.text, column=self.pos)
+                raise CesuanError(
+                    ErrorKind.QUANTITY_SYNTAX, "单位缺少右括号 ')'", text=self.text, column=self.pos
+                )
             self.pos += 1
             return u
         name, end = self.name_at(self.pos)
         if not name:
             got = self.peek() or "结尾"
-            raise CesuanError(ErrorKind.QUANTITY_SYNTAX, f"此处应为单位名称，却是 '{got}'",
-                              text=self.text, column=self.pos)
-        u = lookup_name(name)
-        if u is None:
+            raise CesuanError(
+                ErrorKind.QUANTITY_SYNTAX,
+                f"此处应为单位名称，却是 '{got}'",
+                text=self.text,
+                column=self.pos,
+            )
+        found = lookup_name(name)
+        if found is None:
             raise _unknown(name, self.text, start)
+        u = found
         self.pos = end
         c = self.peek()
         if c in _SUPERSCRIPTS:
@@ -290,9 +303,13 @@ class _UnitParser:
             while self.peek().isdigit() and self.pos - digits_start < 1:
                 self.pos += 1
             if self.pos == digits_start or self.text[digits_start] == "0":
-                raise CesuanError(ErrorKind.QUANTITY_SYNTAX, "'^' 之后应为 1 到 9 的整数次方",
-                                  text=self.text, column=self.pos)
-            return u ** int(self.text[digits_start:self.pos])
+                raise CesuanError(
+                    ErrorKind.QUANTITY_SYNTAX,
+                    "'^' 之后应为 1 到 9 的整数次方",
+                    text=self.text,
+                    column=self.pos,
+                )
+            return u ** int(self.text[digits_start : self.pos])
         return u
 
 
@@ -328,7 +345,7 @@ def parse_unit(text: str) -> Unit:
         raise
     rest = norm[end:].rstrip(" ")
     if rest:
-        raise CesuanError(ErrorKind.QUANTITY_SYNTAX, f"单位后有多余的 '{rest}'",
-                          text=text, column=end)
+        raise CesuanError(
+            ErrorKind.QUANTITY_SYNTAX, f"单位后有多余的 '{rest}'", text=text, column=end
+        )
     return u
-

@@ -8,14 +8,25 @@ error messages and do not take part in equality, so parse(unparse(t)) == t.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cesuan.units import Unit
 
-__all__ = ["FUNCTIONS", "BinOp", "Call", "Name", "Neg", "Node", "Number", "names", "unparse",
-           "walk"]
+__all__ = [
+    "FUNCTIONS",
+    "BinOp",
+    "Call",
+    "Name",
+    "Neg",
+    "Node",
+    "Number",
+    "names",
+    "substitute",
+    "unparse",
+    "walk",
+]
 
 # The closed set of functions. round(x, n[, 单位]) rounds half-up to n places in that unit;
 # ceil/floor(x[, 单位]) to whole units; min/max/sum take one or more arguments.
@@ -100,25 +111,52 @@ def unparse(node: Node) -> str:
     >>> unparse(parse_formula("(a + b) × 98％ − c"))
     '(a + b) * 98% - c'
     """
-    return _unparse(node, 0)
+    return _Unparser(None, pretty=False).run(node, 0)
 
 
-def _unparse(node: Node, parent_prec: int, right: bool = False) -> str:
+def substitute(node: Node, values: Mapping[str, str]) -> str:
+    """The formula the way a person checks it: names replaced by their values, × ÷ −.
+
+    >>> from cesuan.expr.parser import parse_formula
+    >>> substitute(parse_formula("area * rate * 12 月"), {"area": "8369.34平方米", "rate": "50元"})
+    '8369.34平方米 × 50元 × 12月'
+    """
+    return _Unparser(values, pretty=True).run(node, 0)
+
+
+_PRETTY = {"+": "+", "-": "−", "*": "×", "/": "÷"}
+
+
+class _Unparser:
+    def __init__(self, values: Mapping[str, str] | None, *, pretty: bool) -> None:
+        self.values = values
+        self.pretty = pretty
+
+    def run(self, node: Node, parent_prec: int, right: bool = False) -> str:
+        return _unparse(self, node, parent_prec, right)
+
+
+def _unparse(u: _Unparser, node: Node, parent_prec: int, right: bool = False) -> str:
     if isinstance(node, Number):
-        return f"{node.text} {node.unit.text}" if node.unit is not None else node.text
+        if node.unit is None:
+            return node.text
+        return f"{node.text}{'' if u.pretty else ' '}{node.unit.text}"
     if isinstance(node, Name):
+        if u.values is not None and node.id in u.values:
+            return u.values[node.id]
         return node.id
     if isinstance(node, Neg):
-        inner = _unparse(node.operand, 3)
-        return f"-{inner}"
+        inner = u.run(node.operand, 3)
+        return f"{'−' if u.pretty else '-'}{inner}"
     if isinstance(node, BinOp):
         p = _PREC[node.op]
-        s = f"{_unparse(node.left, p)} {node.op} {_unparse(node.right, p, right=True)}"
+        op = _PRETTY[node.op] if u.pretty else node.op
+        s = f"{u.run(node.left, p)} {op} {u.run(node.right, p, right=True)}"
         # Left-associative: a right operand of equal precedence needs parentheses (a - (b - c)).
         if p < parent_prec or (right and p == parent_prec):
             return f"({s})"
         return s
-    args = [_unparse(a, 0) for a in node.args]
+    args = [u.run(a, 0) for a in node.args]
     if node.places is not None:
         args.append(str(node.places))
     if node.unit is not None:

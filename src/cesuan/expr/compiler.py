@@ -68,9 +68,12 @@ class _Compiler:
             key = node.id
             if key not in self.units:
                 s = suggest_name(key, sorted(self.units))
-                raise self.err(ErrorKind.UNKNOWN_NAME, f"未知变量 '{key}'", node.pos,
-                               hint=f"是否为 '{s}'？" if s else
-                               "变量须是本行的 inputs 或其他明细的 id")
+                raise self.err(
+                    ErrorKind.UNKNOWN_NAME,
+                    f"未知变量 '{key}'",
+                    node.pos,
+                    hint=f"是否为 '{s}'？" if s else "变量须是本行的 inputs 或其他明细的 id",
+                )
             return (lambda env: env[key]), self.units[key]
         if isinstance(node, Neg):
             f, u = self.build(node.operand)
@@ -87,9 +90,11 @@ class _Compiler:
             if lu.dims != ru.dims:
                 raise self.err(
                     ErrorKind.DIMENSION_MISMATCH,
-                    f"量纲不一致：{lu.text or '无量纲'} {op} {ru.text or '无量纲'}", node.pos,
+                    f"量纲不一致：{lu.text or '无量纲'} {op} {ru.text or '无量纲'}",
+                    node.pos,
                     hint=f"加减的两边须量纲相同（{lu.dims_text()} 与 {ru.dims_text()}）；"
-                         "计数单位各自独立，换算须写成输入，如 1 条/件")
+                    "计数单位各自独立，换算须写成输入，如 1 条/件",
+                )
             f = exact.add if op == "+" else exact.sub
             return (lambda env: f(lf(env), rf(env))), lu
         if op == "*":
@@ -99,8 +104,13 @@ class _Compiler:
         def divide(env: Env) -> exact.Num:
             d = rf(env)
             if not d:
-                raise CesuanError(ErrorKind.DIVISION_BY_ZERO, "除数为零", text=text, column=pos,
-                                  hint=f"'{unparse(node.right)}' 的值为 0")
+                raise CesuanError(
+                    ErrorKind.DIVISION_BY_ZERO,
+                    "除数为零",
+                    text=text,
+                    column=pos,
+                    hint=f"'{unparse(node.right)}' 的值为 0",
+                )
             return exact.div(lf(env), d)
 
         return divide, lu / ru
@@ -111,16 +121,21 @@ class _Compiler:
         if node.func in ("min", "max", "sum"):
             for (_, u), a in zip(built[1:], node.args[1:], strict=True):
                 if u.dims != first_unit.dims:
-                    raise self.err(ErrorKind.DIMENSION_MISMATCH,
-                                   f"{node.func} 的参数量纲不一致：{first_unit.text or '无量纲'}"
-                                   f" 与 {u.text or '无量纲'}", getattr(a, "pos", node.pos))
+                    raise self.err(
+                        ErrorKind.DIMENSION_MISMATCH,
+                        f"{node.func} 的参数量纲不一致：{first_unit.text or '无量纲'}"
+                        f" 与 {u.text or '无量纲'}",
+                        getattr(a, "pos", node.pos),
+                    )
             fns = [f for f, _ in built]
             if node.func == "sum":
+
                 def total(env: Env) -> exact.Num:
                     acc = fns[0](env)
                     for g in fns[1:]:
                         acc = exact.add(acc, g(env))
                     return acc
+
                 return total, first_unit
             pick = max if node.func == "max" else min
             return (lambda env: pick((g(env) for g in fns), key=exact.to_fraction)), first_unit
@@ -131,15 +146,21 @@ class _Compiler:
         target = node.unit
         if target is None:
             if not u.dimensionless:
-                raise self.err(ErrorKind.DIMENSION_MISMATCH,
-                               f"{node.func} 的参数带单位 {u.text}，须指明按哪个单位取整",
-                               node.pos, hint=f"如 {node.func}(x, "
-                               + ("2, " if node.func == "round" else "") + f"{u.text})")
+                raise self.err(
+                    ErrorKind.DIMENSION_MISMATCH,
+                    f"{node.func} 的参数带单位 {u.text}，须指明按哪个单位取整",
+                    node.pos,
+                    hint=f"如 {node.func}(x, "
+                    + ("2, " if node.func == "round" else "")
+                    + f"{u.text})",
+                )
             target = DIMENSIONLESS
         elif target.dims != u.dims:
-            raise self.err(ErrorKind.DIMENSION_MISMATCH,
-                           f"{node.func} 的单位 {target.text} 与参数的单位 {u.text} 量纲不同",
-                           node.pos)
+            raise self.err(
+                ErrorKind.DIMENSION_MISMATCH,
+                f"{node.func} 的单位 {target.text} 与参数的单位 {u.text} 量纲不同",
+                node.pos,
+            )
         factor = _as_num(target.factor)
         places = node.places or 0
         how = {"round": exact.round_half_up, "ceil": exact.ceil_to, "floor": exact.floor_to}
@@ -147,8 +168,7 @@ class _Compiler:
         return (lambda env: exact.mul(r(exact.div(f(env), factor), places), factor)), target
 
 
-def compile_formula(tree: Node, units: Mapping[str, Unit], *, text: str | None = None
-                    ) -> Compiled:
+def compile_formula(tree: Node, units: Mapping[str, Unit], *, text: str | None = None) -> Compiled:
     """Check `tree` against the units of its names and compile it.
 
     Args:

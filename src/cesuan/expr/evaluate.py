@@ -17,8 +17,9 @@ from cesuan.quantity import Quantity, parse_quantity
 __all__ = ["evaluate_formula"]
 
 
-def evaluate_formula(text: str, inputs: Mapping[str, str | Quantity] | None = None,
-                     unit: str | None = None) -> Quantity:
+def evaluate_formula(
+    text: str, inputs: Mapping[str, str | Quantity] | None = None, unit: str | None = None
+) -> Quantity:
     """Evaluate formula `text` exactly with `inputs` (quantity text or Quantity objects).
 
     Args:

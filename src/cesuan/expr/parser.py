@@ -65,10 +65,12 @@ class _Parser:
         self.nodes = 0
 
     # --- helpers -------------------------------------------------------------------------
-    def error(self, kind: ErrorKind, msg: str, col: int | None = None,
-              hint: str | None = None) -> CesuanError:
-        return CesuanError(kind, msg, text=self.original, column=self.i if col is None else col,
-                           hint=hint)
+    def error(
+        self, kind: ErrorKind, msg: str, col: int | None = None, hint: str | None = None
+    ) -> CesuanError:
+        return CesuanError(
+            kind, msg, text=self.original, column=self.i if col is None else col, hint=hint
+        )
 
     def peek(self) -> str:
         while self.i < len(self.s) and self.s[self.i] == " ":
@@ -78,14 +80,18 @@ class _Parser:
     def count(self) -> None:
         self.nodes += 1
         if self.nodes > MAX_FORMULA_NODES:
-            raise self.error(ErrorKind.SIZE_LIMIT, f"公式的项数超过上限 {MAX_FORMULA_NODES}",
-                             hint="把公式拆成几行明细，用明细 id 相互引用")
+            raise self.error(
+                ErrorKind.SIZE_LIMIT,
+                f"公式的项数超过上限 {MAX_FORMULA_NODES}",
+                hint="把公式拆成几行明细，用明细 id 相互引用",
+            )
 
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_FORMULA_DEPTH:
-            raise self.error(ErrorKind.NESTING, f"公式嵌套超过 {MAX_FORMULA_DEPTH} 层",
-                             hint="把公式拆成几行明细")
+            raise self.error(
+                ErrorKind.NESTING, f"公式嵌套超过 {MAX_FORMULA_DEPTH} 层", hint="把公式拆成几行明细"
+            )
 
     def unexpected(self) -> CesuanError:
         c = self.peek()
@@ -94,22 +100,32 @@ class _Parser:
         if c in _FORBIDDEN:
             return self.error(ErrorKind.FORBIDDEN_CONSTRUCT, _FORBIDDEN[c])
         if c == "，":
-            return self.error(ErrorKind.FORMULA_SYNTAX, "公式中不能用全角逗号 '，'",
-                              hint="函数参数之间用半角逗号 ','；数字中不要写分隔符")
+            return self.error(
+                ErrorKind.FORMULA_SYNTAX,
+                "公式中不能用全角逗号 '，'",
+                hint="函数参数之间用半角逗号 ','；数字中不要写分隔符",
+            )
         if c == ",":
-            return self.error(ErrorKind.FORMULA_SYNTAX, "此处不应出现 ','",
-                              hint="逗号只用于分隔函数参数；公式中的数字不要写千位分隔符")
+            return self.error(
+                ErrorKind.FORMULA_SYNTAX,
+                "此处不应出现 ','",
+                hint="逗号只用于分隔函数参数；公式中的数字不要写千位分隔符",
+            )
         if c == "%":
-            return self.error(ErrorKind.FORMULA_SYNTAX, "百分号只能紧跟在数字后",
-                              hint="例如 base * 98%")
+            return self.error(
+                ErrorKind.FORMULA_SYNTAX, "百分号只能紧跟在数字后", hint="例如 base * 98%"
+            )
         return self.error(ErrorKind.FORMULA_SYNTAX, f"此处不应出现 '{c}'")
 
     # --- grammar -------------------------------------------------------------------------
     def parse(self) -> Node:
         if len(self.original) > MAX_FORMULA_CHARS:
-            raise CesuanError(ErrorKind.SIZE_LIMIT,
-                              f"公式长度超过上限 {MAX_FORMULA_CHARS} 个字符",
-                              text=self.original[:60] + "…", column=0)
+            raise CesuanError(
+                ErrorKind.SIZE_LIMIT,
+                f"公式长度超过上限 {MAX_FORMULA_CHARS} 个字符",
+                text=self.original[:60] + "…",
+                column=0,
+            )
         if not self.peek():
             raise self.error(ErrorKind.FORMULA_SYNTAX, "公式为空")
         node = self.sum()
@@ -138,8 +154,10 @@ class _Parser:
             self.i += 1
             if self.peek() in ("*", "/"):
                 what = "不支持乘方 '**'" if c == "*" and self.s[self.i] == "*" else "运算符重复"
-                raise self.error(ErrorKind.FORBIDDEN_CONSTRUCT if "乘方" in what
-                                 else ErrorKind.FORMULA_SYNTAX, what)
+                raise self.error(
+                    ErrorKind.FORBIDDEN_CONSTRUCT if "乘方" in what else ErrorKind.FORMULA_SYNTAX,
+                    what,
+                )
             right = self.unary()
             self.count()
             left = BinOp(c, left, right, pos)
@@ -166,8 +184,11 @@ class _Parser:
             self.i += 1
             inner = self.sum()
             if self.peek() != ")":
-                raise self.error(ErrorKind.FORMULA_SYNTAX, "缺少右括号 ')'",
-                                 hint=f"左括号在第 {start + 1} 个字符")
+                raise self.error(
+                    ErrorKind.FORMULA_SYNTAX,
+                    "缺少右括号 ')'",
+                    hint=f"左括号在第 {start + 1} 个字符",
+                )
             self.i += 1
             return inner
         if c.isdigit() or c == ".":
@@ -194,9 +215,10 @@ class _Parser:
                     e.text = self.original
                     if e.kind is ErrorKind.UNKNOWN_UNIT:
                         name_end = self._name_end(self.i)
-                        word = self.s[self.i:name_end]
+                        word = self.s[self.i : name_end]
                         e.hint = (e.hint or "") + (
-                            f"；若 '{word}' 是变量，数字与变量之间要写运算符，如 {text} * {word}")
+                            f"；若 '{word}' 是变量，数字与变量之间要写运算符，如 {text} * {word}"
+                        )
                     raise
         else:
             self.i = save
@@ -227,27 +249,43 @@ class _Parser:
         self.i = j
         for seg in ident.split("."):
             if not seg:
-                raise self.error(ErrorKind.FORMULA_SYNTAX, f"名称 '{ident}' 中有空的段",
-                                 col=start, hint="id 写作 hall.rent 这样的点分形式")
+                raise self.error(
+                    ErrorKind.FORMULA_SYNTAX,
+                    f"名称 '{ident}' 中有空的段",
+                    col=start,
+                    hint="id 写作 hall.rent 这样的点分形式",
+                )
             if seg.startswith("_"):
-                raise self.error(ErrorKind.FORBIDDEN_CONSTRUCT,
-                                 f"名称 '{ident}' 不能以下划线开头", col=start,
-                                 hint="名称只能引用本案的输入和明细")
+                raise self.error(
+                    ErrorKind.FORBIDDEN_CONSTRUCT,
+                    f"名称 '{ident}' 不能以下划线开头",
+                    col=start,
+                    hint="名称只能引用本案的输入和明细",
+                )
             if seg[0].isdigit():
-                raise self.error(ErrorKind.FORMULA_SYNTAX, f"名称 '{ident}' 的段不能以数字开头",
-                                 col=start)
+                raise self.error(
+                    ErrorKind.FORMULA_SYNTAX, f"名称 '{ident}' 的段不能以数字开头", col=start
+                )
         if self.peek() == "(":
             return self.call(ident, start)
         if lookup_name(ident) is not None:
-            raise self.error(ErrorKind.FORMULA_SYNTAX, f"'{ident}' 是单位，前面需要数字",
-                             col=start, hint=f"写作 1 {ident}；变量名不要与单位同名")
+            raise self.error(
+                ErrorKind.FORMULA_SYNTAX,
+                f"'{ident}' 是单位，前面需要数字",
+                col=start,
+                hint=f"写作 1 {ident}；变量名不要与单位同名",
+            )
         self.count()
         return Name(ident, start)
 
     def call(self, func: str, start: int) -> Node:
         if func not in FUNCTIONS:
-            raise self.error(ErrorKind.UNKNOWN_FUNCTION, f"不支持的函数 '{func}'", col=start,
-                             hint="可用函数：" + "、".join(sorted(FUNCTIONS)))
+            raise self.error(
+                ErrorKind.UNKNOWN_FUNCTION,
+                f"不支持的函数 '{func}'",
+                col=start,
+                hint="可用函数：" + "、".join(sorted(FUNCTIONS)),
+            )
         self.i += 1  # '('
         self.enter()
         args: list[Node] = []
@@ -274,11 +312,14 @@ class _Parser:
         self.i += 1
         self.depth -= 1
         if not args:
-            raise self.error(ErrorKind.FORMULA_SYNTAX, f"函数 {func} 至少需要一个参数",
-                             col=start)
+            raise self.error(ErrorKind.FORMULA_SYNTAX, f"函数 {func} 至少需要一个参数", col=start)
         if func == "round" and places is None:
-            raise self.error(ErrorKind.FORMULA_SYNTAX, "round 需要小数位数：round(x, 2)",
-                             col=start, hint="如 round(x, 2, 万元) 表示按万元保留两位小数")
+            raise self.error(
+                ErrorKind.FORMULA_SYNTAX,
+                "round 需要小数位数：round(x, 2)",
+                col=start,
+                hint="如 round(x, 2, 万元) 表示按万元保留两位小数",
+            )
         self.count()
         return Call(func, tuple(args), places, unit, start)
 
@@ -287,7 +328,7 @@ class _Parser:
         start = self.i
         while self.i < len(self.s) and self.s[self.i].isdigit():
             self.i += 1
-        text = self.s[start:self.i]
+        text = self.s[start : self.i]
         if not text or len(text) > 2 or int(text) > 20:
             raise self.error(ErrorKind.FORMULA_SYNTAX, "小数位数应为 0 到 20 的整数", col=start)
         return int(text)

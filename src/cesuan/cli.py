@@ -1,0 +1,235 @@
+"""The `cesuan` command: a thin shell over the library (calc, audit, explain, schema).
+
+What it does: parses arguments (help in Chinese), calls cesuan.api, prints with cesuan.report,
+and maps outcomes to exit codes: 0 success, 1 audit findings (mismatch, sum_mismatch,
+written_expression), 2 bad input (the error, never a traceback unless --debug), 3 internal error.
+What it must not do: compute anything itself. It is the only module that prints or exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from cesuan import report
+from cesuan.api import audit, evaluate, load_case
+from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
+from cesuan.model import Case
+from cesuan.provenance import dumps
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+_CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(
+        self, usage: str | None, actions: object, groups: object, prefix: str | None = None
+    ) -> None:
+        super().add_usage(usage, actions, groups, prefix or "用法：")  # type: ignore[arg-type]
+
+
+def _parser() -> argparse.ArgumentParser:
+    from cesuan import __version__
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
+
+    p = argparse.ArgumentParser(
+        prog="cesuan",
+        formatter_class=_Formatter,
+        add_help=False,
+        parents=[common],
+        description="预算测算：按公式和单位精确计算、生成测算依据、核对申报数。",
+        epilog="退出码：0 成功；1 审核发现不符；2 输入有误；3 内部错误。",
+    )
+    p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    p.add_argument(
+        "--version", action="version", version=f"cesuan {__version__}", help="显示版本并退出"
+    )
+    p._positionals.title = "子命令"
+    p._optionals.title = "选项"
+    sub = p.add_subparsers(dest="command", metavar="命令")
+
+    def cmd(name: str, help_: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(
+            name,
+            help=help_,
+            description=help_,
+            formatter_class=_Formatter,
+            add_help=False,
+            parents=[common],
+        )
+        c.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+        c._positionals.title = "参数"
+        c._optionals.title = "选项"
+        return c
+
+    c = cmd("calc", "计算案例中每一行的金额")
+    c.add_argument("paths", nargs="+", metavar="案例", help="案例文件或目录")
+    c.add_argument("--format", choices=["table", "json"], default="table", help="输出格式")
+    c.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
+
+    a = cmd("audit", "核对申报数：列出所有不符之处")
+    a.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
+    a.add_argument("--format", choices=["text", "json", "md"], default="text", help="输出格式")
+    a.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
+    a.add_argument("-v", "--verbose", action="store_true", help="也列出提示（无测算、缺少出处）")
+
+    e = cmd("explain", "生成测算依据文字")
+    e.add_argument("case", metavar="案例", help="案例文件")
+    e.add_argument("line", nargs="?", metavar="明细id", help="只输出这一行")
+    e.add_argument("--format", choices=["text", "md"], default="text", help="输出格式")
+    e.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
+
+    cmd("schema", "输出案例文件的 JSON Schema（供编辑器校验）")
+    return p
+
+
+def case_files(paths: Sequence[str]) -> list[Path]:
+    """Files as given, and every .yaml/.yml/.json below each directory, sorted."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out += sorted(
+                f for f in p.rglob("*") if f.suffix.lower() in _CASE_SUFFIXES and f.is_file()
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def _load_all(paths: Sequence[str]) -> list[Case]:
+    files = case_files(paths)
+    if not files:
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND, "没有找到案例文件（.yaml/.yml/.json）", text=" ".join(paths)
+        )
+    cases, errors = [], []
+    progress = _Progress(len(files))
+    for f in files:
+        try:
+            cases.append(load_case(f))
+        except CesuanError as err:
+            errors.append(err)
+        progress.step()
+    progress.done()
+    if errors:
+        flat = [x for e in errors for x in (e.errors if isinstance(e, CesuanErrors) else [e])]
+        raise CesuanErrors(flat) if len(flat) > 1 else flat[0]
+    return cases
+
+
+class _Progress:
+    """A one-line progress bar on a terminal for long runs; nothing when output is piped."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.n = total, 0
+        self.on = total >= 20 and sys.stderr.isatty()
+
+    def step(self) -> None:
+        self.n += 1
+        if self.on and (self.n % 10 == 0 or self.n == self.total):
+            filled = 30 * self.n // self.total
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.n}/{self.total}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.on:
+            sys.stderr.write("\n")
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print, or write atomically: a temporary file beside the target, then rename."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "calc":
+        results = [evaluate(c) for c in _load_all(args.paths)]
+        if args.format == "json":
+            data = [r.to_dict() for r in results]
+            text = dumps(data[0] if len(data) == 1 else data)
+        else:
+            text = "\n\n".join(report.calc_table(r) for r in results)
+        write_output(text, args.output)
+        return EXIT_OK
+    if args.command == "audit":
+        audits = [audit(c) for c in _load_all(args.paths)]
+        if args.format == "json":
+            text = dumps(report.audit_json(audits))
+        elif args.format == "md":
+            text = report.audit_markdown(audits)
+        else:
+            text = report.audit_text(audits, verbose=args.verbose)
+        write_output(text, args.output)
+        return EXIT_FINDINGS if any(a.has_errors for a in audits) else EXIT_OK
+    if args.command == "explain":
+        result = evaluate(load_case(args.case))
+        if args.line is not None:
+            from cesuan.explain import explain_line
+
+            try:
+                text = explain_line(result, args.line)
+            except KeyError:
+                raise CesuanError(
+                    ErrorKind.UNKNOWN_NAME, f"案例中没有明细 '{args.line}'", file=args.case
+                ) from None
+        elif args.format == "md":
+            text = report.explain_markdown(result)
+        else:
+            from cesuan.explain import explain_table
+
+            text = "\n".join(
+                f"{report.clean(i)}\t{report.clean(t)}" for i, _, t, _ in explain_table(result)
+            )
+        write_output(text, args.output)
+        return EXIT_OK
+    if args.command == "schema":
+        write_output(json.dumps(Case.model_json_schema(), ensure_ascii=False, indent=2), None)
+        return EXIT_OK
+    _parser().print_help()
+    return EXIT_BAD_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `cesuan` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except CesuanError as e:
+        if args.debug:
+            raise
+        sys.stderr.write(f"错误：{e}\n")
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # an engine bug: say so plainly, no traceback without --debug
+        if args.debug:
+            raise
+        sys.stderr.write(
+            f"内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行，并把输出报告给维护者。\n"
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""The 测算依据 text, written from an evaluated result in the style the forms use.
+
+What it does: for a line, writes its inputs with their units, the arithmetic with the values
+substituted and the result in the form's unit — `大厅租金：大厅面积8369.34平方米×50元/(平方米·月)×
+12月=5021604元，即502.1604万元。` — or, for a line that adds up parts, `大厅使用费用共计703.69万元。
+其中：……`. A rule's text template can set the wording.
+What it must not do: compute amounts. Every number comes from the result (only shown in another
+unit where the text needs it), so the text can never disagree with the audited numbers.
+"""
+
+from __future__ import annotations
+
+import string
+from decimal import Decimal
+
+from cesuan import exact
+from cesuan.evaluate import LineResult, Result
+from cesuan.expr.ast import BinOp, Name, Node, substitute
+from cesuan.quantity import Quantity
+from cesuan.units import Unit
+
+__all__ = ["explain_line", "explain_table"]
+
+
+def _num(x: exact.Num, unit: Unit) -> str:
+    n = exact.format_exact(x)
+    return n + _unit_word(unit)
+
+
+def _unit_word(unit: Unit) -> str:
+    # Forms write 12个月 rather than 12月 for a duration.
+    return "个月" if unit.terms == (("月", 1),) else unit.text
+
+
+def _qty(q: Quantity) -> str:
+    return _num(q.magnitude, q.unit)
+
+
+def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
+    f = frm.factor / to.factor
+    return exact.mul(value, Decimal(f.numerator) if f.denominator == 1 else f)
+
+
+def _is_sum(node: Node) -> bool:
+    if isinstance(node, Name):
+        return True
+    return isinstance(node, BinOp) and node.op == "+" and _is_sum(node.left) and _is_sum(node.right)
+
+
+def explain_line(result: Result, line_id: str) -> str:
+    """The 测算依据 text of one line.
+
+    Raises:
+        KeyError: no such line.
+    """
+    r = result[line_id]
+    return _explain(result, r)
+
+
+def _explain(result: Result, r: LineResult) -> str:
+    p = r.planned
+    ln = p.line
+    value = _num(r.value, p.unit)
+    if p.how == "stated":
+        return f"{ln.label}{value}。"
+    if p.how == "value":
+        return f"{ln.label}{value}。"
+    assert p.compiled is not None
+    by_id = {x.id: x for x in result.lines}
+    if p.refs and not p.inputs and _is_sum(p.compiled.tree):
+        parts = "；".join(
+            f"{by_id[ref].planned.line.label}{_num(by_id[ref].value, by_id[ref].unit)}"
+            for ref in p.refs
+        )
+        return f"{ln.label}共计{value}。其中：{parts}。"
+    values: dict[str, str] = {}
+    for k, q in p.inputs.items():
+        values[k] = (ln.inputs[k].label or "") + _qty(q)
+    for ref in p.refs:
+        x = by_id[ref]
+        values[ref] = x.planned.line.label + _num(x.value, x.unit)
+    if p.rule is not None and p.rule.text:
+        return f"{ln.label}：{_template(p.rule.text, r, values, value)}。"
+    arithmetic = substitute(p.compiled.tree, values).replace(" ", "")
+    natural = p.compiled.unit
+    text = f"{ln.label}：{arithmetic}"
+    exact_text = _num(r.exact, p.unit)
+    if natural.dims == p.unit.dims and natural != p.unit and natural.terms:
+        text += f"={_num(_in(r.exact, p.unit, natural), natural)}，即{exact_text}"
+    else:
+        text += f"={exact_text}"
+    if r.value != r.exact:
+        text += f"，四舍五入为{value}"
+    return text + "。"
+
+
+def _template(tpl: str, r: LineResult, values: dict[str, str], value: str) -> str:
+    p = r.planned
+    assert p.rule is not None
+    out = []
+    for literal, field, _, _ in string.Formatter().parse(tpl):
+        out.append(literal)
+        if field is None:
+            continue
+        name, _, attr = field.partition(".")
+        if name == "result":
+            out.append(value)
+        elif name == "label":
+            out.append(p.line.label)
+        elif attr == "label":
+            out.append(p.line.inputs[name].label or p.rule.params[name].label)
+        else:
+            q = p.inputs[name]
+            out.append(_qty(q))
+    return "".join(out)
+
+
+def explain_table(result: Result) -> list[tuple[str, str, str, str]]:
+    """(id, 项目内容, 测算依据及说明, 金额) for every line, in the case's order."""
+    order = {ln.id: i for i, ln in enumerate(result.case.lines)}
+    rows = []
+    for r in sorted(result.lines, key=lambda x: order[x.id]):
+        rows.append((r.id, r.planned.line.label, _explain(result, r), _num(r.value, r.unit)))
+    return rows

@@ -1,0 +1,307 @@
+"""Case files and mappings → a validated `Case`, with every problem of the file reported at once.
+
+What it does: reads a YAML or JSON file (through cesuan.yamlsafe) or takes a mapping, validates
+it against cesuan.model, turns pydantic's errors into Chinese `CesuanError`s that name the file,
+the YAML line and the path (`lines[hall.rent].inputs.area`), reads the source document beside
+the case and checks that every quote occurs in it verbatim.
+What it must not do: parse quantities or formulas (cesuan.plan does), or read any file other
+than the case and its source document (which must lie beside or below the case).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from cesuan.errors import CesuanError, ErrorKind, raise_all
+from cesuan.limits import MAX_SOURCE_BYTES
+from cesuan.model import Case, Input, Line, Rounding, Stated, Written
+from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
+
+__all__ = ["read_case"]
+
+_FIELDS: dict[str, list[str]] = {
+    "case": list(Case.model_fields),
+    "line": list(Line.model_fields),
+    "input": list(Input.model_fields),
+    "stated": list(Stated.model_fields),
+    "written": list(Written.model_fields),
+    "round": list(Rounding.model_fields),
+}
+
+
+def read_case(
+    where: str | Path | Mapping[str, Any],
+    *,
+    source_text: str | None = None,
+    base_dir: str | Path | None = None,
+) -> Case:
+    """Read and validate one case.
+
+    Args:
+        where: a path to a .yaml/.yml/.json file, or the case as a mapping.
+        source_text: the form's text, when not given by the case's `source` file.
+        base_dir: where a mapping's `source` path is relative to (default: current directory).
+
+    Raises:
+        CesuanError / CesuanErrors: every problem found, each located.
+    """
+    file: str | None = None
+    marks: Marks = {}
+    if isinstance(where, Mapping):
+        data: Any = dict(where)
+        folder = Path(base_dir) if base_dir is not None else Path.cwd()
+    else:
+        path = Path(where)
+        file = str(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise CesuanError(ErrorKind.FILE_NOT_FOUND, "找不到案例文件", file=file) from None
+        except IsADirectoryError:
+            raise CesuanError(
+                ErrorKind.FILE_NOT_FOUND,
+                "这是目录，不是案例文件",
+                file=file,
+                hint="cesuan audit 可以直接处理目录",
+            ) from None
+        text = decode(raw, file=file)
+        reader = read_json if path.suffix.lower() == ".json" else read_yaml
+        data, marks = reader(text, file=file)
+        folder = path.parent
+    if not isinstance(data, dict):
+        raise CesuanError(
+            ErrorKind.EMPTY_CASE if data is None else ErrorKind.SCHEMA,
+            "案例文件应是一个映射（case、title、lines …）",
+            file=file,
+            line=1,
+        )
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as e:
+        raise_all([_convert(err, data, marks, file) for err in e.errors()], file=file)
+        raise  # unreachable: raise_all raises for a non-empty list
+    errors: list[CesuanError] = []
+    seen: dict[str, int] = {}
+    for i, line in enumerate(case.lines):
+        if line.id in seen:
+            errors.append(
+                CesuanError(
+                    ErrorKind.DUPLICATE_ID,
+                    f"明细 id '{line.id}' 重复",
+                    file=file,
+                    line=marks.get(f"lines[{i}].id"),
+                    line_id=line.id,
+                    field=f"lines[{i}].id",
+                    hint=f"第 {seen[line.id] + 1} 个明细已用此 id",
+                )
+            )
+        seen.setdefault(line.id, i)
+    if source_text is None and case.source is not None:
+        source_text = _read_source(case.source, folder, file, marks, errors)
+    _check_quotes(case, source_text, file, marks, errors)
+    raise_all(errors, file=file)
+    case.attach(file=file, marks=marks, source_text=source_text)
+    return case
+
+
+def _read_source(
+    rel: str, folder: Path, file: str | None, marks: Marks, errors: list[CesuanError]
+) -> str | None:
+    p = Path(rel)
+    if p.is_absolute() or ".." in p.parts:
+        errors.append(
+            CesuanError(
+                ErrorKind.SOURCE_MISSING,
+                f"来源文件路径 '{rel}' 不在案例目录内",
+                file=file,
+                line=marks.get("source"),
+                field="source",
+                hint="来源文本须放在案例文件旁边，写相对路径",
+            )
+        )
+        return None
+    try:
+        raw = (folder / p).read_bytes()
+    except OSError:
+        errors.append(
+            CesuanError(
+                ErrorKind.SOURCE_MISSING,
+                f"找不到来源文件 '{rel}'",
+                file=file,
+                line=marks.get("source"),
+                field="source",
+                hint="source 写相对于案例文件的路径",
+            )
+        )
+        return None
+    try:
+        return decode(raw, file=str(folder / p), limit=MAX_SOURCE_BYTES)
+    except CesuanError as e:
+        errors.append(e.located(field="source"))
+        return None
+
+
+def _check_quotes(
+    case: Case, source: str | None, file: str | None, marks: Marks, errors: list[CesuanError]
+) -> None:
+    """Every quote must occur verbatim in the source, so provenance cannot drift from the form."""
+    for i, line in enumerate(case.lines):
+        places: list[tuple[str, tuple[str, ...]]] = [(f"lines[{i}].quote", line.quote)]
+        places += [(f"lines[{i}].inputs.{k}.quote", v.quote) for k, v in line.inputs.items()]
+        if line.stated is not None:
+            places.append((f"lines[{i}].stated.quote", line.stated.quote))
+        places += [(f"lines[{i}].written[{j}].quote", w.quote) for j, w in enumerate(line.written)]
+        for path, quotes in places:
+            for q in quotes:
+                if source is None:
+                    errors.append(
+                        CesuanError(
+                            ErrorKind.SOURCE_MISSING,
+                            "有引文（quote）但案例没有来源文本（source）",
+                            file=file,
+                            line=_line(marks, path),
+                            line_id=line.id,
+                            field=_named(path, case),
+                            hint="在案例顶层写 source: 申报表原文.txt",
+                        )
+                    )
+                    return
+                if q not in source:
+                    errors.append(
+                        CesuanError(
+                            ErrorKind.QUOTE_NOT_IN_SOURCE,
+                            "引文未逐字出现在来源文本中",
+                            text=q,
+                            file=file,
+                            line=_line(marks, path),
+                            line_id=line.id,
+                            field=_named(path, case),
+                            hint=_quote_hint(q, source),
+                        )
+                    )
+
+
+def _quote_hint(q: str, source: str) -> str:
+    lo, hi = 0, len(q)
+    while lo < hi:  # longest prefix of the quote that occurs in the source
+        mid = (lo + hi + 1) // 2
+        if q[:mid] in source:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo == 0:
+        return "来源文本中找不到这段文字的开头；请从申报表原文复制"
+    at = source.index(q[:lo])
+    original = source[at : at + len(q) + 5].replace("\t", "⇥")
+    return f"前 {lo} 个字符相符，原文此处为：'{original}'"
+
+
+def _line(marks: Marks, path: str) -> int | None:
+    while path:
+        if path in marks:
+            return marks[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return None
+
+
+def _named(path: str, case: Case | None = None, data: Any = None) -> str:
+    """lines[3].inputs.area → lines[hall.rent].inputs.area (ids read better than indexes)."""
+    if not path.startswith("lines["):
+        return path
+    close = path.index("]")
+    idx = path[6:close]
+    lines = case.lines if case is not None else (data or {}).get("lines")
+    try:
+        i = int(idx)
+        lid = lines[i].id if case is not None else lines[i]["id"]  # type: ignore[index]
+    except (ValueError, IndexError, KeyError, TypeError):
+        return path
+    return f"lines[{lid}]{path[close + 1 :]}" if isinstance(lid, str) else path
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError:
+    """One pydantic error → a Chinese CesuanError with path and line."""
+    loc = tuple(p for p in err["loc"] if p not in ("function-after[_one_way()]",))
+    raw = _path(loc)
+    named = _named(raw, data=data)
+    t = err["type"]
+    kind = ErrorKind.SCHEMA
+    hint = None
+    last = loc[-1] if loc else ""
+    if t == "missing":
+        msg = f"缺少必填字段 '{last}'"
+    elif t == "extra_forbidden":
+        msg = f"未知字段 '{last}'"
+        ctx = _context(loc)
+        close = difflib.get_close_matches(str(last), _FIELDS[ctx], n=1, cutoff=0.5)
+        hint = f"是否为 '{close[0]}'？" if close else "可用字段：" + "、".join(_FIELDS[ctx])
+    elif t == "string_pattern_mismatch":
+        kind = ErrorKind.INVALID_ID
+        msg = f"id '{err['input']}' 格式不对"
+        hint = "id 用英文字母开头的点分形式，如 hall.rent、fiber_lines"
+    elif t == "too_short" and last == "lines":
+        kind = ErrorKind.EMPTY_CASE
+        msg = "案例没有任何明细（lines 为空）"
+    elif t in ("string_type", "dict_type", "tuple_type", "list_type", "model_type"):
+        want = {"string_type": "文本", "dict_type": "映射", "model_type": "映射"}.get(t, "列表")
+        msg = f"应为{want}，却是 {_shown(err['input'])}"
+        if t == "string_type":
+            hint = "数量写作文本，如 value: 502.1604 万元"
+    elif t in ("int_parsing", "int_type", "int_from_float"):
+        msg = f"应为整数，却是 {_shown(err['input'])}"
+    elif t in ("greater_than_equal", "less_than_equal", "too_long", "string_too_long"):
+        kind = ErrorKind.SIZE_LIMIT if "long" in t else ErrorKind.SCHEMA
+        msg = f"取值超出范围：{err['msg']}"
+    elif t == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+    elif t == "literal_error":
+        msg = f"取值应为 {err['ctx'].get('expected')}"
+    else:
+        msg = f"{err['msg']}（{t}）"
+    line_id = None
+    if raw.startswith("lines["):
+        try:
+            line_id = data["lines"][int(raw[6 : raw.index("]")])].get("id")
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+            line_id = None
+    return CesuanError(
+        kind,
+        msg,
+        hint=hint,
+        file=file,
+        line=_line(marks, raw),
+        line_id=line_id if isinstance(line_id, str) else None,
+        field=named or None,
+    )
+
+
+def _context(loc: tuple[int | str, ...]) -> str:
+    names = [p for p in loc[:-1] if isinstance(p, str)]
+    if not names:
+        return "case"
+    last = names[-1]
+    if last == "lines":
+        return "line"
+    if len(names) >= 2 and names[-2] == "inputs":
+        return "input"
+    return {"stated": "stated", "written": "written", "round": "round"}.get(last, "line")
+
+
+def _shown(v: Any) -> str:
+    return type(v).__name__ if isinstance(v, dict | list) else repr(v)

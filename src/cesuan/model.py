@@ -1,0 +1,175 @@
+"""The case model: frozen pydantic data, independent of any file format.
+
+What it does: declares a case (one 申报表) and its lines, inputs, stated amounts, written
+expressions and declared roundings, with shorthands (`months: 12 月` for an input without a
+quote, `stated: 746 万元`) and the structural rules (ids, one way of computing per line).
+What it must not do: read files, parse YAML, or parse quantity and formula text: those are
+strings here, parsed by cesuan.plan where errors can point at their place in the file.
+
+>>> c = Case.model_validate({"case": "demo", "title": "示例", "lines": [
+...     {"id": "a", "label": "甲", "formula": "x * 2", "inputs": {"x": "3 元"}}]})
+>>> c.lines[0].inputs["x"].value
+'3 元'
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+__all__ = ["Case", "Input", "Line", "Rounding", "Stated", "Written"]
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$"
+CASE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)*$"
+LineId = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
+Text = Annotated[str, Field(max_length=10_000)]
+
+
+def _quotes(v: Any) -> Any:
+    """A quote may be written as one string or a list of strings."""
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return (v,)
+    return v
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+class Input(_Frozen):
+    """One input of a line: a quantity as text, where the form says it, and its standard."""
+
+    value: Text = Field(description="数量文本，如 '8369.34 平方米'、'50 元/(平方米·月)'")
+    label: Text | None = Field(None, description="中文名称，写入测算依据，如 '大厅面积'")
+    quote: tuple[Text, ...] = Field((), description="申报表中的原文（须逐字出现在来源文本中）")
+    source: Text | None = Field(None, description="标准或文号，如 '财评【2017】043号'")
+
+    _q = field_validator("quote", mode="before")(_quotes)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        return {"value": v} if isinstance(v, str) else v
+
+
+class Stated(_Frozen):
+    """An amount as the form writes it, with the form's own words."""
+
+    value: Text = Field(description="申报数，如 '502.1604 万元'")
+    quote: tuple[Text, ...] = Field((), description="申报表中的原文")
+
+    _q = field_validator("quote", mode="before")(_quotes)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        return {"value": v} if isinstance(v, str) else v
+
+
+class Written(_Frozen):
+    """An arithmetic expression the form itself writes (`3717-15=3702万元`), kept as written."""
+
+    expr: Text = Field(description="表上写的算式（去掉括号里的注释），如 '3702-492*98%+492'")
+    unit: Text = Field("", description="算式中无单位数字的单位，如 '万元'")
+    result: Text = Field(description="表上写在等号后的结果，如 '3637.8 万元'")
+    quote: tuple[Text, ...] = Field((), description="申报表中的原文")
+
+    _q = field_validator("quote", mode="before")(_quotes)
+
+
+class Rounding(_Frozen):
+    """A declared rounding of a line's result: places in a named unit, half-up by default."""
+
+    places: int = Field(ge=0, le=20)
+    unit: Text | None = Field(None, description="按哪个单位取位；默认为该行的单位")
+    mode: Literal["half_up", "ceil", "floor"] = "half_up"
+
+
+class Line(_Frozen):
+    """One row or sub-item: computed by a formula, a rule, a plain value, or only stated."""
+
+    id: LineId
+    label: Text
+    formula: Text | None = Field(None, description="公式，引用本行 inputs 与其他明细的 id")
+    use: Annotated[str, Field(pattern=ID_PATTERN)] | None = Field(
+        None, description="引用 formulas/ 中的规则 id，如 rent.by_area"
+    )
+    value: Text | None = Field(None, description="直接给定的数量（不计算，也不核对）")
+    inputs: dict[Annotated[str, Field(max_length=100)], Input] = Field(default_factory=dict)
+    unit: Text | None = Field(None, description="结果的单位；默认取 stated 的单位")
+    round: Rounding | None = None
+    stated: Stated | None = None
+    written: tuple[Written, ...] = ()
+    quote: tuple[Text, ...] = ()
+    note: Text | None = None
+
+    _q = field_validator("quote", mode="before")(_quotes)
+
+    @field_validator("written", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        if v is None:
+            return ()
+        return [v] if isinstance(v, dict) else v
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Line:
+        ways = [k for k in ("formula", "use", "value") if getattr(self, k) is not None]
+        if len(ways) > 1:
+            raise ValueError(f"formula、use、value 只能写一个，这里写了 {'、'.join(ways)}")
+        if not ways and self.stated is None:
+            raise ValueError("该行既没有计算（formula/use/value），也没有申报数（stated）")
+        if self.inputs and not (self.formula or self.use):
+            raise ValueError("只有写了 formula 或 use 的行才能有 inputs")
+        return self
+
+    @property
+    def computed(self) -> bool:
+        """Whether the line has a calculation (as opposed to a stated amount alone)."""
+        return self.formula is not None or self.use is not None
+
+
+class Case(_Frozen):
+    """One 申报表: its identity, its source text and its lines."""
+
+    case: Annotated[str, Field(pattern=CASE_ID_PATTERN, max_length=200)] = Field(
+        description="案例 id，如 jianghan-2023.shenpi-dating"
+    )
+    title: Text
+    agency: Text | None = None
+    year: int | None = Field(None, ge=1949, le=2200)
+    source: Text | None = Field(None, description="申报表原文文件（相对本文件），引文据此核对")
+    notes: Text | None = None
+    lines: tuple[Line, ...] = Field(min_length=1, max_length=100_000)
+
+    # Where things are in the file, and the source text, kept by the loader for later stages.
+    _file: str | None = PrivateAttr(None)
+    _marks: dict[str, int] = PrivateAttr(default_factory=dict)
+    _source_text: str | None = PrivateAttr(None)
+    _plan_cache: object = PrivateAttr(None)  # the compiled plan (cesuan.api), computed once
+
+    @property
+    def file(self) -> str | None:
+        return self._file
+
+    @property
+    def source_text(self) -> str | None:
+        return self._source_text
+
+    def line_of(self, path: str) -> int | None:
+        """The file line of a path like `lines[2].inputs.area`, or of its nearest parent."""
+        while path:
+            if path in self._marks:
+                return self._marks[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return None
+
+    def attach(self, *, file: str | None, marks: dict[str, int], source_text: str | None) -> None:
+        """Record load-time context (used by the loader only)."""
+        self._file = file
+        self._marks = marks
+        self._source_text = source_text

@@ -1,0 +1,458 @@
+"""Compile a case: parse every quantity and formula, bind rules, check units, order the lines.
+
+What it does: turns a validated `Case` into a `Plan` — per line its parsed inputs, its compiled
+formula (dimension-checked once), its output unit, declared rounding, stated amount and written
+expressions — with the lines in dependency order. Cycles, unknown names (with the nearest name),
+unit mistakes and rule-binding mistakes are collected for the whole case and raised together,
+each located by file line, line id and field.
+What it must not do: evaluate amounts or format output. Compiled formulas are cached by their
+text and input units, so a formula used by many lines is parsed and checked once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from cesuan import exact
+from cesuan.errors import CesuanError, ErrorKind, raise_all
+from cesuan.expr.ast import Node
+from cesuan.expr.compiler import Compiled, compile_formula, suggest_name
+from cesuan.expr.parser import parse_formula
+from cesuan.limits import MAX_INPUTS_PER_LINE, MAX_REFERENCE_CHAIN
+from cesuan.model import Case, Line
+from cesuan.quantity import Quantity, parse_quantity
+from cesuan.rules import Rule, rule
+from cesuan.units import DIMENSIONLESS, Unit, parse_unit
+
+__all__ = ["Plan", "PlannedLine", "PlannedWritten", "plan_case"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedWritten:
+    """An expression as the form writes it, compiled as written, and its written result."""
+
+    expr: str
+    compiled: Compiled
+    unit: Unit  # the unit of the expression's bare numbers
+    result: Quantity
+    places: int
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedLine:
+    line: Line
+    index: int
+    how: Literal["formula", "value", "stated"]
+    compiled: Compiled | None
+    inputs: dict[str, Quantity]
+    refs: tuple[str, ...]  # ids of the lines this line's formula uses
+    unit: Unit  # the unit results are expressed and compared in
+    rounding: tuple[int, Unit, str] | None  # (places, unit, mode), as declared
+    given: Quantity | None  # `value:` of a plain-value line
+    stated: Quantity | None
+    stated_places: int | None
+    written: tuple[PlannedWritten, ...]
+    rule: Rule | None
+
+    @property
+    def id(self) -> str:
+        return self.line.id
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    case: Case
+    lines: tuple[PlannedLine, ...]  # dependency order: every line after the lines it uses
+
+    def by_id(self) -> dict[str, PlannedLine]:
+        return {p.id: p for p in self.lines}
+
+
+@functools.lru_cache(maxsize=8192)
+def _compile_cached(text: str, units: tuple[tuple[str, Unit], ...]) -> Compiled:
+    return compile_formula(parse_formula(text), dict(units), text=text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _quantity_cached(text: str) -> Quantity:
+    return parse_quantity(text)
+
+
+def _places(q: Quantity) -> int:
+    m = q.magnitude
+    assert isinstance(m, Decimal)
+    return exact.decimal_places(m)
+
+
+class _Planner:
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.errors: list[CesuanError] = []
+        self.ids = {ln.id for ln in case.lines}
+
+    def fail(self, e: CesuanError, i: int, line: Line, path: str) -> None:
+        full = f"lines[{i}]{path}"
+        e.located(
+            file=self.case.file,
+            line=self.case.line_of(full),
+            line_id=line.id,
+            field=f"lines[{line.id}]{path}",
+        )
+        self.errors.append(e)
+
+    def quantity(self, text: str, i: int, line: Line, path: str) -> Quantity | None:
+        try:
+            return _quantity_cached(text)
+        except CesuanError as e:
+            self.fail(e, i, line, path)
+            return None
+
+    def unit(self, text: str, i: int, line: Line, path: str) -> Unit | None:
+        try:
+            return parse_unit(text)
+        except CesuanError as e:
+            self.fail(e, i, line, path)
+            return None
+
+    def plan_line(self, i: int, line: Line, units_of: dict[str, Unit]) -> PlannedLine | None:
+        n_err = len(self.errors)
+        if len(line.inputs) > MAX_INPUTS_PER_LINE:
+            self.fail(
+                CesuanError(ErrorKind.SIZE_LIMIT, f"输入超过 {MAX_INPUTS_PER_LINE} 个"),
+                i,
+                line,
+                ".inputs",
+            )
+        inputs: dict[str, Quantity] = {}
+        for name, inp in line.inputs.items():
+            if name in self.ids:
+                self.fail(
+                    CesuanError(
+                        ErrorKind.DUPLICATE_ID,
+                        f"输入名 '{name}' 与明细 id 相同，引用会有歧义",
+                        hint="给输入换个名字",
+                    ),
+                    i,
+                    line,
+                    f".inputs.{name}",
+                )
+            q = self.quantity(inp.value, i, line, f".inputs.{name}.value")
+            if q is not None:
+                inputs[name] = q
+        r: Rule | None = None
+        formula = line.formula
+        if line.use is not None:
+            try:
+                r = rule(line.use)
+            except CesuanError as e:
+                self.fail(e, i, line, ".use")
+            else:
+                formula = r.formula
+                self.bind(r, i, line, inputs)
+        stated = given = None
+        stated_places = None
+        if line.stated is not None:
+            stated = self.quantity(line.stated.value, i, line, ".stated.value")
+            if stated is not None:
+                stated_places = _places(stated)
+        if line.value is not None:
+            given = self.quantity(line.value, i, line, ".value")
+        compiled = None
+        refs: tuple[str, ...] = ()
+        if formula is not None and len(self.errors) == n_err:
+            env = {
+                **{k: u for k, u in units_of.items() if k != line.id},
+                **{k: q.unit for k, q in inputs.items()},
+            }
+            try:
+                tree = parse_formula(formula)
+                self.check_names(tree, line, inputs, i)
+                used = sorted((k, env[k]) for k in _names(tree) if k in env)
+                compiled = _compile_cached(formula, tuple(used))
+                refs = tuple(k for k in compiled.names if k not in inputs)
+            except CesuanError as e:
+                self.fail(e, i, line, ".use" if r is not None else ".formula")
+        # The unit results are shown and compared in.
+        out: Unit | None = None
+        if line.unit is not None:
+            out = self.unit(line.unit, i, line, ".unit")
+        elif stated is not None:
+            out = stated.unit
+        elif r is not None:
+            out = parse_unit(r.unit)
+        elif compiled is not None:
+            out = compiled.unit
+        elif given is not None:
+            out = given.unit
+        natural = compiled.unit if compiled is not None else (given.unit if given else None)
+        if out is not None and natural is not None and out.dims != natural.dims:
+            self.fail(
+                CesuanError(
+                    ErrorKind.DIMENSION_MISMATCH,
+                    f"计算结果的单位是 {natural.text or '无量纲'}，与本行单位 {out.text or '无量纲'} 量纲不同",
+                    hint="检查公式、输入的单位，或 unit/stated 的单位",
+                ),
+                i,
+                line,
+                ".unit" if line.unit else ".stated.value",
+            )
+        if out is not None and stated is not None and out.dims != stated.unit.dims:
+            self.fail(
+                CesuanError(
+                    ErrorKind.DIMENSION_MISMATCH,
+                    f"申报数的单位 {stated.unit.text or '无量纲'} 与本行单位 "
+                    f"{out.text or '无量纲'} 量纲不同",
+                ),
+                i,
+                line,
+                ".stated.value",
+            )
+        rounding = None
+        if line.round is not None:
+            ru = self.unit(line.round.unit, i, line, ".round.unit") if line.round.unit else out
+            if ru is not None and out is not None and ru.dims != out.dims:
+                self.fail(
+                    CesuanError(
+                        ErrorKind.DIMENSION_MISMATCH,
+                        f"取整单位 {ru.text} 与本行单位 {out.text} 量纲不同",
+                    ),
+                    i,
+                    line,
+                    ".round.unit",
+                )
+            elif ru is not None:
+                rounding = (line.round.places, ru, line.round.mode)
+        written = tuple(
+            w
+            for j, w_ in enumerate(line.written)
+            if (w := self.plan_written(i, line, j)) is not None
+        )
+        if len(self.errors) != n_err:
+            return None
+        how: Literal["formula", "value", "stated"] = (
+            "formula" if formula is not None else "value" if given is not None else "stated"
+        )
+        return PlannedLine(
+            line,
+            i,
+            how,
+            compiled,
+            inputs,
+            refs,
+            out or DIMENSIONLESS,
+            rounding,
+            given,
+            stated,
+            stated_places,
+            written,
+            r,
+        )
+
+    def bind(self, r: Rule, i: int, line: Line, inputs: dict[str, Quantity]) -> None:
+        missing = [p for p in r.params if p not in line.inputs]
+        extra = [k for k in line.inputs if k not in r.params]
+        for p in missing:
+            self.fail(
+                CesuanError(
+                    ErrorKind.RULE_BINDING,
+                    f"规则 {r.id} 需要参数 '{p}'（{r.params[p].label}），本行没有提供",
+                    hint=f"在 inputs 中加上 {p}",
+                ),
+                i,
+                line,
+                ".inputs",
+            )
+        for k in extra:
+            s = suggest_name(k, sorted(r.params))
+            self.fail(
+                CesuanError(
+                    ErrorKind.RULE_BINDING,
+                    f"规则 {r.id} 没有参数 '{k}'",
+                    hint=f"是否为 '{s}'？" if s else "规则参数：" + "、".join(r.params),
+                ),
+                i,
+                line,
+                f".inputs.{k}",
+            )
+        for k, q in inputs.items():
+            if k in r.params and (want := r.param_unit(k)) is not None and want.dims != q.unit.dims:
+                self.fail(
+                    CesuanError(
+                        ErrorKind.DIMENSION_MISMATCH,
+                        f"规则 {r.id} 的参数 '{k}'（{r.params[k].label}）应为 {want.text or '无量纲'}"
+                        f" 一类的单位，这里是 {q.unit.text or '无量纲'}",
+                    ),
+                    i,
+                    line,
+                    f".inputs.{k}.value",
+                )
+
+    def check_names(self, tree: Node, line: Line, inputs: dict[str, Quantity], i: int) -> None:
+        for name in _names(tree):
+            if name in inputs or name in line.inputs:
+                continue
+            if name == line.id:
+                raise CesuanError(
+                    ErrorKind.CYCLE,
+                    f"明细 {line.id} 的公式引用了它自己",
+                    text=line.formula,
+                    hint="循环：" + f"{name} → {name}",
+                )
+            if name not in self.ids:
+                known = sorted([*line.inputs, *self.ids])
+                s = suggest_name(name, known)
+                raise CesuanError(
+                    ErrorKind.UNKNOWN_NAME,
+                    f"未知变量 '{name}'",
+                    text=line.formula,
+                    hint=f"是否为 '{s}'？" if s else "变量须是本行的 inputs 或其他明细的 id",
+                )
+
+    def plan_written(self, i: int, line: Line, j: int) -> PlannedWritten | None:
+        w = line.written[j]
+        path = f".written[{j}]"
+        u = self.unit(w.unit, i, line, f"{path}.unit")
+        res = self.quantity(w.result, i, line, f"{path}.result")
+        if u is None or res is None:
+            return None
+        try:
+            c = compile_formula(parse_formula(w.expr), {}, text=w.expr)
+        except CesuanError as e:
+            self.fail(e, i, line, f"{path}.expr")
+            return None
+        if not c.unit.dimensionless:
+            self.fail(
+                CesuanError(
+                    ErrorKind.DIMENSION_MISMATCH,
+                    "written.expr 按表上原样记录，数字不带单位；单位写在 written.unit",
+                    text=w.expr,
+                ),
+                i,
+                line,
+                f"{path}.expr",
+            )
+            return None
+        if res.unit.dims != u.dims:
+            self.fail(
+                CesuanError(
+                    ErrorKind.DIMENSION_MISMATCH,
+                    f"written.result 的单位 {res.unit.text} 与 written.unit {u.text} 不符",
+                ),
+                i,
+                line,
+                f"{path}.result",
+            )
+            return None
+        return PlannedWritten(w.expr, c, u, res, _places(res), w.quote)
+
+
+def _names(tree: Node) -> tuple[str, ...]:
+    from cesuan.expr.ast import names
+
+    return names(tree)
+
+
+def _order(case: Case, refs: dict[str, tuple[str, ...]]) -> tuple[list[str], CesuanError | None]:
+    """Topological order of line ids; a cycle is reported with its chain a → b → c → a."""
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    depth: dict[str, int] = {}
+    order: list[str] = []
+    for start in (ln.id for ln in case.lines):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, k = stack.pop()
+            if k == 0:
+                state[node] = 1
+                path.append(node)
+            deps = refs.get(node, ())
+            if k < len(deps):
+                stack.append((node, k + 1))
+                d = deps[k]
+                if state.get(d) == 1:
+                    chain = [*path[path.index(d) :], d]
+                    return order, CesuanError(
+                        ErrorKind.CYCLE,
+                        "明细之间循环引用",
+                        line_id=d,
+                        hint="循环：" + " → ".join(chain),
+                    )
+                if not state.get(d):
+                    stack.append((d, 0))
+                continue
+            state[node] = 2
+            path.pop()
+            depth[node] = 1 + max((depth[d] for d in deps), default=0)
+            if depth[node] > MAX_REFERENCE_CHAIN:
+                return order, CesuanError(
+                    ErrorKind.SIZE_LIMIT, f"明细引用链超过 {MAX_REFERENCE_CHAIN} 层", line_id=node
+                )
+            order.append(node)
+    return order, None
+
+
+def plan_case(case: Case) -> Plan:
+    """Compile every line of `case` and order them; raise every problem found, located.
+
+    Raises:
+        CesuanError / CesuanErrors: unknown names and units, dimension mismatches, cycles, …
+    """
+    planner = _Planner(case)
+    # Order first (from the names the formulas use), so that each line is compiled after the
+    # lines it uses and knows their units; a cycle is reported before anything else.
+    refs = {
+        ln.id: tuple(
+            n for n in _formula_names(ln) if n in planner.ids and n not in ln.inputs and n != ln.id
+        )
+        for ln in case.lines
+    }
+    order, cycle = _order(case, refs)
+    if cycle is not None:
+        raise cycle.located(file=case.file)
+    index = {ln.id: i for i, ln in enumerate(case.lines)}
+    units_of: dict[str, Unit] = {}
+    for ln in case.lines:
+        u = _declared_unit(ln)
+        if u is not None:
+            units_of[ln.id] = u
+    planned: dict[str, PlannedLine] = {}
+    for lid in order:
+        i = index[lid]
+        if any(r not in planned for r in refs[lid]):
+            continue  # a line it uses failed and is reported; don't cascade the error
+        p = planner.plan_line(i, case.lines[i], units_of)
+        if p is not None:
+            planned[lid] = p
+            units_of[lid] = p.unit
+    raise_all(planner.errors, file=case.file)
+    return Plan(case, tuple(planned[k] for k in order))
+
+
+def _declared_unit(line: Line) -> Unit | None:
+    try:
+        if line.unit is not None:
+            return parse_unit(line.unit)
+        if line.stated is not None:
+            return _quantity_cached(line.stated.value).unit
+        if line.use is not None:
+            return parse_unit(rule(line.use).unit)
+        if line.value is not None:
+            return _quantity_cached(line.value).unit
+    except CesuanError:
+        return None  # reported with its location when the line itself is planned
+    return None
+
+
+def _formula_names(line: Line) -> tuple[str, ...]:
+    if line.formula is None:
+        return ()
+    try:
+        return _names(parse_formula(line.formula))
+    except CesuanError:
+        return ()

@@ -1,0 +1,145 @@
+"""Provenance: every evaluated line as plain, deterministic data with a stable hash.
+
+What it does: turns a `Result` into dicts — per line its formula, each input's value, unit,
+quote and source, the values of the lines it used, the unit conversion and declared rounding it
+went through, the stated amount and the form's written expressions — plus the engine version.
+Numbers are exact decimal strings with their unit; keys are sorted; there are no timestamps, so
+the same case always gives the same bytes and the same hash. A line's hash covers the hashes of
+the lines it used, so it identifies the whole calculation behind that number.
+What it must not do: compute amounts (it only reads the result) or produce prose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from cesuan import exact
+from cesuan.units import Unit
+
+if TYPE_CHECKING:
+    from cesuan.evaluate import LineResult, Result
+
+__all__ = ["dumps", "engine_version", "line_trace", "result_to_dict"]
+
+
+def engine_version() -> str:
+    """'cesuan <version>' of the installed package."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"cesuan {version('cesuan')}"
+    except PackageNotFoundError:  # running from a source tree without install
+        return "cesuan (source)"
+
+
+def qtext(x: exact.Num, unit: Unit) -> str:
+    """'502.1604 万元' — an exact number with its unit."""
+    n = exact.format_exact(x)
+    return f"{n} {unit.text}" if unit.terms else n
+
+
+def dumps(data: Any) -> str:
+    """Canonical JSON: sorted keys, UTF-8 text kept readable, no floats possible."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def _hash(data: Any) -> str:
+    raw = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
+    """The trace of one line (hashes: already computed hashes of the lines it used)."""
+    p = r.planned
+    ln = p.line
+    t: dict[str, Any] = {
+        "id": ln.id,
+        "label": ln.label,
+        "how": p.how,
+        "unit": p.unit.text,
+        "value": qtext(r.value, p.unit),
+    }
+    if p.how == "formula":
+        assert p.compiled is not None
+        t["formula"] = p.compiled.text
+        if p.rule is not None:
+            t["rule"] = p.rule.id
+        t["inputs"] = {
+            k: {
+                "value": str(q),
+                "quote": list(ln.inputs[k].quote),
+                "source": ln.inputs[k].source,
+                "label": ln.inputs[k].label,
+            }
+            for k, q in sorted(p.inputs.items())
+        }
+        t["uses"] = {ref: {"hash": hashes[ref]} for ref in p.refs}
+        if p.compiled.unit != p.unit:
+            t["conversion"] = {
+                "from": p.compiled.unit.text,
+                "to": p.unit.text,
+                "factor": exact.format_exact(p.compiled.unit.factor / p.unit.factor),
+            }
+        if p.rounding is not None:
+            places, unit, mode = p.rounding
+            t["rounding"] = {
+                "places": places,
+                "unit": unit.text,
+                "mode": mode,
+                "before": qtext(r.exact, p.unit),
+                "after": qtext(r.value, p.unit),
+            }
+        if r.local is not None:
+            t["over_stated_parts"] = {
+                "value": qtext(r.local, p.unit),
+                "parts": {
+                    ref: {"value": exact.format_exact(v), "stated": s} for ref, v, s in r.used
+                },
+            }
+    elif p.how == "value":
+        t["given"] = ln.value
+    if ln.stated is not None:
+        t["stated"] = {"value": ln.stated.value, "quote": list(ln.stated.quote)}
+    if p.written:
+        t["written"] = [
+            {
+                "expr": w.expr,
+                "unit": w.unit.text,
+                "value": qtext(v, w.unit),
+                "result": str(w.result),
+                "quote": list(w.quotes),
+            }
+            for w, v in zip(p.written, r.written, strict=True)
+        ]
+    if ln.quote:
+        t["quote"] = list(ln.quote)
+    if ln.note:
+        t["note"] = ln.note
+    t["hash"] = _hash(t)
+    return t
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    """The whole result: case identity, engine version, every line's trace keyed by id."""
+    hashes: dict[str, str] = {}
+    lines: dict[str, Any] = {}
+    for r in result.lines:  # dependency order: used lines are hashed first
+        t = line_trace(r, hashes)
+        hashes[r.id] = t["hash"]
+        lines[r.id] = t
+    case = result.case
+    out: dict[str, Any] = {
+        "case": case.case,
+        "title": case.title,
+        "agency": case.agency,
+        "year": case.year,
+        "engine": engine_version(),
+        "lines": lines,
+    }
+    if case.source_text is not None:
+        out["source_sha256"] = hashlib.sha256(case.source_text.encode("utf-8")).hexdigest()
+    # The engine version is part of the data but not of the calculation's identity.
+    out["hash"] = _hash({k: v for k, v in out.items() if k != "engine"})
+    return out

@@ -1,0 +1,146 @@
+"""The `formulas/` library: reusable rules (templates) that case lines bind with `use:`.
+
+What it does: loads the rule files shipped inside the package (formulas/<domain>/<name>.yaml,
+id "<domain>.<name>"), validates them (formula parses, parameter units parse, the text template
+names only known parameters, the formula's unit fits the declared result) and describes them.
+What it must not do: evaluate cases or read anything but the shipped rule files. Rule files are
+ours, but they go through the same safe YAML reader and formula parser as case files.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from importlib import resources
+from importlib.abc import Traversable
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cesuan.errors import CesuanError, ErrorKind
+from cesuan.expr.compiler import compile_formula
+from cesuan.expr.parser import parse_formula
+from cesuan.units import Unit, parse_unit
+from cesuan.yamlsafe import decode, read_yaml
+
+__all__ = ["Param", "Rule", "load_rules", "rule"]
+
+
+class Param(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str
+    unit: str | None = Field(None, description="期望的单位（同量纲的任何单位都可）；不写则不限")
+
+
+class Basis(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    doc: str = Field(description="文号或标准名称")
+    effective_from: str | None = None
+    effective_to: str | None = None
+
+
+class Rule(BaseModel):
+    """One reusable calculation: parameters, formula, result unit and 测算依据 text template."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    label: str
+    params: dict[str, Param]
+    formula: str
+    unit: str
+    text: str | None = Field(None, description="测算依据模板：{参数}、{参数.label}、{result}")
+    basis: Basis | None = None
+
+    def param_unit(self, name: str) -> Unit | None:
+        u = self.params[name].unit
+        return parse_unit(u) if u is not None else None
+
+
+def _template_fields(text: str) -> list[str]:
+    return [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+
+
+def check_rule(r: Rule, where: str) -> None:
+    """Refuse a rule whose formula, units or template do not fit together."""
+    try:
+        tree = parse_formula(r.formula)
+        units = {}
+        for name, p in r.params.items():
+            units[name] = parse_unit(p.unit) if p.unit is not None else None
+        result = parse_unit(r.unit)
+    except CesuanError as e:
+        raise e.located(file=where) from None
+    if all(u is not None for u in units.values()):
+        c = compile_formula(tree, {k: v for k, v in units.items() if v is not None}, text=r.formula)
+        if c.unit.dims != result.dims:
+            raise CesuanError(
+                ErrorKind.DIMENSION_MISMATCH,
+                f"规则 {r.id} 的公式结果为 {c.unit.text}，与声明的单位 {r.unit} 不符",
+                file=where,
+            )
+    for f in _template_fields(r.text or ""):
+        base = f.split(".", 1)[0]
+        if base not in r.params and base not in ("result", "label"):
+            raise CesuanError(
+                ErrorKind.RULE_BINDING,
+                f"规则 {r.id} 的文字模板引用了未知参数 '{f}'",
+                file=where,
+                hint="可用：" + "、".join([*r.params, "result", "label"]),
+            )
+
+
+def parse_rule(rule_id: str, text: str, where: str) -> Rule:
+    """Rule file text → a checked Rule."""
+    data, _ = read_yaml(text, file=where)
+    if not isinstance(data, dict):
+        raise CesuanError(ErrorKind.SCHEMA, "规则文件应是一个映射", file=where)
+    try:
+        r = Rule.model_validate({"id": rule_id, **data})
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise CesuanError(
+            ErrorKind.SCHEMA,
+            f"规则格式错误：{first['msg']}",
+            file=where,
+            field=".".join(str(p) for p in first["loc"]),
+        ) from None
+    check_rule(r, where)
+    return r
+
+
+def _walk(root: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+    out = []
+    for entry in sorted(root.iterdir(), key=lambda t: t.name):
+        if entry.is_dir():
+            out += _walk(entry, f"{prefix}{entry.name}.")
+        elif entry.name.endswith(".yaml"):
+            out.append((prefix + entry.name.removesuffix(".yaml"), entry))
+    return out
+
+
+@functools.cache
+def load_rules() -> dict[str, Rule]:
+    """Every shipped rule by id, loaded once per process (they are immutable)."""
+    root = resources.files("cesuan").joinpath("formulas")
+    rules = {}
+    for rid, entry in _walk(root, ""):
+        where = f"formulas/{rid.replace('.', '/')}.yaml"
+        rules[rid] = parse_rule(rid, decode(entry.read_bytes(), file=where), where)
+    return rules
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with this id; unknown ids suggest the nearest."""
+    rules = load_rules()
+    if rule_id in rules:
+        return rules[rule_id]
+    import difflib
+
+    close = difflib.get_close_matches(rule_id, sorted(rules), n=1, cutoff=0.5)
+    raise CesuanError(
+        ErrorKind.UNKNOWN_RULE,
+        f"未知规则 '{rule_id}'",
+        hint=f"是否为 '{close[0]}'？" if close else "可用规则：" + "、".join(sorted(rules)),
+    )
