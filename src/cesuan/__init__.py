@@ -6,7 +6,8 @@
 '502.1604 万元'
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from cesuan.api import audit, evaluate, evaluate_many, explain, load_case
 from cesuan.audit import Audit, Finding
@@ -19,8 +20,8 @@ from cesuan.quantity import Quantity, parse_quantity
 from cesuan.units import Unit, parse_unit
 
 try:
-    __version__ = version("cesuan")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = _version("cesuan")
+except _PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [

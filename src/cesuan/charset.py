@@ -81,7 +81,7 @@ def normalise(text: str, *, what: str = "文本") -> str:
     ...
     cesuan.errors.CesuanError: 不允许的字符 U+200B ZERO WIDTH SPACE（不可见或形近字符）
       面积\\u200b
-        ^
+          ^
     提示：删除该字符，或改用半角/常用汉字重新输入
     """
     out = []

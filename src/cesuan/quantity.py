@@ -147,7 +147,7 @@ def parse_quantity(text: str) -> Quantity:
     ...
     cesuan.errors.CesuanError: 数字中不能用全角逗号 '，'
       １，２００ 元
-       ^
+        ^
     提示：千位分隔请用半角 ','（如 1,200），或者不写分隔符
     """
     if not isinstance(text, str):

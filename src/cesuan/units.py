@@ -28,7 +28,7 @@ from cesuan.charset import is_name_char, normalise
 from cesuan.errors import CesuanError, ErrorKind
 
 if TYPE_CHECKING:
-    import pint
+    pass
 
 __all__ = ["DIMENSIONLESS", "Unit", "parse_unit", "parse_unit_at", "registry", "unit_names"]
 
