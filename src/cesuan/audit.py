@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from cesuan import exact
 from cesuan.evaluate import LineResult, Result
-from cesuan.expr.ast import substitute
+from cesuan.expr.ast import BinOp, Name, substitute
 from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
 from cesuan.units import Unit
@@ -179,7 +179,9 @@ class _Auditor:
         self.case = result.case
         self.findings: list[Finding] = []
         self.checks: list[Check] = []
-        self.wrong: set[str] = set()  # lines whose own check failed
+        # Lines whose computed value is not exactly their stated amount (a mismatch, or a
+        # match only after rounding): the causes a consequence further up is traced back to.
+        self.wrong: set[str] = set()
         self.affected: dict[str, tuple[str, ...]] = {}  # line → root causes upstream
 
     def add(self, kind: Kind, r: LineResult, message: str, **kw: Any) -> None:
@@ -246,19 +248,29 @@ class _Auditor:
                 quotes=quotes,
             )
             return
-        check_value = r.local if r.local is not None else r.value
-        checked = _in(check_value, p.unit, stated.unit)
-        status = compare(checked, stated, places)
+        full = _in(r.value, p.unit, stated.unit)
+        status = full_status = compare(full, stated, places)
+        checked = full
+        if r.local is not None:
+            # A total is right if it adds up either its parts as the form states them or
+            # their exact values: rounding the parts first (120.528 → 120.53) may move the
+            # last digit of the total, and that is no discrepancy.
+            checked = _in(r.local, p.unit, stated.unit)
+            status = _best(compare(checked, stated, places), full_status)
         self.checks.append(Check(ln.id, ln.label, status, str(stated), _q(checked, stated.unit)))
         formula = p.compiled.text if p.compiled is not None else ln.value
-        if status == "mismatch":
+        if status != "match":
             self.wrong.add(ln.id)
-            kind: Kind = "sum_mismatch" if p.refs else "mismatch"
+        if status == "mismatch":
+            kind: Kind = "sum_mismatch" if _adds_parts(p) else "mismatch"
             what = "按各分项申报数计算" if p.refs else "按测算依据计算"
+            also = ""
+            if r.local is not None and full != checked:
+                also = f"（分项按测算结果计则为 {_q(full, stated.unit)}）"
             self.add(
                 kind,
                 r,
-                f"{what}为 {_q(checked, stated.unit)}，申报 {stated}",
+                f"{what}为 {_q(checked, stated.unit)}，申报 {stated}{also}",
                 stated=str(stated),
                 computed=_q(checked, stated.unit),
                 difference=_q(exact.sub(checked, stated.magnitude), stated.unit),
@@ -268,29 +280,28 @@ class _Auditor:
                 quotes=quotes,
             )
             return
-        if r.local is not None:
-            full = _in(r.value, p.unit, stated.unit)
-            if compare(full, stated, places) == "mismatch":
-                self.add(
-                    "consequence",
-                    r,
-                    f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
-                    f"{_q(full, stated.unit)}（申报 {stated}）",
-                    stated=str(stated),
-                    computed=_q(full, stated.unit),
-                    difference=_q(exact.sub(full, stated.magnitude), stated.unit),
-                    unit=stated.unit.text,
-                    formula=formula,
-                    substituted=self.substituted(r, over_stated=False),
-                    quotes=quotes,
-                    caused_by=causes,
-                )
+        if r.local is not None and full_status == "mismatch":
+            self.add(
+                "consequence",
+                r,
+                f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
+                f"{_q(full, stated.unit)}（申报 {stated}）",
+                stated=str(stated),
+                computed=_q(full, stated.unit),
+                difference=_q(exact.sub(full, stated.magnitude), stated.unit),
+                unit=stated.unit.text,
+                formula=formula,
+                substituted=self.substituted(r, over_stated=False),
+                quotes=quotes,
+                caused_by=causes,
+            )
 
     def written(self, r: LineResult, w: Any, v: exact.Num) -> None:
         value = _in(v, w.unit, w.result.unit)
         status = compare(value, w.result, w.places)
         if status == "mismatch":
-            self.wrong.add(r.id)
+            # Not a cause for the totals above: the line's value comes from its declared
+            # formula, so a wrong expression on the form does not propagate.
             self.add(
                 "written_expression",
                 r,
@@ -313,6 +324,32 @@ class _Auditor:
                     f"输入 {k} = {spec.value} 没有原文出处或依据",
                     computed=spec.value,
                 )
+
+
+_RANK = {"match": 0, "rounded_match": 1, "mismatch": 2}
+
+
+def _best(a: Status, b: Status) -> Status:
+    return a if _RANK[a] <= _RANK[b] else b
+
+
+def _adds_parts(p: Any) -> bool:
+    """Whether a line's formula only adds two or more named parts (a 合计 of 分项)."""
+    if p.compiled is None:
+        return False
+    tree = p.compiled.tree
+    return isinstance(tree, BinOp) and _sum_of_names(tree)
+
+
+def _sum_of_names(node: Any) -> bool:
+    if isinstance(node, Name):
+        return True
+    return (
+        isinstance(node, BinOp)
+        and node.op == "+"
+        and _sum_of_names(node.left)
+        and (_sum_of_names(node.right))
+    )
 
 
 def audit_result(result: Result) -> Audit:
