@@ -22,9 +22,7 @@ def test_all_is_sorted_and_complete() -> None:
 
 
 def test_rent_line_of_the_seed_is_exactly_502_1604_wan() -> None:
-    q = cesuan.evaluate_formula(
-        "8369.34 平方米 × 50 元/(平方米·月) × 12 月", {}, unit="万元"
-    )
+    q = cesuan.evaluate_formula("8369.34 平方米 × 50 元/(平方米·月) × 12 月", {}, unit="万元")
     assert q.magnitude == Decimal("502.1604")
     assert isinstance(q.magnitude, Decimal)
     assert q.unit.text == "万元"
@@ -38,8 +36,18 @@ def test_import_does_not_load_sympy_or_pint() -> None:
 
 def test_two_cases_in_one_process_do_not_interfere() -> None:
     def case(rate: str) -> dict[str, object]:
-        return {"case": "c", "title": "t", "lines": [
-            {"id": "x", "label": "甲", "formula": "a * r", "inputs": {"a": "10 平方米", "r": rate}}]}
+        return {
+            "case": "c",
+            "title": "t",
+            "lines": [
+                {
+                    "id": "x",
+                    "label": "甲",
+                    "formula": "a * r",
+                    "inputs": {"a": "10 平方米", "r": rate},
+                }
+            ],
+        }
 
     first = cesuan.evaluate(case("2 元/平方米"))
     second = cesuan.evaluate(case("3 元/平方米"))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cesuan.audit import Audit, audit_result
+from cesuan.errors import CesuanError, CesuanErrors, raise_all
 from cesuan.evaluate import Result, evaluate_plan
 from cesuan.explain import explain_line, explain_table
 from cesuan.loader import read_case
@@ -50,8 +51,15 @@ def load_case(
     >>> str(evaluate(case)["rent"].quantity)
     '6 万元'
     """
-    case = read_case(where, source_text=source_text, base_dir=base_dir)
-    _plan(case)
+    problems: list[CesuanError] = []
+    case = read_case(where, source_text=source_text, base_dir=base_dir, deferred=problems)
+    try:
+        _plan(case)
+    except CesuanErrors as e:
+        problems += e.errors
+    except CesuanError as e:
+        problems.append(e)
+    raise_all(problems, file=case.file)
     return case
 
 

@@ -186,7 +186,7 @@ def evaluate_plan(plan: Plan) -> Result:
                     file=case.file,
                     line=case.line_of(path + ".formula"),
                     line_id=p.id,
-                    field=f"lines[{p.id}]",
+                    field=f"lines[{p.id}].formula",
                 )
             )
             continue

@@ -39,6 +39,7 @@ def read_case(
     *,
     source_text: str | None = None,
     base_dir: str | Path | None = None,
+    deferred: list[CesuanError] | None = None,
 ) -> Case:
     """Read and validate one case.
 
@@ -46,6 +47,9 @@ def read_case(
         where: a path to a .yaml/.yml/.json file, or the case as a mapping.
         source_text: the form's text, when not given by the case's `source` file.
         base_dir: where a mapping's `source` path is relative to (default: current directory).
+        deferred: if given, problems that do not stop later checks (quotes not in the source)
+            are appended here instead of raised, so the caller can report them together with
+            what the later stages find.
 
     Raises:
         CesuanError / CesuanErrors: every problem found, each located.
@@ -83,7 +87,14 @@ def read_case(
     try:
         case = Case.model_validate(data)
     except ValidationError as e:
-        raise_all([_convert(err, data, marks, file) for err in e.errors()], file=file)
+        errs = [
+            err
+            for err in e.errors()
+            # pydantic also calls a list of lines "too short" when its items failed; the items'
+            # own errors are the ones to report.
+            if not (err["type"] == "too_short" and err["loc"] == ("lines",) and err["input"])
+        ]
+        raise_all([_convert(err, data, marks, file) for err in errs], file=file)
         raise  # unreachable: raise_all raises for a non-empty list
     errors: list[CesuanError] = []
     seen: dict[str, int] = {}
@@ -103,8 +114,12 @@ def read_case(
         seen.setdefault(line.id, i)
     if source_text is None and case.source is not None:
         source_text = _read_source(case.source, folder, file, marks, errors)
-    _check_quotes(case, source_text, file, marks, errors)
     raise_all(errors, file=file)
+    _check_quotes(case, source_text, file, marks, errors)
+    if deferred is None:
+        raise_all(errors, file=file)
+    else:
+        deferred.extend(errors)
     case.attach(file=file, marks=marks, source_text=source_text)
     return case
 
@@ -159,6 +174,8 @@ def _check_quotes(
         for path, quotes in places:
             for q in quotes:
                 if source is None:
+                    if case.source is not None:
+                        return  # the missing source file is already reported
                     errors.append(
                         CesuanError(
                             ErrorKind.SOURCE_MISSING,

@@ -157,6 +157,21 @@ class _Planner:
         stated_places = None
         if line.stated is not None:
             stated = self.quantity(line.stated.value, i, line, ".stated.value")
+            if stated is not None and stated.unit.dimensionless and "%" not in line.stated.value:
+                # Amounts on forms always have a unit; a bare number is almost always a
+                # forgotten 万元, and guessing it would silently change the value by 10⁴.
+                self.fail(
+                    CesuanError(
+                        ErrorKind.UNTYPED_SCALAR,
+                        f"申报数 '{line.stated.value}' 没有单位",
+                        text=line.stated.value,
+                        hint=f"写作 {line.stated.value.strip()} 万元（或相应单位）；比例写作百分数，如 52.05%",
+                    ),
+                    i,
+                    line,
+                    ".stated.value",
+                )
+                stated = None
             if stated is not None:
                 stated_places = _places(stated)
         if line.value is not None:
@@ -414,7 +429,13 @@ def plan_case(case: Case) -> Plan:
     }
     order, cycle = _order(case, refs)
     if cycle is not None:
-        raise cycle.located(file=case.file)
+        assert cycle.line_id is not None
+        i = next(i for i, ln in enumerate(case.lines) if ln.id == cycle.line_id)
+        raise cycle.located(
+            file=case.file,
+            line=case.line_of(f"lines[{i}].formula"),
+            field=f"lines[{cycle.line_id}].formula",
+        )
     index = {ln.id: i for i, ln in enumerate(case.lines)}
     units_of: dict[str, Unit] = {}
     for ln in case.lines:

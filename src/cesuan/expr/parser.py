@@ -152,12 +152,14 @@ class _Parser:
         while (c := self.peek()) in ("*", "/") and c:
             pos = self.i
             self.i += 1
-            if self.peek() in ("*", "/"):
-                what = "不支持乘方 '**'" if c == "*" and self.s[self.i] == "*" else "运算符重复"
+            if self.i < len(self.s) and self.s[self.i] == "*" and c == "*":
                 raise self.error(
-                    ErrorKind.FORBIDDEN_CONSTRUCT if "乘方" in what else ErrorKind.FORMULA_SYNTAX,
-                    what,
+                    ErrorKind.FORBIDDEN_CONSTRUCT,
+                    "不支持乘方 '**'",
+                    hint="乘方会让数字失控；需要时写成连乘",
                 )
+            if self.peek() in ("*", "/"):
+                raise self.error(ErrorKind.FORMULA_SYNTAX, "运算符重复")
             right = self.unary()
             self.count()
             left = BinOp(c, left, right, pos)

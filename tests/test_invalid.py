@@ -1,0 +1,117 @@
+"""One bad file per failure mode (tests/invalid/): each gives one error of the right kind, at the
+right place (file, YAML line, line id, field), with a message — never a traceback or a result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cesuan
+from cesuan import CesuanError, CesuanErrors
+from cesuan.limits import MAX_CASE_BYTES
+
+HERE = Path(__file__).parent / "invalid"
+
+# file → (kind, YAML line, line id, field). None means "not known at that layer".
+EXPECTED: dict[str, tuple[str, int | None, str | None, str | None]] = {
+    "alias.yaml": ("alias", 5, None, None),
+    "ambiguous_unit.yaml": ("ambiguous_unit", 10, "a", "lines[a].inputs.rate.value"),
+    "confusable_character.yaml": ("confusable_character", 7, "a", "lines[a].formula"),
+    "cycle.yaml": ("cycle", 7, "a", "lines[a].formula"),
+    "dimension_mismatch.yaml": ("dimension_mismatch", 7, "a", "lines[a].formula"),
+    "division_by_zero.yaml": ("division_by_zero", 7, "a", "lines[a].formula"),
+    "duplicate_id.yaml": ("duplicate_id", 8, "a", "lines[1].id"),
+    "duplicate_key.yaml": ("duplicate_key", 7, None, "lines[0].label"),
+    "empty_case.yaml": ("empty_case", 3, None, "lines"),
+    "encoding_gbk.yaml": ("encoding", 2, None, None),
+    "encoding_nul.yaml": ("encoding", None, None, None),
+    "encoding_utf16.yaml": ("encoding", None, None, None),
+    "forbidden_construct.yaml": ("forbidden_construct", 7, "a", "lines[a].formula"),
+    "forbidden_tag.yaml": ("forbidden_tag", 6, None, None),
+    "formula_syntax.yaml": ("formula_syntax", 7, "a", "lines[a].formula"),
+    "invalid_id.yaml": ("invalid_id", 5, "1st-line", "lines[1st-line].id"),
+    "json_syntax.json": ("json_syntax", 1, None, None),
+    "magnitude.yaml": ("magnitude", 9, "a", "lines[a].inputs.x.value"),
+    "nesting.yaml": ("nesting", 7, "a", "lines[a].formula"),
+    "non_finite.yaml": ("non_finite", 9, "a", "lines[a].inputs.x.value"),
+    "non_finite_json.json": ("non_finite", None, None, None),
+    "non_terminating.yaml": ("non_terminating", 7, "a", "lines[a].formula"),
+    "quantity_syntax.yaml": ("quantity_syntax", 9, "a", "lines[a].inputs.area.value"),
+    "quote_not_in_source.yaml": ("quote_not_in_source", 9, "a", "lines[a].inputs.area.quote"),
+    "rule_binding.yaml": ("rule_binding", 9, "a", "lines[a].inputs"),
+    "schema_missing_field.yaml": ("schema", 5, "a", "lines[a].label"),
+    "schema_unknown_field.yaml": ("schema", 7, "a", "lines[a].formular"),
+    "source_missing.yaml": ("source_missing", 3, None, "source"),
+    "unknown_function.yaml": ("unknown_function", 7, "a", "lines[a].formula"),
+    "unknown_name.yaml": ("unknown_name", 7, "a", "lines[a].formula"),
+    "unknown_rule.yaml": ("unknown_rule", 7, "a", "lines[a].use"),
+    "unknown_unit.yaml": ("unknown_unit", 9, "a", "lines[a].inputs.area.value"),
+    "untyped_scalar.yaml": ("untyped_scalar", 7, "a", "lines[a].stated.value"),
+    "yaml_syntax.yaml": ("yaml_syntax", 7, None, None),
+}
+
+
+def _error(path: Path) -> CesuanError:
+    with pytest.raises(CesuanError) as info:
+        cesuan.evaluate(cesuan.load_case(path))
+    err = info.value
+    if isinstance(err, CesuanErrors):
+        assert len(err) == 1, f"expected one problem, got: {err}"
+        return err.errors[0]
+    return err
+
+
+def test_every_bad_file_is_listed() -> None:
+    files = {p.name for p in HERE.iterdir() if p.suffix in (".yaml", ".json")}
+    assert files == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_gives_located_error(name: str) -> None:
+    kind, line, line_id, field = EXPECTED[name]
+    err = _error(HERE / name)
+    assert err.kind == kind
+    assert err.file is not None and err.file.endswith(name)
+    assert err.line == line
+    assert err.line_id == line_id
+    assert err.field == field
+    text = str(err)
+    assert name in text and err.message in text
+    assert "Traceback" not in text
+
+
+def test_hints_name_the_fix() -> None:
+    assert "'area'" in (_error(HERE / "unknown_name.yaml").hint or "")
+    assert "rent.by_area" in (_error(HERE / "unknown_rule.yaml").hint or "")
+    assert "a → b → c → a" in (_error(HERE / "cycle.yaml").hint or "")
+    assert "万元" in (_error(HERE / "untyped_scalar.yaml").hint or "")
+    assert "UTF-8" in (_error(HERE / "encoding_gbk.yaml").hint or "")
+    assert "U+0430" in _error(HERE / "confusable_character.yaml").message
+    assert "元/(平方米·月)" in (_error(HERE / "ambiguous_unit.yaml").hint or "")
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"# " + b"x" * (MAX_CASE_BYTES + 10) + b"\n")
+    err = _error(big)
+    assert err.kind == "size_limit"
+
+
+def test_all_problems_of_a_file_are_reported_together(tmp_path: Path) -> None:
+    (tmp_path / "s.txt").write_text("原文", encoding="utf-8")
+    f = tmp_path / "many.yaml"
+    f.write_text(
+        "case: c\ntitle: t\nsource: s.txt\nlines:\n"
+        "  - id: a\n    label: 甲\n    formula: x + 1 元\n    inputs: {x: 1 平房米}\n"
+        "  - id: b\n    label: 乙\n    formula: y * 2\n    inputs: {y: 3 kg}\n"
+        "  - id: c\n    label: 丙\n    stated: {value: 1 元, quote: 不在原文}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CesuanErrors) as info:
+        cesuan.load_case(f)
+    assert sorted((e.kind, e.line_id, e.line) for e in info.value) == [
+        ("quote_not_in_source", "c", 15),
+        ("unknown_unit", "a", 8),
+        ("unknown_unit", "b", 12),
+    ]
