@@ -28,7 +28,9 @@ def test_latex_mentions_every_name() -> None:
 
 
 def test_solve_for_the_area_of_the_seed_rent() -> None:
-    q = solve_for("area * rate * 12 月", "area", "502.1604 万元", {"rate": "50 元/(平方米·月)"}, "平方米")
+    q = solve_for(
+        "area * rate * 12 月", "area", "502.1604 万元", {"rate": "50 元/(平方米·月)"}, "平方米"
+    )
     assert q.magnitude == Decimal("8369.34")
 
 
