@@ -15,7 +15,7 @@ from typing import Any
 
 from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind
-from cesuan.expr.ast import BinOp, Call, Name, Neg, Node, Number
+from cesuan.expr.ast import BinOp, Name, Neg, Node, Number
 from cesuan.expr.compiler import compile_formula
 from cesuan.expr.parser import parse_formula
 from cesuan.quantity import Quantity, parse_quantity

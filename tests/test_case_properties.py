@@ -1,0 +1,122 @@
+"""Properties of whole cases (Hypothesis): reproducible, independent of line order and of the
+units inputs are written in, consistent cases reconcile, any perturbed stated amount is found,
+and rounding tolerance never hides more than half a unit of the last written digit."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import cesuan
+from cesuan import exact
+from cesuan.audit import compare
+from tests.case_strategies import (
+    case_dicts,
+    make_cyclic,
+    perturb,
+    rewrite_units,
+    with_consistent_stated,
+)
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _values(data: dict[str, Any]) -> dict[str, Fraction]:
+    r = cesuan.evaluate(data)
+    return {x.id: Fraction(x.quantity.to("万元").magnitude) for x in r.lines}
+
+
+@SETTINGS
+@given(case_dicts())
+def test_evaluating_twice_gives_identical_json(data: dict[str, Any]) -> None:
+    assert cesuan.evaluate(data).to_json() == cesuan.evaluate(data).to_json()
+
+
+@SETTINGS
+@given(case_dicts(), st.randoms(use_true_random=False))
+def test_line_order_does_not_change_results(data: dict[str, Any], rnd: random.Random) -> None:
+    shuffled = {**data, "lines": rnd.sample(data["lines"], len(data["lines"]))}
+    assert cesuan.evaluate(shuffled).to_json() == cesuan.evaluate(data).to_json()
+
+
+@SETTINGS
+@given(case_dicts())
+def test_results_do_not_depend_on_input_units(data: dict[str, Any]) -> None:
+    rewritten = rewrite_units(data)
+    assert rewritten != data
+    assert _values(rewritten) == _values(data)
+
+
+@SETTINGS
+@given(case_dicts())
+def test_results_do_not_depend_on_output_units(data: dict[str, Any]) -> None:
+    in_yuan = {**data, "lines": [{**ln, "unit": "元"} for ln in data["lines"]]}
+    # Declared roundings are in the line's unit, so only cases without them are comparable.
+    assume(not any("round" in ln for ln in data["lines"]))
+    assert _values(in_yuan) == _values(data)
+
+
+@SETTINGS
+@given(case_dicts(), st.integers(1, 4))
+def test_cycles_are_always_refused_with_their_chain(data: dict[str, Any], ring: int) -> None:
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.evaluate(make_cyclic(data, ring))
+    assert info.value.kind == "cycle"
+    assert "ring" in (info.value.hint or "")
+
+
+@SETTINGS
+@given(case_dicts(), st.lists(st.integers(0, 4), min_size=1, max_size=5))
+def test_consistent_cases_have_no_findings(data: dict[str, Any], places: list[int]) -> None:
+    audit = cesuan.audit(with_consistent_stated(data, places))
+    assert [f for f in audit.findings if f.severity != "info"] == []
+    assert all(c.status in ("match", "rounded_match") for c in audit.checks)
+
+
+@SETTINGS
+@given(
+    case_dicts(),
+    st.lists(st.integers(0, 4), min_size=1, max_size=5),
+    st.data(),
+)
+def test_a_perturbed_stated_amount_is_found_there_and_only_there(
+    data: dict[str, Any], places: list[int], pick: st.DataObject
+) -> None:
+    consistent = with_consistent_stated(data, places)
+    i = pick.draw(st.integers(0, len(consistent["lines"]) - 1))
+    sign = pick.draw(st.sampled_from([1, -1]))
+    lines = [dict(ln) for ln in consistent["lines"]]
+    lines[i]["stated"] = perturb(lines[i]["stated"], sign)
+    audit = cesuan.audit({**consistent, "lines": lines})
+    errors = {(f.line_id, f.kind) for f in audit.findings if f.severity == "error"}
+    assert len(errors) == 1
+    ((line_id, kind),) = errors
+    assert line_id == lines[i]["id"]
+    assert kind in ("mismatch", "sum_mismatch")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=10**6),
+    st.integers(0, 6),
+    st.integers(-3, 3),
+)
+def test_rounding_tolerance_never_hides_more_than_half_a_unit(
+    value: Fraction, places: int, nudge: int
+) -> None:
+    stated = exact.round_half_up(value, places) + Decimal(nudge).scaleb(-places)
+    q = cesuan.Quantity(stated, cesuan.parse_unit("万元"))
+    status = compare(value, q, places)
+    half = Fraction(1, 2 * 10**places)
+    if status != "mismatch":
+        assert abs(value - Fraction(stated)) <= half
+    if nudge != 0:
+        assert status == "mismatch"
+    if abs(value - Fraction(stated)) < half:
+        assert status != "mismatch"
