@@ -39,7 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     from cesuan import __version__
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
+    # SUPPRESS: a subcommand without --debug must not reset `cesuan --debug calc …`.
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示完整的调用栈"
+    )
 
     p = argparse.ArgumentParser(
         prog="cesuan",
@@ -216,14 +219,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except CesuanError as e:
-        if args.debug:
+        if getattr(args, "debug", False):
             raise
         sys.stderr.write(f"错误：{e}\n")
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
     except Exception as e:  # an engine bug: say so plainly, no traceback without --debug
-        if args.debug:
+        if getattr(args, "debug", False):
             raise
         sys.stderr.write(
             f"内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行，并把输出报告给维护者。\n"

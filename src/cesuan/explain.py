@@ -16,14 +16,13 @@ from decimal import Decimal
 from cesuan import exact
 from cesuan.evaluate import LineResult, Result
 from cesuan.expr.ast import BinOp, Name, Node, substitute
-from cesuan.quantity import Quantity
 from cesuan.units import Unit
 
-__all__ = ["explain_line", "explain_table"]
+__all__ = ["explain_line", "explain_table", "result_text"]
 
 
 def _num(x: exact.Num, unit: Unit) -> str:
-    n = exact.format_exact(x)
+    n = _shown(x)
     return n + _unit_word(unit)
 
 
@@ -32,8 +31,21 @@ def _unit_word(unit: Unit) -> str:
     return "个月" if unit.terms == (("月", 1),) else unit.text
 
 
-def _qty(q: Quantity) -> str:
-    return _num(q.magnitude, q.unit)
+def _shown(x: exact.Num) -> str:
+    """Exact text, or for a non-terminating quotient its first decimals followed by '…'
+    (clearly not the exact value; the declared rounding that follows gives the result)."""
+    if exact.is_terminating(x):
+        return exact.format_exact(x)
+    return exact.format_exact(exact.round_half_up(x, 6)) + "…"
+
+
+def _percent(x: exact.Num) -> str:
+    return _shown(exact.mul(x, Decimal(100))) + "%"
+
+
+def _as_written(text: str) -> str:
+    """An input the way the case (and so the form) writes it: '30万 件' → '30万件'."""
+    return "".join(text.split())
 
 
 def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
@@ -60,22 +72,25 @@ def explain_line(result: Result, line_id: str) -> str:
 def _explain(result: Result, r: LineResult) -> str:
     p = r.planned
     ln = p.line
-    value = _num(r.value, p.unit)
+    value = result_text(r)
     if p.how == "stated":
         return f"{ln.label}{value}。"
     if p.how == "value":
         return f"{ln.label}{value}。"
     assert p.compiled is not None
     by_id = {x.id: x for x in result.lines}
-    if p.refs and not p.inputs and _is_sum(p.compiled.tree):
+    if len(p.refs) > 1 and not p.inputs and _is_sum(p.compiled.tree):
         parts = "；".join(
             f"{by_id[ref].planned.line.label}{_num(by_id[ref].value, by_id[ref].unit)}"
             for ref in p.refs
         )
         return f"{ln.label}共计{value}。其中：{parts}。"
+    if len(p.refs) == 1 and not p.inputs and isinstance(p.compiled.tree, Name):
+        same = by_id[p.refs[0]].planned.line.label
+        return f"{ln.label}{value}（即{same}）。"
     values: dict[str, str] = {}
-    for k, q in p.inputs.items():
-        values[k] = (ln.inputs[k].label or "") + _qty(q)
+    for k in p.inputs:
+        values[k] = (ln.inputs[k].label or "") + _as_written(ln.inputs[k].value)
     for ref in p.refs:
         x = by_id[ref]
         values[ref] = x.planned.line.label + _num(x.value, x.unit)
@@ -87,6 +102,8 @@ def _explain(result: Result, r: LineResult) -> str:
     exact_text = _num(r.exact, p.unit)
     if natural.dims == p.unit.dims and natural != p.unit and natural.terms:
         text += f"={_num(_in(r.exact, p.unit, natural), natural)}，即{exact_text}"
+    elif p.unit.dimensionless and "%" in value:
+        text += f"={_percent(r.exact)}"
     else:
         text += f"={exact_text}"
     if r.value != r.exact:
@@ -110,9 +127,16 @@ def _template(tpl: str, r: LineResult, values: dict[str, str], value: str) -> st
         elif attr == "label":
             out.append(p.line.inputs[name].label or p.rule.params[name].label)
         else:
-            q = p.inputs[name]
-            out.append(_qty(q))
+            out.append(_as_written(p.line.inputs[name].value))
     return "".join(out)
+
+
+def result_text(r: LineResult) -> str:
+    """The line's result as the form writes it: 502.1604万元, or 52.05% for a rate."""
+    ln = r.planned.line
+    if r.unit.dimensionless and ln.stated is not None and "%" in ln.stated.value:
+        return _percent(r.value)  # a rate the form writes as 52.05% reads back the same way
+    return _num(r.value, r.unit)
 
 
 def explain_table(result: Result) -> list[tuple[str, str, str, str]]:
@@ -120,5 +144,5 @@ def explain_table(result: Result) -> list[tuple[str, str, str, str]]:
     order = {ln.id: i for i, ln in enumerate(result.case.lines)}
     rows = []
     for r in sorted(result.lines, key=lambda x: order[x.id]):
-        rows.append((r.id, r.planned.line.label, _explain(result, r), _num(r.value, r.unit)))
+        rows.append((r.id, r.planned.line.label, _explain(result, r), result_text(r)))
     return rows

@@ -18,7 +18,7 @@ from typing import Literal
 
 from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind, raise_all
-from cesuan.expr.ast import Node
+from cesuan.expr.ast import Name, Node, walk
 from cesuan.expr.compiler import Compiled, compile_formula, suggest_name
 from cesuan.expr.parser import parse_formula
 from cesuan.limits import MAX_INPUTS_PER_LINE, MAX_REFERENCE_CHAIN
@@ -307,7 +307,11 @@ class _Planner:
                 )
 
     def check_names(self, tree: Node, line: Line, inputs: dict[str, Quantity], i: int) -> None:
-        for name in _names(tree):
+        first: dict[str, int] = {}
+        for node in walk(tree):
+            if isinstance(node, Name):
+                first.setdefault(node.id, node.pos)
+        for name, pos in first.items():
             if name in inputs or name in line.inputs:
                 continue
             if name == line.id:
@@ -315,6 +319,7 @@ class _Planner:
                     ErrorKind.CYCLE,
                     f"明细 {line.id} 的公式引用了它自己",
                     text=line.formula,
+                    column=pos,
                     hint="循环：" + f"{name} → {name}",
                 )
             if name not in self.ids:
@@ -324,6 +329,7 @@ class _Planner:
                     ErrorKind.UNKNOWN_NAME,
                     f"未知变量 '{name}'",
                     text=line.formula,
+                    column=pos,
                     hint=f"是否为 '{s}'？" if s else "变量须是本行的 inputs 或其他明细的 id",
                 )
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from cesuan.audit import KIND_ZH, Audit
 from cesuan.evaluate import Result
-from cesuan.explain import explain_table
-from cesuan.provenance import qtext
+from cesuan.explain import explain_table, result_text
 
 __all__ = [
     "audit_json",
@@ -67,17 +66,13 @@ def calc_table(result: Result) -> str:
         p = r.planned
         stated = ""
         if p.stated is not None:
-            stated = (
-                qtext(p.stated.to(p.unit).magnitude, p.unit).removesuffix(" " + p.unit.text)
-                if p.stated.unit.dims == p.unit.dims
-                else str(p.stated)
-            )
-        computed = qtext(r.value, p.unit).removesuffix(" " + p.unit.text)
+            stated = clean("".join(p.line.stated.value.split()) if p.line.stated else "")
+        computed = result_text(r)
         if p.how == "stated":
             computed = "（无测算）"
-        rows.append([clean(r.id), clean(p.line.label), computed, stated, p.unit.text])
+        rows.append([clean(r.id), clean(p.line.label), computed, stated])
     head = f"{clean(case.title)}（{clean(case.case)}）"
-    return head + "\n" + _table(["id", "项目内容", "计算值", "申报数", "单位"], rows)
+    return head + "\n" + _table(["id", "项目内容", "计算值", "申报数"], rows)
 
 
 def _finding_lines(f: Any) -> list[str]:
