@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cesuan.charset import describe_char, is_cjk
 from cesuan.errors import CesuanError, ErrorKind, raise_all
 from cesuan.limits import MAX_SOURCE_BYTES
 from cesuan.model import Case, Input, Line, Rounding, Stated, Written
@@ -268,6 +269,14 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
         ctx = _context(loc)
         close = difflib.get_close_matches(str(last), _FIELDS[ctx], n=1, cutoff=0.5)
         hint = f"是否为 '{close[0]}'？" if close else "可用字段：" + "、".join(_FIELDS[ctx])
+    elif t == "string_pattern_mismatch" and loc[-1:] == ("[key]",):
+        name = str(err["input"])
+        odd = [c for c in name if not (c.isascii() or is_cjk(c))]
+        kind = ErrorKind.CONFUSABLE_CHARACTER if odd else ErrorKind.INVALID_ID
+        msg = f"输入名 '{name}' " + (f"含有形近字符 {describe_char(odd[0])}" if odd else "格式不对")
+        hint = "输入名用英文字母或汉字开头，只含字母、汉字、数字和下划线，如 area、面积"
+        raw = _path(loc[:-1])
+        named = _named(raw, data=data)
     elif t == "string_pattern_mismatch":
         kind = ErrorKind.INVALID_ID
         msg = f"id '{err['input']}' 格式不对"

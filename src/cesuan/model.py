@@ -24,6 +24,11 @@ ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$"
 CASE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)*$"
 LineId = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 Text = Annotated[str, Field(max_length=10_000)]
+# An input name is what a formula refers to: ASCII or CJK letters, digits, '_' — never a leading
+# underscore (formulas refuse those) and no look-alike letters from other scripts.
+InputName = Annotated[
+    str, Field(pattern=r"^[A-Za-z\u4e00-\u9fff][A-Za-z0-9_\u4e00-\u9fff]*$", max_length=100)
+]
 
 
 def _quotes(v: Any) -> Any:
@@ -98,7 +103,7 @@ class Line(_Frozen):
         None, description="引用 formulas/ 中的规则 id，如 rent.by_area"
     )
     value: Text | None = Field(None, description="直接给定的数量（不计算，也不核对）")
-    inputs: dict[Annotated[str, Field(max_length=100)], Input] = Field(default_factory=dict)
+    inputs: dict[InputName, Input] = Field(default_factory=dict)
     unit: Text | None = Field(None, description="结果的单位；默认取 stated 的单位")
     round: Rounding | None = None
     stated: Stated | None = None
