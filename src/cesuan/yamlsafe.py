@@ -101,14 +101,29 @@ class _Composer(yaml.SafeLoader):
                     line=line,
                     hint="案例文件只能包含普通的映射、列表和文本",
                 )
-        node = super().compose_node(parent, index)
+        self._depth = getattr(self, "_depth", 0) + 1
+        if self._depth > MAX_YAML_DEPTH + 1:
+            raise CesuanError(ErrorKind.NESTING, f"YAML 嵌套超过 {MAX_YAML_DEPTH} 层", line=line)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
         assert node is not None  # only the document root can be empty, and it never gets here
         return node
 
 
 def read_yaml(text: str, *, file: str | None = None) -> tuple[Any, Marks]:
     """YAML text → (data, marks). Scalars are always strings."""
-    loader = _Composer(text)
+    try:
+        # The reader checks characters as soon as it is built: that can fail too.
+        loader = _Composer(text)
+    except yaml.YAMLError as e:
+        raise CesuanError(
+            ErrorKind.YAML_SYNTAX,
+            f"YAML 格式错误：{e}",
+            file=file,
+            hint="文件中有不可打印的控制字符；请删除它们后重试",
+        ) from None
     try:
         node = loader.get_single_node()
     except CesuanError as e:
