@@ -317,7 +317,7 @@ class _Auditor:
 
     def inputs(self, r: LineResult) -> None:
         for k, spec in r.planned.line.inputs.items():
-            if not spec.quote and not spec.source:
+            if spec.ref is None and not spec.quote and not spec.source:
                 self.add(
                     "quote_missing",
                     r,

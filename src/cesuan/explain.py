@@ -44,8 +44,12 @@ def _percent(x: exact.Num) -> str:
 
 
 def _as_written(text: str) -> str:
-    """An input the way the case (and so the form) writes it: '30万 件' → '30万件'."""
-    return "".join(text.split())
+    """An input the way the case (and so the form) writes it: '30万 件' → '30万件', and a
+    duration in months the way forms say it: '12 月' → '12个月'."""
+    compact = "".join(text.split())
+    if compact.endswith("月") and not compact.endswith("个月") and compact[:-1][-1:].isdigit():
+        return compact[:-1] + "个月"
+    return compact
 
 
 def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
@@ -90,7 +94,7 @@ def _explain(result: Result, r: LineResult) -> str:
         return f"{ln.label}{value}（即{same}）。"
     values: dict[str, str] = {}
     for k in p.inputs:
-        values[k] = (ln.inputs[k].label or "") + _as_written(ln.inputs[k].value)
+        values[k] = (ln.inputs[k].label or "") + _as_written(ln.inputs[k].value or "")
     for ref in p.refs:
         x = by_id[ref]
         values[ref] = x.planned.line.label + _num(x.value, x.unit)
@@ -127,7 +131,9 @@ def _template(tpl: str, r: LineResult, values: dict[str, str], value: str) -> st
         elif attr == "label":
             out.append(p.line.inputs[name].label or p.rule.params[name].label)
         else:
-            out.append(_as_written(p.line.inputs[name].value))
+            spec = p.line.inputs[name]
+            # A parameter bound to another line (`ref:`) shows that line's label and value.
+            out.append(values[spec.ref] if spec.ref else _as_written(spec.value or ""))
     return "".join(out)
 
 

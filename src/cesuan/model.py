@@ -47,7 +47,12 @@ class _Frozen(BaseModel):
 class Input(_Frozen):
     """One input of a line: a quantity as text, where the form says it, and its standard."""
 
-    value: Text = Field(description="数量文本，如 '8369.34 平方米'、'50 元/(平方米·月)'")
+    value: Text | None = Field(
+        None, description="数量文本，如 '8369.34 平方米'、'50 元/(平方米·月)'"
+    )
+    ref: LineId | None = Field(
+        None, description="改为引用另一明细的结果，如 drain.step1（用于规则参数）"
+    )
     label: Text | None = Field(None, description="中文名称，写入测算依据，如 '大厅面积'")
     quote: tuple[Text, ...] = Field((), description="申报表中的原文（须逐字出现在来源文本中）")
     source: Text | None = Field(None, description="标准或文号，如 '财评【2017】043号'")
@@ -58,6 +63,12 @@ class Input(_Frozen):
     @classmethod
     def _shorthand(cls, v: Any) -> Any:
         return {"value": v} if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _value_or_ref(self) -> Input:
+        if (self.value is None) == (self.ref is None):
+            raise ValueError("输入须写 value（数量）或 ref（引用明细 id）之一")
+        return self
 
 
 class Stated(_Frozen):

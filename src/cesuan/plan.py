@@ -11,6 +11,7 @@ text and input units, so a formula used by many lines is parsed and checked once
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Literal
 
 from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind, raise_all
-from cesuan.expr.ast import Name, Node, walk
+from cesuan.expr.ast import Name, Node, rename, unparse, walk
 from cesuan.expr.compiler import Compiled, compile_formula, suggest_name
 from cesuan.expr.parser import parse_formula
 from cesuan.limits import MAX_INPUTS_PER_LINE, MAX_REFERENCE_CHAIN
@@ -128,6 +129,7 @@ class _Planner:
                 ".inputs",
             )
         inputs: dict[str, Quantity] = {}
+        aliases: dict[str, str] = {}  # input name → id of the line it refers to (`ref:`)
         for name, inp in line.inputs.items():
             if name in self.ids:
                 self.fail(
@@ -140,6 +142,22 @@ class _Planner:
                     line,
                     f".inputs.{name}",
                 )
+            if inp.ref is not None:
+                if inp.ref not in self.ids or inp.ref == line.id:
+                    s = suggest_name(inp.ref, sorted(self.ids - {line.id}))
+                    self.fail(
+                        CesuanError(
+                            ErrorKind.UNKNOWN_NAME,
+                            f"输入 {name} 引用的明细 '{inp.ref}' 不存在",
+                            hint=f"是否为 '{s}'？" if s else "ref 须是本案其他明细的 id",
+                        ),
+                        i,
+                        line,
+                        f".inputs.{name}.ref",
+                    )
+                aliases[name] = inp.ref
+                continue
+            assert inp.value is not None
             q = self.quantity(inp.value, i, line, f".inputs.{name}.value")
             if q is not None:
                 inputs[name] = q
@@ -152,7 +170,13 @@ class _Planner:
                 self.fail(e, i, line, ".use")
             else:
                 formula = r.formula
-                self.bind(r, i, line, inputs)
+                self.bind(
+                    r,
+                    i,
+                    line,
+                    inputs,
+                    {k: units_of[v] for k, v in aliases.items() if v in units_of},
+                )
         stated = given = None
         stated_places = None
         if line.stated is not None:
@@ -185,6 +209,10 @@ class _Planner:
             }
             try:
                 tree = parse_formula(formula)
+                if aliases:
+                    # Inputs bound to other lines become references to those lines.
+                    tree = rename(tree, aliases)
+                    formula = unparse(tree)
                 self.check_names(tree, line, inputs, i)
                 used = sorted((k, env[k]) for k in _names(tree) if k in env)
                 compiled = _compile_cached(formula, tuple(used))
@@ -267,7 +295,14 @@ class _Planner:
             r,
         )
 
-    def bind(self, r: Rule, i: int, line: Line, inputs: dict[str, Quantity]) -> None:
+    def bind(
+        self,
+        r: Rule,
+        i: int,
+        line: Line,
+        inputs: dict[str, Quantity],
+        aliased: dict[str, Unit],
+    ) -> None:
         missing = [p for p in r.params if p not in line.inputs]
         extra = [k for k in line.inputs if k not in r.params]
         for p in missing:
@@ -293,13 +328,13 @@ class _Planner:
                 line,
                 f".inputs.{k}",
             )
-        for k, q in inputs.items():
-            if k in r.params and (want := r.param_unit(k)) is not None and want.dims != q.unit.dims:
+        for k, unit in {**{k: q.unit for k, q in inputs.items()}, **aliased}.items():
+            if k in r.params and (want := r.param_unit(k)) is not None and want.dims != unit.dims:
                 self.fail(
                     CesuanError(
                         ErrorKind.DIMENSION_MISMATCH,
                         f"规则 {r.id} 的参数 '{k}'（{r.params[k].label}）应为 {want.text or '无量纲'}"
-                        f" 一类的单位，这里是 {q.unit.text or '无量纲'}",
+                        f" 一类的单位，这里是 {unit.text or '无量纲'}",
                     ),
                     i,
                     line,
@@ -477,9 +512,16 @@ def _declared_unit(line: Line) -> Unit | None:
 
 
 def _formula_names(line: Line) -> tuple[str, ...]:
-    if line.formula is None:
-        return ()
-    try:
-        return _names(parse_formula(line.formula))
-    except CesuanError:
-        return ()
+    """The names a line's calculation uses: its formula's (or its rule's), and `ref:` inputs."""
+    text = line.formula
+    if text is None and line.use is not None:
+        try:
+            text = rule(line.use).formula
+        except CesuanError:
+            text = None
+    out: list[str] = []
+    if text is not None:
+        with contextlib.suppress(CesuanError):  # a parse error is reported when planned
+            out += _names(parse_formula(text))
+    out += [inp.ref for inp in line.inputs.values() if inp.ref is not None]
+    return tuple(out)

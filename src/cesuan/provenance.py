@@ -75,6 +75,9 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
             }
             for k, q in sorted(p.inputs.items())
         }
+        aliases = {k: v.ref for k, v in ln.inputs.items() if v.ref is not None}
+        if aliases:
+            t["bound_to_lines"] = aliases
         t["uses"] = {ref: {"hash": hashes[ref]} for ref in p.refs}
         if p.compiled.unit != p.unit:
             t["conversion"] = {

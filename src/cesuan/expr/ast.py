@@ -23,6 +23,7 @@ __all__ = [
     "Node",
     "Number",
     "names",
+    "rename",
     "substitute",
     "unparse",
     "walk",
@@ -93,6 +94,20 @@ def walk(node: Node) -> Iterator[Node]:
             stack.extend((n.right, n.left))
         elif isinstance(n, Call):
             stack.extend(reversed(n.args))
+
+
+def rename(node: Node, mapping: Mapping[str, str]) -> Node:
+    """The same tree with names replaced (`base` → `drain.step1`), positions kept."""
+    if isinstance(node, Name):
+        return Name(mapping.get(node.id, node.id), node.pos)
+    if isinstance(node, Neg):
+        return Neg(rename(node.operand, mapping), node.pos)
+    if isinstance(node, BinOp):
+        return BinOp(node.op, rename(node.left, mapping), rename(node.right, mapping), node.pos)
+    if isinstance(node, Call):
+        args = tuple(rename(a, mapping) for a in node.args)
+        return Call(node.func, args, node.places, node.unit, node.pos)
+    return node
 
 
 def names(node: Node) -> tuple[str, ...]:
