@@ -173,6 +173,16 @@ def _q(x: exact.Num, u: Unit) -> str:
     return qtext(x, u)
 
 
+def _amounts(computed: exact.Num, stated: Quantity) -> dict[str, str]:
+    """stated, computed, difference (computed − stated) and unit, as exact decimal text."""
+    return {
+        "stated": str(stated),
+        "computed": _q(computed, stated.unit),
+        "difference": _q(exact.sub(computed, stated.magnitude), stated.unit),
+        "unit": stated.unit.text,
+    }
+
+
 class _Auditor:
     def __init__(self, result: Result) -> None:
         self.result = result
@@ -271,10 +281,7 @@ class _Auditor:
                 kind,
                 r,
                 f"{what}为 {_q(checked, stated.unit)}，申报 {stated}{also}",
-                stated=str(stated),
-                computed=_q(checked, stated.unit),
-                difference=_q(exact.sub(checked, stated.magnitude), stated.unit),
-                unit=stated.unit.text,
+                **_amounts(checked, stated),
                 formula=formula,
                 substituted=self.substituted(r, over_stated=True),
                 quotes=quotes,
@@ -286,10 +293,7 @@ class _Auditor:
                 r,
                 f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
                 f"{_q(full, stated.unit)}（申报 {stated}）",
-                stated=str(stated),
-                computed=_q(full, stated.unit),
-                difference=_q(exact.sub(full, stated.magnitude), stated.unit),
-                unit=stated.unit.text,
+                **_amounts(full, stated),
                 formula=formula,
                 substituted=self.substituted(r, over_stated=False),
                 quotes=quotes,
@@ -306,10 +310,7 @@ class _Auditor:
                 "written_expression",
                 r,
                 f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit)}，表上写 {w.result}",
-                stated=str(w.result),
-                computed=_q(value, w.result.unit),
-                difference=_q(exact.sub(value, w.result.magnitude), w.result.unit),
-                unit=w.result.unit.text,
+                **_amounts(value, w.result),
                 formula=w.expr,
                 substituted=f"{w.expr} = {exact.format_exact(value)}",
                 quotes=w.quotes,
