@@ -192,6 +192,8 @@ class _Auditor:
         # Lines whose computed value is not exactly their stated amount (a mismatch, or a
         # match only after rounding): the causes a consequence further up is traced back to.
         self.wrong: set[str] = set()
+        # Lines whose stated amount is not their computed value, even after rounding.
+        self.mismatched: set[str] = set()
         self.affected: dict[str, tuple[str, ...]] = {}  # line → root causes upstream
 
     def add(self, kind: Kind, r: LineResult, message: str, **kw: Any) -> None:
@@ -259,18 +261,24 @@ class _Auditor:
             )
             return
         full = _in(r.value, p.unit, stated.unit)
-        status = full_status = compare(full, stated, places)
+        full_status: Status = compare(full, stated, places)
+        status: Status = full_status
         checked = full
         if r.local is not None:
-            # A total is right if it adds up either its parts as the form states them or
-            # their exact values: rounding the parts first (120.528 → 120.53) may move the
-            # last digit of the total, and that is no discrepancy.
+            # A total is checked over its parts as the form states them. It may also add up
+            # their exact values, when the parts differ from those only by rounding
+            # (120.528 → 120.53 can move the total's last digit; that is no discrepancy). If a
+            # part is wrong, the form's own parts do not add up to its total: a finding here too.
             checked = _in(r.local, p.unit, stated.unit)
-            status = _best(compare(checked, stated, places), full_status)
+            status = compare(checked, stated, places)
+            if not any(ref in self.mismatched for ref in p.refs):
+                status = _best(status, full_status)
         self.checks.append(Check(ln.id, ln.label, status, str(stated), _q(checked, stated.unit)))
         formula = p.compiled.text if p.compiled is not None else ln.value
         if status != "match":
             self.wrong.add(ln.id)
+        if full_status == "mismatch":
+            self.mismatched.add(ln.id)
         if status == "mismatch":
             kind: Kind = "sum_mismatch" if _adds_parts(p) else "mismatch"
             what = "按各分项申报数计算" if p.refs else "按测算依据计算"

@@ -19,6 +19,7 @@ from pathlib import Path
 from cesuan import report
 from cesuan.api import audit, evaluate, load_case
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
+from cesuan.expr.compiler import suggest_name
 from cesuan.model import Case
 from cesuan.provenance import dumps
 
@@ -32,7 +33,8 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(
         self, usage: str | None, actions: object, groups: object, prefix: str | None = None
     ) -> None:
-        super().add_usage(usage, actions, groups, prefix or "用法：")  # type: ignore[arg-type]
+        # argparse passes prefix="" when it builds a subcommand's prog line: keep that empty.
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)  # type: ignore[arg-type]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -193,8 +195,13 @@ def _run(args: argparse.Namespace) -> int:
             try:
                 text = explain_line(result, args.line)
             except KeyError:
+                ids = [r.id for r in result.lines]
+                near = suggest_name(args.line, ids)
                 raise CesuanError(
-                    ErrorKind.UNKNOWN_NAME, f"案例中没有明细 '{args.line}'", file=args.case
+                    ErrorKind.UNKNOWN_NAME,
+                    f"案例中没有明细 '{args.line}'",
+                    file=args.case,
+                    hint=f"是否为 '{near}'？" if near else "可用的明细：" + "、".join(ids),
                 ) from None
         elif args.format == "md":
             text = report.explain_markdown(result)

@@ -150,7 +150,9 @@ class CesuanErrors(CesuanError):
     def __init__(self, errors: Iterable[CesuanError], *, file: str | None = None) -> None:
         self.errors = list(errors)
         first = self.errors[0]
-        super().__init__(first.kind, f"共 {len(self.errors)} 个问题", file=file or first.file)
+        files = {e.file for e in self.errors}
+        shared = first.file if len(files) == 1 else None  # problems of several files: no one name
+        super().__init__(first.kind, f"共 {len(self.errors)} 个问题", file=file or shared)
 
     def __iter__(self) -> Iterator[CesuanError]:
         return iter(self.errors)

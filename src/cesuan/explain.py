@@ -111,7 +111,9 @@ def _explain(result: Result, r: LineResult) -> str:
     else:
         text += f"={exact_text}"
     if r.value != r.exact:
-        text += f"，四舍五入为{value}"
+        mode = p.rounding[2] if p.rounding else "half_up"
+        word = {"half_up": "四舍五入", "ceil": "向上取整", "floor": "向下取整"}[mode]
+        text += f"，{word}为{value}"
     return text + "。"
 
 

@@ -113,7 +113,7 @@ class Line(_Frozen):
     use: Annotated[str, Field(pattern=ID_PATTERN)] | None = Field(
         None, description="引用 formulas/ 中的规则 id，如 rent.by_area"
     )
-    value: Text | None = Field(None, description="直接给定的数量（不计算，也不核对）")
+    value: Text | None = Field(None, description="直接给定的数量（不计算；有 stated 时与之核对）")
     inputs: dict[InputName, Input] = Field(default_factory=dict)
     unit: Text | None = Field(None, description="结果的单位；默认取 stated 的单位")
     round: Rounding | None = None

@@ -131,7 +131,10 @@ def audit_json(audits: Sequence[Audit]) -> dict[str, Any]:
 def audit_markdown(audits: Sequence[Audit]) -> str:
     """A report an auditor can file."""
     out = ["# 预算测算审核报告", ""]
-    out += ["| 项目 | 单位 | 相符 | 四舍五入后相符 | 不符 | 无测算 |", "|---|---|---|---|---|---|"]
+    out += [
+        "| 项目 | 填报单位 | 相符 | 四舍五入后相符 | 不符 | 无测算 |",
+        "|---|---|---|---|---|---|",
+    ]
     for a in audits:
         s = a.summary()
         out.append(

@@ -58,8 +58,36 @@ class Rule(BaseModel):
         return parse_unit(u) if u is not None else None
 
 
-def _template_fields(text: str) -> list[str]:
-    return [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+def _template_fields(text: str, rule_id: str, where: str) -> list[str]:
+    """The placeholders of a text template; only {name}, {name.label}, {result} and {label}."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError as e:  # an unbalanced '{' or '}'
+        raise CesuanError(
+            ErrorKind.RULE_BINDING,
+            f"规则 {rule_id} 的文字模板格式不对：{e}",
+            file=where,
+            hint="占位符写作 {参数}、{参数.label}、{result}；文字中的花括号写作 {{ }}",
+        ) from None
+    out = []
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if (
+            spec
+            or conversion
+            or field.count(".") > 1
+            or ("." in field and not field.endswith(".label"))
+        ):
+            raise CesuanError(
+                ErrorKind.RULE_BINDING,
+                f"规则 {rule_id} 的文字模板不支持 '{{{field}{'!' + conversion if conversion else ''}"
+                f"{':' + spec if spec else ''}}}'",
+                file=where,
+                hint="只支持 {参数}、{参数.label}、{result}、{label}",
+            )
+        out.append(field)
+    return out
 
 
 def check_rule(r: Rule, where: str) -> None:
@@ -73,14 +101,20 @@ def check_rule(r: Rule, where: str) -> None:
     except CesuanError as e:
         raise e.located(file=where) from None
     if all(u is not None for u in units.values()):
-        c = compile_formula(tree, {k: v for k, v in units.items() if v is not None}, text=r.formula)
+        try:
+            c = compile_formula(
+                tree, {k: v for k, v in units.items() if v is not None}, text=r.formula
+            )
+        except CesuanError as e:
+            e.hint = "规则的公式只能使用它的参数：" + "、".join(r.params)
+            raise e.located(file=where, field="formula") from None
         if c.unit.dims != result.dims:
             raise CesuanError(
                 ErrorKind.DIMENSION_MISMATCH,
                 f"规则 {r.id} 的公式结果为 {c.unit.text}，与声明的单位 {r.unit} 不符",
                 file=where,
             )
-    for f in _template_fields(r.text or ""):
+    for f in _template_fields(r.text or "", r.id, where):
         base = f.split(".", 1)[0]
         if base not in r.params and base not in ("result", "label"):
             raise CesuanError(
@@ -100,9 +134,12 @@ def parse_rule(rule_id: str, text: str, where: str) -> Rule:
         r = Rule.model_validate({"id": rule_id, **data})
     except ValidationError as e:
         first = e.errors()[0]
+        what = {"missing": "缺少必填字段", "extra_forbidden": "未知字段"}.get(
+            first["type"], "取值不对"
+        )
         raise CesuanError(
             ErrorKind.SCHEMA,
-            f"规则格式错误：{first['msg']}",
+            f"规则格式错误：{what} '{'.'.join(str(p) for p in first['loc'])}'",
             file=where,
             field=".".join(str(p) for p in first["loc"]),
         ) from None
