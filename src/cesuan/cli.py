@@ -20,7 +20,7 @@ from cesuan import report
 from cesuan.api import audit, evaluate, load_case
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
 from cesuan.expr.compiler import suggest_name
-from cesuan.model import Case
+from cesuan.model import Case, case_json_schema
 from cesuan.provenance import dumps
 
 __all__ = ["main"]
@@ -214,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
         write_output(text, args.output)
         return EXIT_OK
     if args.command == "schema":
-        write_output(json.dumps(Case.model_json_schema(), ensure_ascii=False, indent=2), None)
+        write_output(json.dumps(case_json_schema(), ensure_ascii=False, indent=2), None)
         return EXIT_OK
     _parser().print_help()
     return EXIT_BAD_INPUT

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-__all__ = ["Case", "Input", "Line", "Rounding", "Stated", "Written"]
+__all__ = ["Case", "Input", "Line", "Rounding", "Stated", "Written", "case_json_schema"]
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$"
 CASE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)*$"
@@ -189,3 +189,37 @@ class Case(_Frozen):
         self._file = file
         self._marks = marks
         self._source_text = source_text
+
+
+def case_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a case file, for editors, including the shorthands the models accept
+    before validation (pydantic only describes the long forms): a quote as one string, an input
+    or a stated amount as bare quantity text, a single `written` mapping."""
+    schema: dict[str, Any] = Case.model_json_schema()
+
+    def short(ref: str) -> dict[str, Any]:
+        return {"anyOf": [{"$ref": f"#/$defs/{ref}"}, {"type": "string", "maxLength": 10_000}]}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get("$ref") in ("#/$defs/Input", "#/$defs/Stated"):
+                return short(node["$ref"].rsplit("/", 1)[1])
+            out = {k: walk(v) for k, v in node.items()}
+            props = out.get("properties", {})
+            if "quote" in props:
+                q = props["quote"]
+                props["quote"] = {
+                    "anyOf": [{"type": "string", "maxLength": 10_000}, q],
+                    "description": "申报表中的原文：一段文字，或多段的列表",
+                }
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    schema = walk(schema)
+    written = schema["$defs"]["Line"]["properties"]["written"]
+    schema["$defs"]["Line"]["properties"]["written"] = {
+        "anyOf": [{"$ref": "#/$defs/Written"}, written, {"type": "null"}]
+    }
+    return schema
