@@ -291,15 +291,16 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
             hint = "数量写作文本，如 value: 502.1604 万元"
     elif t in ("int_parsing", "int_type", "int_from_float"):
         msg = f"应为整数，却是 {_shown(err['input'])}"
-    elif t in ("greater_than_equal", "less_than_equal", "too_long", "string_too_long"):
+    elif t in _BOUNDS:
         kind = ErrorKind.SIZE_LIMIT if "long" in t else ErrorKind.SCHEMA
-        msg = f"取值超出范围：{err['msg']}"
+        ctx = err.get("ctx", {})
+        msg = _BOUNDS[t].format(**{k: ctx.get(k) for k in ("ge", "le", "max_length", "min_length")})
     elif t == "value_error":
         msg = str(err["msg"]).removeprefix("Value error, ")
     elif t == "literal_error":
         msg = f"取值应为 {err['ctx'].get('expected')}"
-    else:
-        msg = f"{err['msg']}（{t}）"
+    else:  # a kind of pydantic error not translated above: say so in Chinese, keep its code
+        msg = f"取值不符合要求（{t}）"
     line_id = None
     if raw.startswith("lines["):
         try:
@@ -315,6 +316,15 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
         line_id=line_id if isinstance(line_id, str) else None,
         field=named or None,
     )
+
+
+_BOUNDS = {
+    "greater_than_equal": "取值应不小于 {ge}",
+    "less_than_equal": "取值应不大于 {le}",
+    "too_long": "最多 {max_length} 项",
+    "string_too_long": "文本最长 {max_length} 个字符",
+    "too_short": "至少 {min_length} 项",
+}
 
 
 def _context(loc: tuple[int | str, ...]) -> str:

@@ -133,7 +133,7 @@ def read_yaml(text: str, *, file: str | None = None) -> tuple[Any, Marks]:
         line = mark.line + 1 if mark else None
         raise CesuanError(
             ErrorKind.YAML_SYNTAX,
-            f"YAML 格式错误：{e.problem or e}",
+            f"YAML 格式错误：{_problem_zh(str(e.problem or e))}",
             file=file,
             line=line,
             hint="检查缩进、冒号后的空格和引号是否成对",
@@ -146,6 +146,26 @@ def read_yaml(text: str, *, file: str | None = None) -> tuple[Any, Marks]:
     if node is None:
         return None, marks
     return _build(node, "", marks, 0, file), marks
+
+
+# PyYAML's most common complaints, in the words a finance officer can act on.
+_PROBLEMS = {
+    "mapping values are not allowed here": "这里不能出现 ': '（值里有冒号时请给整个值加引号）",
+    "could not find expected ':'": "缺少 ':'（键和值之间要有冒号和空格）",
+    "expected <block end>, but found": "缩进不一致（同一层的键要对齐）",
+    "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请用空格",
+    "found unexpected end of stream": "引号或括号没有成对",
+    "found unknown escape character": "双引号里有未知的转义字符（\\ 要写成 \\\\）",
+    "expected ',' or ']', but got": "方括号列表没有正确结束",
+    "expected ',' or '}', but got": "花括号映射没有正确结束",
+}
+
+
+def _problem_zh(problem: str) -> str:
+    for en, zh in _PROBLEMS.items():
+        if problem.startswith(en):
+            return zh
+    return f"格式不对（{problem}）"
 
 
 def _build(node: Node, path: str, marks: Marks, depth: int, file: str | None) -> Any:
