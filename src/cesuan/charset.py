@@ -14,7 +14,7 @@ import unicodedata
 
 from cesuan.errors import CesuanError, ErrorKind
 
-__all__ = ["describe_char", "is_name_char", "normalise"]
+__all__ = ["describe_char", "is_digit", "is_name_char", "normalise"]
 
 _MAP = {
     "\u3000": " ",  # ideographic space
@@ -64,6 +64,12 @@ def is_cjk(c: str) -> bool:
         return False
     o = ord(c)
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
+
+
+def is_digit(c: str) -> bool:
+    """ASCII digits only: str.isdigit() is also true for '²' and '³', which the unit grammar
+    reads as exponents and Decimal/int cannot read as digits."""
+    return len(c) == 1 and "0" <= c <= "9"
 
 
 def is_name_char(c: str) -> bool:

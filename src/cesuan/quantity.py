@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from cesuan import exact
-from cesuan.charset import is_name_char, normalise
+from cesuan.charset import is_digit, is_name_char, normalise
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.limits import MAX_LITERAL_DIGITS, MAX_QUANTITY_CHARS
 from cesuan.units import DIMENSIONLESS, Unit, lookup_name, parse_unit, parse_unit_at
@@ -78,7 +78,7 @@ def scan_number(text: str, pos: int, *, grouping: bool) -> tuple[Decimal, int]:
     n = len(text)
     groups = []
     start = i
-    while i < n and text[i].isdigit():
+    while i < n and is_digit(text[i]):
         i += 1
     if grouping and i < n and text[i] == ",":
         # 1,200 or 12,345,678: first group 1-3 digits, then groups of exactly 3.
@@ -86,7 +86,7 @@ def scan_number(text: str, pos: int, *, grouping: bool) -> tuple[Decimal, int]:
         while i < n and text[i] == ",":
             j = i + 1
             k = j
-            while k < n and text[k].isdigit():
+            while k < n and is_digit(text[k]):
                 k += 1
             if k - j != 3 or not (1 <= len(groups[0]) <= 3):
                 raise _syntax(
@@ -101,7 +101,7 @@ def scan_number(text: str, pos: int, *, grouping: bool) -> tuple[Decimal, int]:
     frac = ""
     if i < n and text[i] == ".":
         j = i + 1
-        while j < n and text[j].isdigit():
+        while j < n and is_digit(text[j]):
             j += 1
         frac = text[i + 1 : j]
         if not frac and not int_part:
@@ -117,7 +117,7 @@ def scan_number(text: str, pos: int, *, grouping: bool) -> tuple[Decimal, int]:
             ErrorKind.MAGNITUDE, f"数字位数超过上限 {MAX_LITERAL_DIGITS} 位", text=text, column=pos
         )
     value = Decimal(f"{int_part or '0'}.{frac}" if frac else int_part or "0")
-    if i < n and text[i] in "eE" and i + 1 < n and (text[i + 1].isdigit() or text[i + 1] in "+-"):
+    if i < n and text[i] in "eE" and i + 1 < n and (is_digit(text[i + 1]) or text[i + 1] in "+-"):
         raise _syntax("不支持科学计数法", text, i, "请写出完整数字，例如 100000 或 10万")
     if i < n and text[i] == "%":
         return exact.scale10(value, -2), i + 1
@@ -156,7 +156,8 @@ def parse_quantity(text: str) -> Quantity:
         raise CesuanError(
             ErrorKind.SIZE_LIMIT, f"数量文本超过 {MAX_QUANTITY_CHARS} 个字符", text=text[:40] + "…"
         )
-    if text.strip().lower() in _NON_FINITE:
+    bare = text.strip().lower()
+    if bare in _NON_FINITE or (bare[:1] in ("+", "-", "−") and bare[1:].strip() in _NON_FINITE):
         raise CesuanError(
             ErrorKind.NON_FINITE,
             f"'{text.strip()}' 不是有限的数",
@@ -181,16 +182,20 @@ def _parse(s: str) -> Quantity:
         i += 1
         while i < n and s[i] == " ":
             i += 1
-    if i >= n or not (s[i].isdigit() or s[i] == "."):
+    if i >= n or not (is_digit(s[i]) or s[i] == "."):
         if i < n and is_name_char(s[i]):
             raise _syntax("数量应以数字开头", s, i, "例如 '12 月'、'8369.34 平方米'")
         what = f"'{s[i]}'" if i < n else "结尾"
         raise _syntax(f"此处应为数字，却是 {what}", s, i)
     value, i = scan_number(s, i, grouping=True)
+    percent = s[i - 1] == "%"
     while i < n and s[i] == " ":
         i += 1
     unit = DIMENSIONLESS
     if i < n:
+        if percent:
+            # As in formulas: "3%元" is not a quantity (0.03 元 would be a silent guess).
+            raise _syntax("百分数后不能再跟单位", s, i, "比例写作 98%，金额写作 30 万元")
         if not (is_name_char(s[i]) or s[i] in "(㎡"):
             raise _syntax(
                 f"数字后不能出现 '{s[i]}'",

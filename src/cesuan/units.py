@@ -24,7 +24,7 @@ from fractions import Fraction
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from cesuan.charset import is_name_char, normalise
+from cesuan.charset import is_digit, is_name_char, normalise
 from cesuan.errors import CesuanError, ErrorKind
 
 if TYPE_CHECKING:
@@ -221,7 +221,9 @@ class _UnitParser:
             pos += 1
         if pos < len(self.text) and self.text[pos] == "(":
             return self.starts_unit(pos + 1)
-        name, _ = self.name_at(pos)
+        name, end = self.name_at(pos)
+        if end < len(self.text) and (is_digit(self.text[end]) or self.text[end] in "_."):
+            return False  # `元 / km_total`, `元 / m.x`: a variable that starts like a unit
         return bool(name) and lookup_name(name) is not None
 
     def unit(self, depth: int = 0) -> Unit:
@@ -300,7 +302,7 @@ class _UnitParser:
         if c == "^":
             self.pos += 1
             digits_start = self.pos
-            while self.peek().isdigit() and self.pos - digits_start < 1:
+            while is_digit(self.peek()) and self.pos - digits_start < 1:
                 self.pos += 1
             if self.pos == digits_start or self.text[digits_start] == "0":
                 raise CesuanError(
@@ -334,6 +336,8 @@ def parse_unit(text: str) -> Unit:
                ^
     提示：写作 元/(平方米·月) 或 元/平方米/月
     """
+    if not isinstance(text, str):
+        raise CesuanError(ErrorKind.QUANTITY_SYNTAX, f"单位应为文本，却是 {type(text).__name__}")
     norm = normalise(text, what="单位")
     start = len(norm) - len(norm.lstrip(" "))
     if start == len(norm):

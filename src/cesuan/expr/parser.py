@@ -19,7 +19,7 @@ anything outside the function whitelist are refused with a reason.
 
 from __future__ import annotations
 
-from cesuan.charset import is_name_char, normalise
+from cesuan.charset import is_digit, is_name_char, normalise
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.ast import FUNCTIONS, BinOp, Call, Name, Neg, Node, Number
 from cesuan.limits import MAX_FORMULA_CHARS, MAX_FORMULA_DEPTH, MAX_FORMULA_NODES
@@ -59,6 +59,7 @@ _FORBIDDEN = {
 class _Parser:
     def __init__(self, original: str) -> None:
         self.original = original
+        self.check_length()  # before normalise: every limit is checked before the work it guards
         self.s = normalise(original, what="公式")
         self.i = 0
         self.depth = 0
@@ -118,7 +119,7 @@ class _Parser:
         return self.error(ErrorKind.FORMULA_SYNTAX, f"此处不应出现 '{c}'")
 
     # --- grammar -------------------------------------------------------------------------
-    def parse(self) -> Node:
+    def check_length(self) -> None:
         if len(self.original) > MAX_FORMULA_CHARS:
             raise CesuanError(
                 ErrorKind.SIZE_LIMIT,
@@ -126,6 +127,8 @@ class _Parser:
                 text=self.original[:60] + "…",
                 column=0,
             )
+
+    def parse(self) -> Node:
         if not self.peek():
             raise self.error(ErrorKind.FORMULA_SYNTAX, "公式为空")
         node = self.sum()
@@ -185,6 +188,8 @@ class _Parser:
         if c == "(":
             self.i += 1
             inner = self.sum()
+            if self.peek() in _FORBIDDEN:
+                raise self.unexpected()  # "(a[0])" is a subscript, as "a[0]" is, not a missing ')'
             if self.peek() != ")":
                 raise self.error(
                     ErrorKind.FORMULA_SYNTAX,
@@ -193,7 +198,7 @@ class _Parser:
                 )
             self.i += 1
             return inner
-        if c.isdigit() or c == ".":
+        if is_digit(c) or c == ".":
             return self.number()
         if is_name_char(c) or c == "_":
             return self.name_or_call()
@@ -245,7 +250,7 @@ class _Parser:
         start = self.i
         j = self.i
         s = self.s
-        while j < len(s) and (is_name_char(s[j]) or s[j].isdigit() or s[j] in "_."):
+        while j < len(s) and (is_name_char(s[j]) or is_digit(s[j]) or s[j] in "_."):
             j += 1
         ident = s[start:j]
         self.i = j
@@ -264,7 +269,7 @@ class _Parser:
                     col=start,
                     hint="名称只能引用本案的输入和明细",
                 )
-            if seg[0].isdigit():
+            if is_digit(seg[0]):
                 raise self.error(
                     ErrorKind.FORMULA_SYNTAX, f"名称 '{ident}' 的段不能以数字开头", col=start
                 )
@@ -300,8 +305,15 @@ class _Parser:
                 # Extra arguments: round's decimal places, then a unit for all three.
                 if func == "round" and places is None:
                     places = self.places()
-                else:
+                elif unit is None:
                     unit = self.unit_arg()
+                else:
+                    self.peek()  # the error points at the extra argument, not the space before it
+                    raise self.error(
+                        ErrorKind.FORMULA_SYNTAX,
+                        f"函数 {func} 的参数过多",
+                        hint="round(x, 小数位数[, 单位])；ceil/floor(x[, 单位])",
+                    )
             else:
                 args.append(self.sum())
             c = self.peek()
@@ -328,7 +340,7 @@ class _Parser:
     def places(self) -> int:
         self.peek()
         start = self.i
-        while self.i < len(self.s) and self.s[self.i].isdigit():
+        while self.i < len(self.s) and is_digit(self.s[self.i]):
             self.i += 1
         text = self.s[start : self.i]
         if not text or len(text) > 2 or int(text) > 20:
