@@ -117,3 +117,24 @@ def test_all_problems_of_a_file_are_reported_together(tmp_path: Path) -> None:
         ("unknown_unit", "a", 8),
         ("unknown_unit", "b", 12),
     ]
+
+
+def test_utf8_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    f = tmp_path / "bom.yaml"
+    f.write_bytes(
+        b"\xef\xbb\xbf"
+        + "case: c\ntitle: 标题\nlines:\n  - id: a\n    label: 甲\n"
+        "    formula: x * 2\n    inputs: {x: 3 元}\n".encode()
+    )
+    assert str(cesuan.evaluate(cesuan.load_case(f))["a"].quantity) == "6 元"
+
+
+def test_loading_evaluating_and_auditing_write_nothing(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "cases"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "cases" / "jianghan-2023", folder)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir())
+    for f in sorted(folder.glob("*.yaml")):
+        cesuan.audit(cesuan.load_case(f)).result.to_json()
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()) == before

@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from cesuan.limits import MAX_LINES
+
 __all__ = ["Case", "Input", "Line", "Rounding", "Stated", "Written", "case_json_schema"]
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$"
@@ -159,7 +161,7 @@ class Case(_Frozen):
     year: int | None = Field(None, ge=1949, le=2200)
     source: Text | None = Field(None, description="申报表原文文件（相对本文件），引文据此核对")
     notes: Text | None = None
-    lines: tuple[Line, ...] = Field(min_length=1, max_length=100_000)
+    lines: tuple[Line, ...] = Field(min_length=1, max_length=MAX_LINES)
 
     # Where things are in the file, and the source text, kept by the loader for later stages.
     _file: str | None = PrivateAttr(None)
