@@ -50,6 +50,13 @@ SINGLE_UNITS: dict[str, dict[str, Fraction]] = {
         "公顷": Fraction(10_000),
         "平方公里": Fraction(1_000_000),
     },
+    "volume": {
+        "立方米": Fraction(1),
+        "方": Fraction(1),
+        "升": Fraction(1, 1000),
+    },
+    "mass": {"吨": Fraction(1), "千克": Fraction(1, 1000), "公斤": Fraction(1, 1000)},
+    "energy": {"千瓦时": Fraction(1), "度": Fraction(1)},
     # A 月 is a billing month: exactly 1/12 年 (not pint's 365.25/12 days).
     "billing_time": {
         "年": Fraction(1),

@@ -200,7 +200,14 @@ def test_slash_then_dot_is_ambiguous(text: str) -> None:
         parse_unit(text)
     assert e.value.kind is ErrorKind.AMBIGUOUS_UNIT
     assert e.value.hint is not None
-    assert "元/(平方米·月)" in e.value.hint
+    # The hint spells out the two unambiguous readings of the very unit written.
+    expected = {
+        "元/平方米·月": "元/(平方米·月)",
+        "元/人·天": "元/(人·天)",
+        "万元/平方米·年": "万元/(平方米·年)",
+        "元/(人)·天": "元/((人)·天)",
+    }[text]
+    assert expected in e.value.hint
     assert text[e.value.column or 0] == "·"
     # the same in a quantity and a formula
     for f in (parse_quantity, evaluate_formula):

@@ -20,6 +20,8 @@ _MAP = {
     "\u3000": " ",  # ideographic space
     "\u00a0": " ",  # no-break space
     "\t": " ",
+    "\n": " ",  # a formula written as a YAML block (formula: |) spans lines
+    "\r": " ",
     "×": "*",
     "✕": "*",
     "＊": "*",

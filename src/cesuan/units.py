@@ -106,11 +106,16 @@ def _power(name: str, e: int) -> str:
 def _merge(
     a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...], sign: int
 ) -> tuple[tuple[str, int], ...]:
-    """Combine written terms, cancelling equal names (平方米 · 元/(平方米·月) · 月 → 元)."""
-    out: dict[str, int] = dict(a)
-    for n, e in b:
-        out[n] = out.get(n, 0) + sign * e
-    return tuple((n, e) for n, e in out.items() if e)
+    """Combine written terms, cancelling equal units even when spelled differently
+    (平方米 · 元/(平米·月) · 12 个月 → 元); the first spelling seen is kept."""
+    canon = canonical_names()
+    out: dict[str, int] = {}
+    spelling: dict[str, str] = {}
+    for n, e in (*a, *((n, sign * e) for n, e in b)):
+        c = canon.get(n, n)
+        spelling.setdefault(c, n)
+        out[c] = out.get(c, 0) + e
+    return tuple((spelling[c], e) for c, e in out.items() if e)
 
 
 def _merge_dims(a: Dims, b: Dims, sign: int) -> Dims:
@@ -147,6 +152,21 @@ def unit_names() -> frozenset[str]:
         # Aliases follow the definition: "月 = 年 / 12 = 个月" → 个月.
         names.update(p for p in rest[1:] if p and all(is_name_char(c) for c in p))
     return frozenset(names | _SYMBOLS.keys())
+
+
+@functools.cache
+def canonical_names() -> dict[str, str]:
+    """alias → the name it is defined under (个月 → 月, 平米 → 平方米, ㎡ → 平方米)."""
+    text = resources.files("cesuan").joinpath("units.txt").read_text(encoding="utf-8")
+    out: dict[str, str] = dict(_SYMBOLS)
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "=" not in line:
+            continue
+        first, *rest = (p.strip() for p in line.split("="))
+        for alias in rest[1:]:
+            out[alias] = first
+    return out
 
 
 @functools.cache
@@ -243,14 +263,19 @@ class _UnitParser:
                 return u
             self.pos += 1
             self.skip_spaces()
+            divisor_at = self.pos
+            numerator = u
             u = u / self.atom(depth)
             save2 = self.pos
             self.skip_spaces()
             if self.peek() == "·":
+                divisor = self.text[divisor_at:save2].strip()
+                after, _ = self.name_at(self.pos + 1)
+                top = numerator.text or "1"
                 raise CesuanError(
                     ErrorKind.AMBIGUOUS_UNIT,
                     "单位中 '/' 之后又出现 '·'，含义不明确",
-                    hint="写作 元/(平方米·月) 或 元/平方米/月",
+                    hint=f"写作 {top}/({divisor}·{after or '…'}) 或 {top}/{divisor}/{after or '…'}",
                     text=self.text,
                     column=self.pos,
                 )
