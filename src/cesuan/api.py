@@ -86,7 +86,14 @@ def evaluate(case: CaseLike) -> Result:
 
 
 def evaluate_many(cases: Iterable[CaseLike]) -> list[Result]:
-    """Evaluate many cases; formulas shared between them are compiled once."""
+    """Evaluate many cases, in order; the first error stops the batch (as `evaluate` raises).
+
+    Formulas are parsed, checked for units and compiled once per process (cached by their text
+    and the units of their names), so a formula shared by many lines and cases costs one
+    compilation; each line is then evaluated on exact magnitudes. Every Result keeps its
+    provenance compactly (references to the plan and the numbers); the JSON trace and the
+    测算依据 text are built only when asked for. bench/run.py measures this (docs/performance.md).
+    """
     return [evaluate(c) for c in cases]
 
 

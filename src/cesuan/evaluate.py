@@ -1,10 +1,13 @@
 """Evaluate a planned case exactly, line by line in dependency order.
 
-What it does: runs each line's compiled formula on exact root magnitudes, applies only the
-roundings a line declares (half-up unless it says otherwise), and also evaluates, for lines that
-use other lines, the same formula over those lines' *stated* amounts (the check a reviewer does
-by hand: do the parts as written add up to the whole as written), and every expression the form
-writes, as written. Results keep references to the plan, so provenance is complete but compact.
+What it does: runs each line's compiled formula on exact magnitudes (its inputs as written, the
+lines it uses in their own units), converts the result exactly to the line's unit with the
+factors the plan worked out, applies only the roundings a line declares (half-up unless it says
+otherwise), and also evaluates, for lines that use other lines, the same formula over those
+lines' *stated* amounts (the check a reviewer does by hand: do the parts as written add up to
+the whole as written), and every expression the form writes, as written. Results keep
+references to the plan, so provenance is complete but compact: the JSON trace is only built
+when asked for (cesuan.provenance).
 What it must not do: format text, reconcile, or round anything that was not declared. A
 non-terminating result without a declared rounding is an error, never a silently cut decimal.
 """
@@ -12,9 +15,8 @@ non-terminating result without a declared rounding is an error, never a silently
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
+from dataclasses import dataclass, fields
+from decimal import Context, Decimal, Rounded
 
 from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind, raise_all
@@ -28,13 +30,17 @@ from cesuan.units import Unit
 __all__ = ["LineResult", "Result", "evaluate_plan"]
 
 
-def _f(x: Fraction) -> Num:
-    return Decimal(x.numerator) if x.denominator == 1 else x
+class _LineSlots:
+    """The storage of a LineResult: its six fields as slots (no __dict__)."""
+
+    __slots__ = ("exact", "local", "planned", "used", "value", "written")
 
 
-@dataclass(frozen=True, slots=True)
-class LineResult:
+@dataclass(frozen=True)
+class LineResult(_LineSlots):
     """One line's numbers, all in the line's unit (`planned.unit`)."""
+
+    __slots__ = ()
 
     planned: PlannedLine
     exact: Num  # before any declared rounding
@@ -58,6 +64,42 @@ class LineResult:
     @property
     def rounded(self) -> bool:
         return self.planned.rounding is not None and self.exact != self.value
+
+    # As dataclass(slots=True, frozen=True) would: copy and pickle set the fields through these.
+    def __getstate__(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        for f, v in zip(fields(self), state, strict=True):
+            object.__setattr__(self, f.name, v)
+
+
+_new = object.__new__
+
+
+class _Building(_LineSlots):
+    """A LineResult being made. A frozen dataclass sets each field through object.__setattr__,
+    which costs as much as the rest of a simple line's evaluation; this class stores the same
+    slots plainly and then becomes a LineResult (same layout, so `__class__` can change):
+    `r = _Building(…); r.__class__ = LineResult`."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        planned: PlannedLine,
+        exact: Num,
+        value: Num,
+        local: Num | None,
+        used: tuple[tuple[str, Num, bool], ...],
+        written: tuple[Num, ...],
+    ) -> None:
+        self.planned = planned
+        self.exact = exact
+        self.value = value
+        self.local = local
+        self.used = used
+        self.written = written
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,74 +135,100 @@ class Result:
         return dumps(self.to_dict())
 
 
-def _check_size(x: Num, p: PlannedLine, what: str) -> None:
-    if isinstance(x, Decimal):
-        t = x.as_tuple()
-        exp = t.exponent
-        assert isinstance(exp, int)
-        big = len(t.digits) + exp if exp > 0 else len(t.digits)
-    else:
-        big = max(len(str(abs(x.numerator))), len(str(x.denominator)))
-    if big > MAX_VALUE_DIGITS:
-        raise CesuanError(
-            ErrorKind.MAGNITUDE,
-            f"{what}超过 {MAX_VALUE_DIGITS} 位数字",
-            hint="检查公式是否把金额相乘、或除以了极小的数",
-        )
+# Digits of a Decimal beyond MAX_VALUE_DIGITS make `plus` in this context signal Rounded.
+_SIZE = Context(prec=MAX_VALUE_DIGITS, Emax=10**7, Emin=-(10**7), traps=[Rounded])
+_fits = _SIZE.plus
 
 
-def _round(root: Num, places: int, unit: Unit, mode: str) -> Num:
-    how = {"half_up": exact.round_half_up, "ceil": exact.ceil_to, "floor": exact.floor_to}[mode]
-    return exact.mul(how(exact.div(root, _f(unit.factor)), places), _f(unit.factor))
+def _too_big(what: str) -> CesuanError:
+    return CesuanError(
+        ErrorKind.MAGNITUDE,
+        f"{what}超过 {MAX_VALUE_DIGITS} 位数字",
+        hint="检查公式是否把金额相乘、或除以了极小的数",
+    )
+
+
+def _check_size(value: Num, p: PlannedLine, what: str) -> None:
+    """Refuse a value whose magnitude in root units (元, 米, 年, …) has more than
+    MAX_VALUE_DIGITS digits before and after the point (or in a fraction's numerator or
+    denominator). `value` is in the line's unit."""
+    shift = p.shift
+    if shift is not None and type(value) is Decimal:
+        # × 10^shift keeps a Decimal's coefficient: its digits are those of the coefficient,
+        # or adjusted() + 1 when they end left of the point — so no conversion is needed.
+        if value.adjusted() + shift < MAX_VALUE_DIGITS:
+            try:
+                _fits(value)
+            except Rounded:
+                raise _too_big(what) from None
+            return
+        raise _too_big(what)
+    root = value if p.to_root is None else p.to_root(value)
+    if isinstance(root, Decimal):
+        if root.adjusted() < MAX_VALUE_DIGITS:
+            try:
+                _fits(root)
+            except Rounded:
+                raise _too_big(what) from None
+            return
+        raise _too_big(what)
+    if max(len(str(abs(root.numerator))), len(str(root.denominator))) > MAX_VALUE_DIGITS:
+        raise _too_big(what)
+
+
+def _non_terminating(p: PlannedLine, value: Num) -> CesuanError:
+    return CesuanError(
+        ErrorKind.NON_TERMINATING,
+        f"结果 {exact.format_exact(value)} {p.unit.text} 除不尽",
+        hint="声明取整方式，如 round: {places: 2}（四舍五入保留两位）",
+    )
 
 
 def _evaluate_line(
-    p: PlannedLine,
-    roots: dict[str, Num],
-    stated_roots: dict[str, Num],
-    unit_of: dict[str, Unit],
-) -> tuple[LineResult, Num]:
-    factor = _f(p.unit.factor)
+    p: PlannedLine, values: dict[str, Num], local_values: dict[str, Num]
+) -> LineResult | None:
+    """One line, or None when a line it uses was not evaluated (its error is reported).
+
+    `values` holds the lines evaluated so far (each in its own unit), `local_values` the same
+    with each stated amount in place of its line's value. The formula of a line that uses
+    other lines reads them there directly; its own inputs are put beside them (an input may not
+    be named like a line, so they never collide).
+    """
+    written = tuple(w.compiled({}) for w in p.written) if p.written else ()
+    compiled = p.compiled
+    if compiled is None:  # a plain value, or a stated amount only
+        value = p.fixed
+        assert value is not None
+        if type(value) is not Decimal and not exact.is_terminating(value):
+            raise _non_terminating(p, value)
+        r = _Building(p, value, value, None, (), written)
+        r.__class__ = LineResult  # type: ignore[assignment]
+        return r  # type: ignore[return-value]
+    refs = p.refs
     local = None
     used: tuple[tuple[str, Num, bool], ...] = ()
-    written = tuple(w.compiled({}) for w in p.written)
-    if p.how == "stated":
-        assert p.stated is not None
-        root = p.stated.root()
-    elif p.how == "value":
-        assert p.given is not None
-        root = p.given.root()
+    if not refs:
+        value_exact = compiled.fn(p.env)  # in the line's unit
+        _check_size(value_exact, p, "计算结果")
     else:
-        assert p.compiled is not None
-        env = {k: q.root() for k, q in p.inputs.items()}
-        for r in p.refs:
-            env[r] = roots[r]
-        root = p.compiled(env)
-        _check_size(root, p, "计算结果")
-        if p.refs:
-            # The same formula over the parts as the form states them: a discrepancy is then
-            # found where it arises, not again in every total above it.
-            local_env = dict(env)
-            for r in p.refs:
-                local_env[r] = stated_roots.get(r, roots[r])
-            used = tuple(
-                (r, exact.div(local_env[r], _f(unit_of[r].factor)), r in stated_roots)
-                for r in p.refs
-            )
-            local = exact.div(p.compiled(local_env), factor)
-    value_exact = exact.div(root, factor)
-    value = value_exact
-    if p.rounding is not None and p.how == "formula":
-        places, ru, mode = p.rounding
-        root = _round(root, places, ru, mode)
-        value = exact.div(root, factor)
-    if not exact.is_terminating(value):
-        raise CesuanError(
-            ErrorKind.NON_TERMINATING,
-            f"结果 {exact.format_exact(value)} {p.unit.text} 除不尽",
-            hint="声明取整方式，如 round: {places: 2}（四舍五入保留两位）",
-        )
-    return LineResult(p, value_exact, value, local, used, written), root
+        if not all(map(values.__contains__, refs)):
+            return None
+        if p.env:
+            values.update(p.env)
+            local_values.update(p.env)
+        value_exact = compiled.fn(values)
+        _check_size(value_exact, p, "计算结果")
+        # The same formula over the parts as the form states them: a discrepancy is then
+        # found where it arises, not again in every total above it.
+        local = compiled.fn(local_values)
+        # (ref_stated has one flag per ref, made from refs by the plan.)
+        used = tuple(zip(refs, map(local_values.__getitem__, refs), p.ref_stated, strict=False))
+    value = value_exact if p.round_fn is None else p.round_fn(value_exact)
+    if type(value) is not Decimal and not exact.is_terminating(value):
+        raise _non_terminating(p, value)
+    r = _Building(p, value_exact, value, local, used, written)
+    r.__class__ = LineResult  # type: ignore[assignment]
+    return r  # type: ignore[return-value]
 
 
 def evaluate_plan(plan: Plan) -> Result:
@@ -168,18 +236,48 @@ def evaluate_plan(plan: Plan) -> Result:
 
     Lines that depend on a failed line are skipped (their cause is already reported).
     """
-    roots: dict[str, Num] = {}
-    stated_roots = {p.id: p.stated.root() for p in plan.lines if p.stated is not None}
+    values: dict[str, Num] = {}
+    local_values: dict[str, Num] = {}
     results: list[LineResult] = []
+    append = results.append
     errors: list[CesuanError] = []
-    case = plan.case
-    unit_of = {p.id: p.unit for p in plan.lines}
     for p in plan.lines:
-        if any(r not in roots for r in p.refs):
-            continue
+        res: LineResult | _Building | None
         try:
-            res, root = _evaluate_line(p, roots, stated_roots, unit_of)
+            if not p.simple:
+                res = _evaluate_line(p, values, local_values)
+                if res is None:
+                    continue
+            else:
+                # The usual line — a formula over its own inputs — is _evaluate_line inlined:
+                # this loop is where a batch of lines spends its time.
+                value_exact = p.compiled.fn(p.env)  # type: ignore[union-attr]
+                shift = p.shift
+                if (
+                    shift is not None
+                    and type(value_exact) is Decimal
+                    and value_exact.adjusted() + shift < MAX_VALUE_DIGITS
+                ):
+                    try:
+                        _fits(value_exact)
+                    except Rounded:
+                        raise _too_big("计算结果") from None
+                else:
+                    _check_size(value_exact, p, "计算结果")
+                value = value_exact if p.round_fn is None else p.round_fn(value_exact)
+                if type(value) is not Decimal and not exact.is_terminating(value):
+                    raise _non_terminating(p, value)
+                # _Building(p, value_exact, value, None, (), ()) without its __init__ frame.
+                res = _new(_Building)
+                res.planned = p
+                res.exact = value_exact
+                res.value = value
+                res.local = None
+                res.used = ()
+                res.written = ()
+                res.__class__ = LineResult  # type: ignore[assignment]
         except CesuanError as e:
+            case = plan.case
             path = f"lines[{p.index}]"
             errors.append(
                 e.located(
@@ -190,7 +288,12 @@ def evaluate_plan(plan: Plan) -> Result:
                 )
             )
             continue
-        roots[p.id] = root
-        results.append(res)
-    raise_all(errors, file=case.file)
+        lid = p.line.id
+        value = res.value
+        values[lid] = value
+        stated = p.stated_value
+        local_values[lid] = value if stated is None else stated
+        append(res)  # type: ignore[arg-type]
+    if errors:
+        raise_all(errors, file=plan.case.file)
     return Result(plan, tuple(results))

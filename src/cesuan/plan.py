@@ -6,20 +6,26 @@ expressions — with the lines in dependency order. Cycles, unknown names (with 
 unit mistakes and rule-binding mistakes are collected for the whole case and raised together,
 each located by file line, line id and field.
 What it must not do: evaluate amounts or format output. Compiled formulas are cached by their
-text and input units, so a formula used by many lines is parsed and checked once per process.
+text and input units, so a formula used by many lines is parsed and checked once per process;
+parsed formula trees and quantity texts are cached too. What evaluation needs from a line is
+worked out here, once: its inputs' magnitudes as written, the exact unit conversions it goes
+through (as functions of one number), and its declared rounding.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
+from types import MappingProxyType
 from typing import Literal
 
 from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind, raise_all
-from cesuan.expr.ast import Name, Node, rename, unparse, walk
+from cesuan.expr.ast import Name, Node, names, rename, unparse, walk
 from cesuan.expr.compiler import Compiled, compile_formula, suggest_name
 from cesuan.expr.parser import parse_formula
 from cesuan.limits import MAX_INPUTS_PER_LINE, MAX_REFERENCE_CHAIN
@@ -43,8 +49,23 @@ class PlannedWritten:
     quotes: tuple[str, ...]
 
 
+Scale = Callable[[exact.Num], exact.Num]
+_NO_INPUTS: Mapping[str, exact.Num] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedLine:
+    """One line, compiled. `compiled.fn` gives the result in the line's `unit` (the conversion
+    from the formula's natural unit, `compiled.unit`, is compiled in). The fields after `rule`
+    are what evaluation needs, worked out once: `env` the inputs' magnitudes as written (what
+    `compiled.fn` reads); `shift` k when the line's unit is 10^k root units (元: 0, 万元: 4), so
+    that the size of a value in root units is known without converting it, else None and
+    `to_root` converts; `round_fn` the declared rounding, on values in the line's unit; `fixed`
+    the value of a plain-value or stated-only line and `stated_value` the stated amount, in the
+    line's unit; `simple` for a formula over its own inputs only; `ref_stated` whether each of
+    `refs` has a stated amount.
+    """
+
     line: Line
     index: int
     how: Literal["formula", "value", "stated"]
@@ -58,6 +79,14 @@ class PlannedLine:
     stated_places: int | None
     written: tuple[PlannedWritten, ...]
     rule: Rule | None
+    env: Mapping[str, exact.Num] = field(default_factory=lambda: _NO_INPUTS, repr=False)
+    shift: int | None = field(default=None, repr=False)
+    to_root: Scale | None = field(default=None, repr=False)
+    round_fn: Scale | None = field(default=None, repr=False)
+    fixed: exact.Num | None = field(default=None, repr=False)
+    stated_value: exact.Num | None = field(default=None, repr=False)
+    simple: bool = field(default=False, repr=False)
+    ref_stated: tuple[bool, ...] = field(default=(), repr=False)
 
     @property
     def id(self) -> str:
@@ -74,8 +103,66 @@ class Plan:
 
 
 @functools.lru_cache(maxsize=8192)
-def _compile_cached(text: str, units: tuple[tuple[str, Unit], ...]) -> Compiled:
-    return compile_formula(parse_formula(text), dict(units), text=text)
+def _compile_cached(
+    text: str, units: tuple[tuple[str, Unit], ...], out: Unit | None = None
+) -> Compiled:
+    return compile_formula(_parse_cached(text), dict(units), text=text, out=out)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str) -> Node:
+    """parse_formula, cached: trees are immutable, and a case parses each formula twice (once
+    to order the lines, once to compile them). Errors are not cached."""
+    return parse_formula(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _unit_cached(text: str) -> Unit:
+    return parse_unit(text)
+
+
+def _scaler(factor: Fraction) -> Scale | None:
+    return _scaler_of(factor.numerator, factor.denominator)
+
+
+@functools.lru_cache(maxsize=1024)
+def _scaler_of(p: int, q: int) -> Scale | None:
+    # Keyed by the two integers: hashing a Fraction costs a modular inverse.
+    return exact.scaler(Fraction(p, q))
+
+
+def _in_unit(q: Quantity, unit: Unit) -> exact.Num:
+    """q's magnitude in `unit` (same dimension), exactly."""
+    if q.unit.factor == unit.factor:
+        return q.magnitude
+    s = _scaler(q.unit.factor / unit.factor)
+    return q.magnitude if s is None else s(q.magnitude)
+
+
+def _shift(factor: Fraction) -> int | None:
+    """k when factor is 10^k (k ≥ 0), else None."""
+    if factor.denominator != 1:
+        return None
+    n, k = factor.numerator, 0
+    while n % 10 == 0:
+        n //= 10
+        k += 1
+    return k if n == 1 else None
+
+
+def _rounding(places: int, ru: Unit, mode: str, unit: Unit) -> Scale:
+    """The declared rounding as a function of a value in the line's `unit`."""
+    how = _rounder(places, mode)
+    to_ru = _scaler(unit.factor / ru.factor)
+    back = _scaler(ru.factor / unit.factor)
+    if to_ru is None or back is None:
+        return how
+    return lambda x: back(how(to_ru(x)))
+
+
+@functools.lru_cache(maxsize=128)
+def _rounder(places: int, mode: str) -> Scale:
+    return exact.rounder(places, mode)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -114,12 +201,16 @@ class _Planner:
 
     def unit(self, text: str, i: int, line: Line, path: str) -> Unit | None:
         try:
-            return parse_unit(text)
+            return _unit_cached(text)
         except CesuanError as e:
             self.fail(e, i, line, path)
             return None
 
-    def plan_line(self, i: int, line: Line, units_of: dict[str, Unit]) -> PlannedLine | None:
+    def plan_line(
+        self, i: int, line: Line, units_of: dict[str, Unit], stated_of: Mapping[str, exact.Num]
+    ) -> PlannedLine | None:
+        """Plan one line; `units_of` and `stated_of` hold the unit and the stated amount (in
+        that unit) of the lines planned so far."""
         n_err = len(self.errors)
         if len(line.inputs) > MAX_INPUTS_PER_LINE:
             self.fail(
@@ -203,19 +294,22 @@ class _Planner:
         compiled = None
         refs: tuple[str, ...] = ()
         if formula is not None and len(self.errors) == n_err:
-            env = {
-                **{k: u for k, u in units_of.items() if k != line.id},
-                **{k: q.unit for k, q in inputs.items()},
-            }
             try:
-                tree = parse_formula(formula)
+                tree = _parse_cached(formula)
                 if aliases:
                     # Inputs bound to other lines become references to those lines.
                     tree = rename(tree, aliases)
                     formula = unparse(tree)
                 self.check_names(tree, line, inputs, i)
-                used = sorted((k, env[k]) for k in _names(tree) if k in env)
-                compiled = _compile_cached(formula, tuple(used))
+                # The unit of each name: an input's, else another line's (never its own).
+                used: list[tuple[str, Unit]] = []
+                for k in _text_names(formula):
+                    if k in inputs:
+                        used.append((k, inputs[k].unit))
+                    elif k != line.id and k in units_of:
+                        used.append((k, units_of[k]))
+                compiled_units = tuple(sorted(used))
+                compiled = _compile_cached(formula, compiled_units)
                 refs = tuple(k for k in compiled.names if k not in inputs)
             except CesuanError as e:
                 self.fail(e, i, line, ".use" if r is not None else ".formula")
@@ -226,7 +320,7 @@ class _Planner:
         elif stated is not None:
             out = stated.unit
         elif r is not None:
-            out = parse_unit(r.unit)
+            out = _unit_cached(r.unit)
         elif compiled is not None:
             out = compiled.unit
         elif given is not None:
@@ -279,6 +373,22 @@ class _Planner:
         how: Literal["formula", "value", "stated"] = (
             "formula" if formula is not None else "value" if given is not None else "stated"
         )
+        unit = out or DIMENSIONLESS
+        env: Mapping[str, exact.Num] = _NO_INPUTS
+        round_fn = None
+        fixed = None
+        if compiled is not None:
+            env = {k: q.magnitude for k, q in inputs.items()} if inputs else _NO_INPUTS
+            if compiled.unit.factor != unit.factor:
+                # The same formula, giving its result in the line's unit (元 → 万元 folded in).
+                compiled = _compile_cached(compiled.text, compiled_units, unit)
+            if rounding is not None:
+                round_fn = _rounding(*rounding, unit)
+        elif given is not None:
+            fixed = _in_unit(given, unit)
+        elif stated is not None:
+            fixed = _in_unit(stated, unit)
+        stated_value = _in_unit(stated, unit) if stated is not None else None
         return PlannedLine(
             line,
             i,
@@ -286,13 +396,21 @@ class _Planner:
             compiled,
             inputs,
             refs,
-            out or DIMENSIONLESS,
+            unit,
             rounding,
             given,
             stated,
             stated_places,
             written,
             r,
+            env,
+            _shift(unit.factor),
+            _scaler(unit.factor),
+            round_fn,
+            fixed,
+            stated_value,
+            compiled is not None and not refs and not written,
+            tuple(k in stated_of for k in refs),
         )
 
     def bind(
@@ -365,7 +483,9 @@ class _Planner:
                     f"未知变量 '{name}'",
                     text=line.formula,
                     column=pos,
-                    hint=f"是否为 '{s}'？" if s else "变量须是本行的 inputs 或其他明细的 id",
+                    hint=f"是否为 '{s}'？"
+                    if s
+                    else f"在本行 inputs 中写出 {name}（如 {name}: 12 月），或改为引用其他明细的 id",
                 )
 
     def plan_written(self, i: int, line: Line, j: int) -> PlannedWritten | None:
@@ -406,10 +526,10 @@ class _Planner:
         return PlannedWritten(w.expr, c, u, res, _places(res), w.quote)
 
 
-def _names(tree: Node) -> tuple[str, ...]:
-    from cesuan.expr.ast import names
-
-    return names(tree)
+@functools.lru_cache(maxsize=8192)
+def _text_names(text: str) -> tuple[str, ...]:
+    """The names formula `text` uses (raises its parse error, uncached)."""
+    return names(_parse_cached(text))
 
 
 def _order(case: Case, refs: dict[str, tuple[str, ...]]) -> tuple[list[str], CesuanError | None]:
@@ -484,26 +604,30 @@ def plan_case(case: Case) -> Plan:
         if u is not None:
             units_of[ln.id] = u
     planned: dict[str, PlannedLine] = {}
+    stated_of: dict[str, exact.Num] = {}
     for lid in order:
         i = index[lid]
         if any(r not in planned for r in refs[lid]):
             continue  # a line it uses failed and is reported; don't cascade the error
-        p = planner.plan_line(i, case.lines[i], units_of)
+        p = planner.plan_line(i, case.lines[i], units_of, stated_of)
         if p is not None:
             planned[lid] = p
             units_of[lid] = p.unit
+            if p.stated_value is not None:
+                stated_of[lid] = p.stated_value
     raise_all(planner.errors, file=case.file)
-    return Plan(case, tuple(planned[k] for k in order))
+    lines = tuple(planned[k] for k in order)
+    return Plan(case, lines)
 
 
 def _declared_unit(line: Line) -> Unit | None:
     try:
         if line.unit is not None:
-            return parse_unit(line.unit)
+            return _unit_cached(line.unit)
         if line.stated is not None:
             return _quantity_cached(line.stated.value).unit
         if line.use is not None:
-            return parse_unit(rule(line.use).unit)
+            return _unit_cached(rule(line.use).unit)
         if line.value is not None:
             return _quantity_cached(line.value).unit
     except CesuanError:
@@ -522,6 +646,6 @@ def _formula_names(line: Line) -> tuple[str, ...]:
     out: list[str] = []
     if text is not None:
         with contextlib.suppress(CesuanError):  # a parse error is reported when planned
-            out += _names(parse_formula(text))
+            out += _text_names(text)
     out += [inp.ref for inp in line.inputs.values() if inp.ref is not None]
     return tuple(out)
