@@ -139,24 +139,9 @@ def registry() -> Any:
 
 
 @functools.cache
-def unit_names() -> frozenset[str]:
-    """Every unit name and alias that units.txt defines (used for lookups and suggestions)."""
-    text = resources.files("cesuan").joinpath("units.txt").read_text(encoding="utf-8")
-    names: set[str] = set()
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if "=" not in line:
-            continue
-        first, *rest = (p.strip() for p in line.split("="))
-        names.add(first)
-        # Aliases follow the definition: "月 = 年 / 12 = 个月" → 个月.
-        names.update(p for p in rest[1:] if p and all(is_name_char(c) for c in p))
-    return frozenset(names | _SYMBOLS.keys())
-
-
-@functools.cache
 def canonical_names() -> dict[str, str]:
-    """alias → the name it is defined under (个月 → 月, 平米 → 平方米, ㎡ → 平方米)."""
+    """Every unit name and alias units.txt defines → the name it is defined under
+    (月 → 月, 个月 → 月, 平米 → 平方米, ㎡ → 平方米)."""
     text = resources.files("cesuan").joinpath("units.txt").read_text(encoding="utf-8")
     out: dict[str, str] = dict(_SYMBOLS)
     for line in text.splitlines():
@@ -164,9 +149,16 @@ def canonical_names() -> dict[str, str]:
         if "=" not in line:
             continue
         first, *rest = (p.strip() for p in line.split("="))
-        for alias in rest[1:]:
-            out[alias] = first
+        out[first] = first
+        # Aliases follow the definition: "月 = 年 / 12 = 个月" → 个月.
+        out.update((p, first) for p in rest[1:] if p and all(is_name_char(c) for c in p))
     return out
+
+
+@functools.cache
+def unit_names() -> frozenset[str]:
+    """Every unit name and alias that units.txt defines (used for lookups and suggestions)."""
+    return frozenset(canonical_names())
 
 
 @functools.cache
