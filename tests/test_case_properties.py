@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import cesuan
 from cesuan import exact
-from cesuan.audit import compare
 from cesuan.expr.ast import names
+from cesuan.reconcile import compare
 from tests.case_strategies import (
     case_dicts,
     make_cyclic,

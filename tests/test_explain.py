@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cesuan
+from cesuan.basis import explain_table
 from cesuan.errors import CesuanError
-from cesuan.explain import explain_table
 from cesuan.rules import Rule, check_rule, load_rules
 from tests.case_strategies import case_dicts
 

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from cesuan.audit import Audit, audit_result
+from cesuan.basis import explain_line, explain_table
 from cesuan.errors import CesuanError, CesuanErrors, raise_all
-from cesuan.evaluate import Result, evaluate_plan
-from cesuan.explain import explain_line, explain_table
+from cesuan.evaluation import Result, evaluate_plan
 from cesuan.loader import read_case
 from cesuan.model import Case
 from cesuan.plan import Plan, plan_case
+from cesuan.reconcile import Audit, audit_result
 
 __all__ = ["audit", "evaluate", "evaluate_many", "explain", "load_case"]
 

@@ -190,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "explain":
         result = evaluate(load_case(args.case))
         if args.line is not None:
-            from cesuan.explain import explain_line
+            from cesuan.basis import explain_line
 
             try:
                 text = explain_line(result, args.line)
@@ -206,7 +206,7 @@ def _run(args: argparse.Namespace) -> int:
         elif args.format == "md":
             text = report.explain_markdown(result)
         else:
-            from cesuan.explain import explain_table
+            from cesuan.basis import explain_table
 
             text = "\n".join(
                 f"{report.clean(i)}\t{report.clean(t)}" for i, _, t, _ in explain_table(result)

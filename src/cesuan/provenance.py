@@ -19,7 +19,7 @@ from cesuan import exact
 from cesuan.units import Unit
 
 if TYPE_CHECKING:
-    from cesuan.evaluate import LineResult, Result
+    from cesuan.evaluation import LineResult, Result
 
 __all__ = ["dumps", "engine_version", "line_trace", "result_to_dict"]
 

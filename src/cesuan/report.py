@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from cesuan.audit import KIND_ZH, Audit
-from cesuan.evaluate import Result
-from cesuan.explain import explain_table, result_text
+from cesuan.basis import explain_table, result_text
+from cesuan.evaluation import Result
+from cesuan.reconcile import KIND_ZH, Audit
 
 __all__ = [
     "audit_json",

@@ -14,7 +14,7 @@ import string
 from decimal import Decimal
 
 from cesuan import exact
-from cesuan.evaluate import LineResult, Result
+from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, Name, Node, substitute
 from cesuan.units import Unit
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from cesuan import exact
-from cesuan.evaluate import LineResult, Result
+from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, Name, substitute
 from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
