@@ -166,6 +166,17 @@ class CesuanErrors(CesuanError):
         return f"{head}共 {len(self.errors)} 个问题\n\n{body}"
 
 
+def nearest_line(marks: dict[str, int], path: str) -> int | None:
+    """The file line of a path like `lines[2].inputs.area`, or of its nearest parent that has
+    one (`marks` maps paths to 1-based lines, as the YAML reader records them)."""
+    while path:
+        if path in marks:
+            return marks[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return None
+
+
 def raise_all(errors: list[CesuanError], *, file: str | None = None) -> None:
     """Raise nothing, the one error, or all of them grouped."""
     if len(errors) == 1:

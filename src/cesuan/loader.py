@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cesuan.charset import describe_char, is_cjk
-from cesuan.errors import CesuanError, ErrorKind, raise_all
+from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all
 from cesuan.limits import MAX_SOURCE_BYTES
 from cesuan.model import Case, Input, Line, Rounding, Stated, Written
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
@@ -182,7 +182,7 @@ def _check_quotes(
                             ErrorKind.SOURCE_MISSING,
                             "有引文（quote）但案例没有来源文本（source）",
                             file=file,
-                            line=_line(marks, path),
+                            line=nearest_line(marks, path),
                             line_id=line.id,
                             field=_named(path, case),
                             hint="在案例顶层写 source: 申报表原文.txt",
@@ -196,7 +196,7 @@ def _check_quotes(
                             "引文未逐字出现在来源文本中",
                             text=q,
                             file=file,
-                            line=_line(marks, path),
+                            line=nearest_line(marks, path),
                             line_id=line.id,
                             field=_named(path, case),
                             hint=_quote_hint(q, source),
@@ -217,15 +217,6 @@ def _quote_hint(q: str, source: str) -> str:
     at = source.index(q[:lo])
     original = source[at : at + len(q) + 5].replace("\t", "⇥")
     return f"前 {lo} 个字符相符，原文此处为：'{original}'"
-
-
-def _line(marks: Marks, path: str) -> int | None:
-    while path:
-        if path in marks:
-            return marks[path]
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 0 else ""
-    return None
 
 
 def _named(path: str, case: Case | None = None, data: Any = None) -> str:
@@ -312,7 +303,7 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
         msg,
         hint=hint,
         file=file,
-        line=_line(marks, raw),
+        line=nearest_line(marks, raw),
         line_id=line_id if isinstance(line_id, str) else None,
         field=named or None,
     )

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from cesuan.errors import nearest_line
 from cesuan.limits import MAX_LINES
 
 __all__ = ["Case", "Input", "Line", "Rounding", "Stated", "Written", "case_json_schema"]
@@ -179,12 +180,7 @@ class Case(_Frozen):
 
     def line_of(self, path: str) -> int | None:
         """The file line of a path like `lines[2].inputs.area`, or of its nearest parent."""
-        while path:
-            if path in self._marks:
-                return self._marks[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return None
+        return nearest_line(self._marks, path)
 
     def attach(self, *, file: str | None, marks: dict[str, int], source_text: str | None) -> None:
         """Record load-time context (used by the loader only)."""
