@@ -325,6 +325,17 @@ def run_doctests(page: Path) -> str:
     return out.getvalue() if runner.failures else ""
 
 
+def test_the_glossary_maps_every_error_kind() -> None:
+    from cesuan import ErrorKind
+
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    section = text.split("## 错误类别（`ErrorKind`）", 1)[1]
+    listed = re.findall(r"^\| `([a-z_]+)` \|", section, re.M)[1:]  # [0] is the header
+    assert sorted(listed) == sorted(k.value for k in ErrorKind), (
+        "docs/glossary.md#错误类别errorkind"
+    )
+
+
 # The runner itself, on a made-up page, so that a broken runner cannot pass silently.
 _FAKE_PAGE = """\
 <!-- cwd: /tmp/fake -->
