@@ -38,6 +38,7 @@ SKIPPED_PAGES = {"docs/performance.md": "benchmark commands (minutes; figures va
 
 _FENCE = re.compile(r"^```(\S*)\s*$")
 _DIRECTIVE = re.compile(r"^<!--\s*([a-z-]+):\s*(.*?)\s*-->\s*$")
+_KEYS = {"not-tested", "cwd", "file", "same-as", "excerpt-of"}
 _EXIT_SUFFIX = re.compile(r'^(?P<cmd>.*?);\s*echo\s+"退出码 \$\?"\s*$')
 _PROGRAMS = {"cesuan": [sys.executable, "-m", "cesuan"], "python3": [sys.executable]}
 _PROGRAMS["python"] = _PROGRAMS["python3"]
@@ -62,9 +63,13 @@ def blocks(page: Path) -> Iterator[Block]:
     while i < len(lines):
         directive, fence = _DIRECTIVE.match(lines[i]), _FENCE.match(lines[i])
         if directive:
+            assert directive[1] in _KEYS, (
+                f"{_rel(page)}:{i + 1}: unknown comment, not one of {_KEYS}"
+            )
             pending[directive[1]] = directive[2]
         elif fence:
-            end = next(j for j in range(i + 1, len(lines)) if lines[j].startswith("```"))
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("```")), -1)
+            assert end > 0, f"{_rel(page)}:{i + 1}: the block is never closed"
             yield Block(fence[1], "\n".join(lines[i + 1 : end]) + "\n", i + 1, pending)
             pending, i = {}, end
         elif lines[i].strip():
