@@ -15,6 +15,7 @@ The convention (docs/contributing.md#examples-in-the-docs-are-tests) in short:
 
 from __future__ import annotations
 
+import difflib
 import doctest
 import io
 import json
@@ -62,11 +63,11 @@ def blocks(page: Path) -> Iterator[Block]:
     i = 0
     while i < len(lines):
         directive, fence = _DIRECTIVE.match(lines[i]), _FENCE.match(lines[i])
-        if directive:
-            assert directive[1] in _KEYS, (
-                f"{_rel(page)}:{i + 1}: unknown comment, not one of {_KEYS}"
-            )
+        if directive and directive[1] in _KEYS:
             pending[directive[1]] = directive[2]
+        elif directive:  # other comments (<!-- rules-table: begin -->) are not ours, typos are
+            near = difflib.get_close_matches(directive[1], _KEYS, n=1, cutoff=0.75)
+            assert not near, f"{_rel(page)}:{i + 1}: '{directive[1]}:' — did you mean '{near[0]}:'?"
         elif fence:
             end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("```")), -1)
             assert end > 0, f"{_rel(page)}:{i + 1}: the block is never closed"
@@ -264,7 +265,12 @@ def check_page_files_and_commands(page: Path, tmp: Path) -> list[str]:
             if key in d:
                 text = (ROOT / d[key]).read_text(encoding="utf-8")
                 if not compare(text, block.body):
-                    failures.append(f"{where}: block differs from {d[key]} ({key})")
+                    diff = difflib.unified_diff(
+                        text.splitlines(), block.body.splitlines(), d[key], "the page", lineterm=""
+                    )
+                    failures.append(
+                        f"{where}: block differs from {d[key]} ({key})\n" + "\n".join(diff)
+                    )
         if block.lang == "console":
             failures += _check_console(block, cwd, where)
         elif block.lang in ("sh", "shell", "bash"):
