@@ -342,8 +342,12 @@ def test_the_glossary_maps_every_error_kind() -> None:
     text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
     section = text.split("## 错误类别（`ErrorKind`）", 1)[1]
     listed = re.findall(r"^\| `([a-z_]+)` \|", section, re.M)[1:]  # [0] is the header
-    assert sorted(listed) == sorted(k.value for k in ErrorKind), (
-        "docs/glossary.md#错误类别errorkind"
+    kinds = {k.value for k in ErrorKind}
+    missing, stale = sorted(kinds - set(listed)), sorted(set(listed) - kinds)
+    assert not missing, f"docs/glossary.md#错误类别errorkind: add a row for {missing}"
+    assert not stale, f"docs/glossary.md#错误类别errorkind: no ErrorKind {stale}; remove the rows"
+    assert len(listed) == len(set(listed)), (
+        "docs/glossary.md#错误类别errorkind: a kind listed twice"
     )
 
 
