@@ -18,8 +18,6 @@ from __future__ import annotations
 import difflib
 import doctest
 import io
-import json
-import os
 import re
 import shlex
 import subprocess
@@ -29,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.docs_worker import Worker
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -44,6 +44,7 @@ _EXIT_SUFFIX = re.compile(r'^(?P<cmd>.*?);\s*echo\s+"退出码 \$\?"\s*$')
 _PROGRAMS = {"cesuan": [sys.executable, "-m", "cesuan"], "python3": [sys.executable]}
 _PROGRAMS["python"] = _PROGRAMS["python3"]
 _CHECKER = doctest.OutputChecker()
+WORKER = Worker()
 
 
 @dataclass
@@ -101,8 +102,8 @@ def run_command(command: str, cwd: Path, where: str) -> str:
                 f"{where}: cannot run {stage[:1]}: console examples may call only "
                 f"{sorted(_PROGRAMS)}; mark the block <!-- not-tested: why --> otherwise"
             )
-        if stage[0] == "cesuan" and _WORKER.usable():
-            out, err, code = _WORKER.run(stage[1:], cwd, stdin)
+        if stage[0] == "cesuan" and WORKER.usable():
+            out, err, code = WORKER.run(stage[1:], cwd, stdin)
         else:
             argv = _PROGRAMS[stage[0]] + stage[1:]
             done = subprocess.run(argv, input=stdin, capture_output=True, cwd=cwd, check=False)
@@ -110,107 +111,6 @@ def run_command(command: str, cwd: Path, where: str) -> str:
         stdin, errors = out, errors + err
     text = stdin.decode("utf-8") + errors.decode("utf-8")
     return text + (f"退出码 {code}\n" if suffix else "")
-
-
-class _Worker:
-    """One warm `python` that forks a child per `cesuan` command (Linux/macOS).
-
-    `python -m cesuan` spends ~0.3 s importing pint, pydantic and building the unit registry;
-    forty commands would take 15 s. The worker does that once; each command then runs
-    `cesuan.__main__` in a fresh fork with its own cwd, argv and stdio, exactly as `python -m
-    cesuan` would, so no state passes from one example to the next. CESUAN_DOCS_FRESH=1 runs
-    every command as its own `python -m cesuan` instead.
-    """
-
-    def __init__(self) -> None:
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def usable(self) -> bool:
-        return hasattr(os, "fork") and not os.environ.get("CESUAN_DOCS_FRESH")
-
-    def run(self, args: list[str], cwd: Path, stdin: bytes) -> tuple[bytes, bytes, int]:
-        if self.proc is None:
-            self.proc = subprocess.Popen(
-                [sys.executable, __file__, "--serve"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, cwd=ROOT,
-            )  # fmt: skip
-        assert self.proc.stdin
-        assert self.proc.stdout
-        request = {"args": args, "cwd": str(cwd), "stdin": stdin.hex()}
-        self.proc.stdin.write(json.dumps(request).encode() + b"\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise AssertionError(f"the docs worker died (exit {self.proc.wait()}); see stderr")
-        reply = json.loads(line)
-        return bytes.fromhex(reply["out"]), bytes.fromhex(reply["err"]), reply["code"]
-
-    def close(self) -> None:
-        if self.proc is not None:
-            assert self.proc.stdin
-            assert self.proc.stdout
-            self.proc.stdin.close()  # the worker's loop ends at end of input
-            self.proc.wait(timeout=30)
-            self.proc.stdout.close()
-            self.proc = None
-
-
-_WORKER = _Worker()
-
-
-def _serve() -> None:
-    """The worker's loop: warm the process-wide caches, then one forked child per request."""
-    import runpy
-    import tempfile
-
-    from cesuan import cli, rules, units
-
-    del cli  # imported for its dependencies (pint, pydantic, the whole pipeline)
-    units.registry(), rules.load_rules()  # what every `cesuan` process builds first, identically
-    for request_line in sys.stdin:
-        request = json.loads(request_line)
-        with (
-            tempfile.TemporaryFile() as i,
-            tempfile.TemporaryFile() as o,
-            tempfile.TemporaryFile() as e,
-        ):
-            i.write(bytes.fromhex(request["stdin"]))
-            i.seek(0)
-            sys.stdout.flush()
-            pid = os.fork()
-            if pid == 0:  # the child: becomes `python -m cesuan ARGS` in the example's directory
-                code = 1
-                try:
-                    for f, fd in ((i, 0), (o, 1), (e, 2)):
-                        os.dup2(f.fileno(), fd)
-                    os.chdir(request["cwd"])
-                    sys.argv = ["cesuan", *request["args"]]
-                    runpy.run_module("cesuan", run_name="__main__", alter_sys=True)
-                    code = 0
-                except (
-                    SystemExit
-                ) as stop:  # as the interpreter does: a text code is printed, exit 1
-                    if isinstance(stop.code, str):
-                        sys.stderr.write(stop.code + "\n")
-                    code = stop.code if isinstance(stop.code, int) else (stop.code is not None)
-                except BaseException:
-                    import traceback
-
-                    traceback.print_exc()
-                finally:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    os._exit(int(code))
-            _, status = os.waitpid(pid, 0)
-            o.seek(0)
-            e.seek(0)
-            reply = {
-                "out": o.read().hex(),
-                "err": e.read().hex(),
-                "code": os.waitstatus_to_exitcode(status),
-            }
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
 
 
 def _split(words: list[str]) -> Iterator[list[str]]:
@@ -304,7 +204,7 @@ def doctest_text(page: Path) -> str:
 @pytest.fixture(scope="module", autouse=True)
 def _stop_worker() -> Iterator[None]:
     yield
-    _WORKER.close()
+    WORKER.close()
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_rel)
@@ -413,7 +313,3 @@ def test_the_doctest_runner_reports_a_wrong_output(tmp_path: Path) -> None:
     assert 'File "' + str(page) + '", line 9' in report
     assert "Expected:\n    4\nGot:\n    3" in report
     assert "ZeroDivisionError" not in report
-
-
-if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
-    _serve()
