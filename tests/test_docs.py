@@ -251,6 +251,17 @@ def test_the_glossary_maps_every_error_kind() -> None:
     )
 
 
+def test_the_tests_the_docs_cite_exist() -> None:
+    """`tests/test_x.py::test_name` in a page is a promise that that test checks the claim."""
+    missing = []
+    for page in PAGES:
+        for path, name in re.findall(r"(tests/\w+\.py)::(\w+)", page.read_text(encoding="utf-8")):
+            source = ROOT / path
+            if not source.exists() or f"def {name}(" not in source.read_text(encoding="utf-8"):
+                missing.append(f"{_rel(page)}: {path}::{name}")
+    assert not missing, "cited tests that do not exist:\n" + "\n".join(missing)
+
+
 # The runner itself, on a made-up page, so that a broken runner cannot pass silently.
 _FAKE_PAGE = """\
 <!-- cwd: /tmp/fake -->
