@@ -124,6 +124,16 @@ def test_json_and_markdown_listings(capsys: pytest.CaptureFixture[str]) -> None:
     assert "executed = 251.89 万元，budget = 251.89 万元 → 100%" in md
 
 
+def test_examples_taken_from_the_corpus_name_a_real_case() -> None:
+    # An example whose `source` cites cases/… must point at a case that exists, so the worked
+    # example and the real form it came from cannot drift apart unnoticed.
+    for rid, r in load_rules().items():
+        for ex in r.examples:
+            if ex.source and ex.source.startswith("cases/"):
+                where = ex.source.split("（")[0]
+                assert (ROOT / where).is_dir() or (ROOT / f"{where}.yaml").is_file(), (rid, where)
+
+
 def test_rule_ids_follow_their_paths() -> None:
     files = sorted((ROOT / "src/cesuan/formulas").rglob("*.yaml"))
     ids = {
