@@ -72,7 +72,10 @@ SUMMARY: dict[str, tuple[int, int, int]] = {
     "shangluo-tongji-2016.yusuan": (5, 0, 0),  # 14 + 31; 319.08; 404.77 ×2; income
     "tangxi-2022.cunji": (2, 1, 4),  # plan.vs_table, done; 1329120.67 元 → 132.912 万元
     "tangxi-2022.weituo": (1, 1, 4),
+    "tongxin-xiamaguan-2022.renju": (0, 1, 0),  # seven areas 10157.62 → 10157.6 平方米
+    "yangquan-glzx-2021.gongzuo": (1, 0, 0),  # 20 + 20 + 10 = 50
     "yinchuan-liuzhong-2021.gongyong": (2, 0, 0),  # 64.8/64.8; 15 + 35 + 14.8
+    "yueyang-nyj-2022.nongtian": (2, 0, 0),  # 400 + 295 + 159 = 854; 财政拨款 = 854
     "yunxiao-czj-2017.cunji": (13, 0, 0),  # 11 towns, their sum, the county standard
     "zhangzhuangzhai-2023.tezhong": (4, 0, 0),  # two rates; 1.5+5+20+3; 3
     "zhongjiang-slj-2022.biaochi": (2, 0, 0),  # 20/20; 20 = 20
