@@ -36,7 +36,17 @@ def _example(ex: Example) -> str:
 
 
 def rules_text(rules: dict[str, Rule]) -> str:
-    """One block per rule: id and label, parameters, formula, examples."""
+    """One block per rule: id and label, parameters, formula, examples.
+
+    >>> from cesuan.rules import rule
+    >>> print(rules_text({"general.per_person": rule("general.per_person")}))
+    general.per_person  人数 × 每人标准（一次性，如每人教材费）
+      参数：people 人数（人）；rate 每人标准（元/人）
+      公式：people * rate → 元
+      例子：people = 120 人，rate = 60 元/人 → 7200 元
+    <BLANKLINE>
+    共 1 条规则。
+    """
     out = []
     for rid, r in sorted(rules.items()):
         params = "；".join(f"{k} {p.label}（{_unit(p.unit)}）" for k, p in r.params.items())
@@ -47,7 +57,12 @@ def rules_text(rules: dict[str, Rule]) -> str:
 
 
 def rules_markdown(rules: dict[str, Rule]) -> str:
-    """The table docs/formulas.md carries between MD_BEGIN and MD_END."""
+    """The table docs/formulas.md carries between MD_BEGIN and MD_END.
+
+    >>> from cesuan.rules import rule
+    >>> print(rules_markdown({"area.length_width": rule("area.length_width")}).splitlines()[3])
+    | `area.length_width` | 长 × 宽 = 面积 | `length` 长（米）；`width` 宽（米） | length × width | 平方米 | length = 4.5 米，width = 3 米 → 13.5 平方米 |
+    """
     rows = [
         MD_BEGIN,
         "| 规则 | 说明 | 参数（单位） | 公式 | 结果 | 例子 |",
