@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from cesuan import report
+from cesuan import report, rules_cli
 from cesuan.api import audit, evaluate, load_case
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
 from cesuan.expr.compiler import suggest_name
@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
 
     cmd("schema", "输出案例文件的 JSON Schema（供编辑器校验）")
+    rules_cli.register(cmd)
     return p
 
 
@@ -212,6 +213,9 @@ def _run(args: argparse.Namespace) -> int:
                 f"{report.clean(i)}\t{report.clean(t)}" for i, _, t, _ in explain_table(result)
             )
         write_output(text, args.output)
+        return EXIT_OK
+    if args.command == "rules":
+        write_output(rules_cli.run(args), args.output)
         return EXIT_OK
     if args.command == "schema":
         write_output(json.dumps(case_json_schema(), ensure_ascii=False, indent=2), None)

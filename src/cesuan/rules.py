@@ -4,7 +4,10 @@ What it does: loads the rule files shipped inside the package (formulas/<domain>
 id "<domain>.<name>"), validates them (formula parses, parameter units parse, the text template
 names only known parameters, the formula's unit fits the declared result) and describes them.
 What it must not do: evaluate cases or read anything but the shipped rule files. Rule files are
-ours, but they go through the same safe YAML reader and formula parser as case files.
+ours, but they go through the same safe YAML reader and formula parser as case files. A rule's
+worked examples (`examples:`) are checked here only for shape (parameters, quantity texts, result
+dimension); tests/test_rules_examples.py evaluates each one through the engine, the way
+`openfisca test` runs a parameter file's YAML tests.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.compiler import compile_formula
 from cesuan.expr.parser import parse_formula
+from cesuan.quantity import parse_quantity
 from cesuan.units import Unit, parse_unit
 from cesuan.yamlsafe import decode, read_yaml
 
-__all__ = ["Param", "Rule", "load_rules", "rule"]
+__all__ = ["Example", "Param", "Rule", "load_rules", "rule"]
 
 
 class Param(BaseModel):
@@ -40,6 +44,20 @@ class Basis(BaseModel):
     effective_to: str | None = None
 
 
+class Example(BaseModel):
+    """A worked example: inputs → the expected result, with the hand arithmetic that gives it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    inputs: dict[str, str] = Field(description="参数名 → 数量文本，每个参数都要给")
+    result: str = Field(description="期望结果（数量文本），手算得出")
+    why: str = Field(description="手算过程，如 268 × 2400 × 1 = 643200")
+    places: int | None = Field(
+        None, ge=0, le=20, description="结果除不尽时声明的取整位数（四舍五入），按结果的单位"
+    )
+    source: str | None = Field(None, description="例子取自哪份表（出处）")
+
+
 class Rule(BaseModel):
     """One reusable calculation: parameters, formula, result unit and 测算依据 text template."""
 
@@ -52,6 +70,7 @@ class Rule(BaseModel):
     unit: str
     text: str | None = Field(None, description="测算依据模板：{参数}、{参数.label}、{result}")
     basis: Basis | None = None
+    examples: tuple[Example, ...] = Field((), description="手算的例子，由测试逐个计算核对")
 
     def param_unit(self, name: str) -> Unit | None:
         u = self.params[name].unit
@@ -90,8 +109,42 @@ def _template_fields(text: str, rule_id: str, where: str) -> list[str]:
     return out
 
 
+def _check_examples(r: Rule, where: str) -> None:
+    """Each example names exactly the rule's parameters, and its texts are quantities of the
+    units the rule declares (so an example cannot silently test something else)."""
+    for n, ex in enumerate(r.examples):
+        field = f"examples[{n}]"
+        if set(ex.inputs) != set(r.params):
+            missing = sorted(set(r.params) - set(ex.inputs))
+            extra = sorted(set(ex.inputs) - set(r.params))
+            raise CesuanError(
+                ErrorKind.RULE_BINDING,
+                f"规则 {r.id} 的例子 {n + 1} 的输入与参数不一致"
+                + (f"：缺少 {'、'.join(missing)}" if missing else "")
+                + (f"；多出 {'、'.join(extra)}" if extra else ""),
+                file=where,
+                field=field,
+                hint="例子要给出每一个参数，且只给参数",
+            )
+        pairs = [(k, v, r.param_unit(k)) for k, v in ex.inputs.items()]
+        pairs.append(("result", ex.result, parse_unit(r.unit)))
+        for name, text, want in pairs:
+            try:
+                q = parse_quantity(text)
+            except CesuanError as e:
+                raise e.located(file=where, field=f"{field}.{name}") from None
+            if want is not None and q.unit.dims != want.dims:
+                raise CesuanError(
+                    ErrorKind.DIMENSION_MISMATCH,
+                    f"规则 {r.id} 的例子 {n + 1} 中 {name} = {text}，应为 {want.text or '无量纲'}"
+                    " 一类的单位",
+                    file=where,
+                    field=f"{field}.{name}",
+                )
+
+
 def check_rule(r: Rule, where: str) -> None:
-    """Refuse a rule whose formula, units or template do not fit together."""
+    """Refuse a rule whose formula, units, template or examples do not fit together."""
     try:
         tree = parse_formula(r.formula)
         units = {}
@@ -123,6 +176,7 @@ def check_rule(r: Rule, where: str) -> None:
                 file=where,
                 hint="可用：" + "、".join([*r.params, "result", "label"]),
             )
+    _check_examples(r, where)
 
 
 def parse_rule(rule_id: str, text: str, where: str) -> Rule:
