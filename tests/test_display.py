@@ -136,3 +136,21 @@ def test_shown_text_is_within_half_a_unit_and_has_exactly_the_places(
 def test_places_of_one_value(places: int, text: str) -> None:
     # 120.528 half-up: 0 → 121, 1 → 120.5 (0.028 < 0.05), 2 → 120.53, 4 keeps a trailing zero.
     assert display.show(Decimal("120.528"), places).text == text
+
+
+def test_a_declared_rounding_sets_the_places_when_nothing_is_stated() -> None:
+    # 3 × 1.23456 万元 = 3.70368 万元, rounded to whole 元: 37037 元 = 3.7037 万元, so 4 places
+    # in 万元 (not the 万元 default of 2, which would hide the declared precision).
+    res = _case(
+        [
+            {
+                "id": "a",
+                "label": "甲",
+                "formula": "3 * 1.23456 万元",
+                "unit": "万元",
+                "round": {"places": 0, "unit": "元"},
+            }
+        ]
+    )
+    assert display.line_places(res["a"]) == 4
+    assert display.amount_text(res["a"]) == "3.7037万元"

@@ -110,8 +110,8 @@ def line_places(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> 
     """The decimals a line's amounts are shown with (in percent for a percent line).
 
     The places of the stated amount as written, moved to the line's unit when the stated amount
-    is written in another (746 万元 on a line in 元 → 0); else `unit_places` for the line's unit;
-    else None (shown exactly).
+    is written in another (746 万元 on a line in 元 → 0); else the places of a declared rounding,
+    moved likewise; else `unit_places` for the line's unit; else None (shown exactly).
     """
     p = r.planned
     if p.stated is not None and p.stated_places is not None:
@@ -119,6 +119,13 @@ def line_places(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> 
         if _is_percent(r):
             return max(0, places - 2)
         k = _pow10(p.stated.unit.factor / p.unit.factor)  # stated unit = 10^k line units
+        if k is not None:
+            return max(0, places - k)
+    if p.rounding is not None:
+        # A declared rounding says how precise the amount is: round to whole 元 on a line in
+        # 万元 is 4 places there.
+        places, in_unit, _ = p.rounding
+        k = _pow10(in_unit.factor / p.unit.factor)
         if k is not None:
             return max(0, places - k)
     return unit_places.get(p.unit.text)
