@@ -90,6 +90,19 @@ SYNTHETIC = {
             round={"places": 2},
             stated="0.33 万元",
         ),
+        _line(
+            "sub_of_sub", "减括号", "a - (b - c)", inputs={"a": "10 元", "b": "4 元", "c": "1 元"}
+        ),
+        _line("div_of_mul", "除以乘积", "a / (2 * 3)", inputs={"a": "12 元"}),
+        _line("div_div", "连除", "a / 2 / 3", inputs={"a": "12 元"}),
+        _line("neg_mix", "负号与括号", "-a * 3 + (a + a) * 2", inputs={"a": "5 元"}),
+        _line(
+            "mixed_units",
+            "括号内换算",
+            "a - (b - c)",
+            inputs={"a": "1 万元", "b": "5000 元", "c": "0.1 万元"},
+            unit="万元",
+        ),
         _line("total", "=1+1", "neg_round + pos_ceil + inner + third", stated="2 万元"),
     ],
 }
@@ -109,6 +122,11 @@ HAND = {
     "share": "0.5205",  # 1041 / 2000
     "given": "15000",  # 1.5 万元 in 元
     "third": "0.33",  # 1/3 万元, half-up at 2
+    "sub_of_sub": "7",  # 10 − (4 − 1); without the parentheses 5
+    "div_of_mul": "2",  # 12 / (2 × 3); without them 18
+    "div_div": "2",  # (12 / 2) / 3
+    "neg_mix": "5",  # −5 × 3 + (5 + 5) × 2 = −15 + 20
+    "mixed_units": "0.6",  # 5000 元 − 0.1 万元 = 4000 元 = 0.4 万元; 1 − 0.4
     "total": "1.773",  # −0.13 + 1.24 + 0.333 + 0.33
 }
 
