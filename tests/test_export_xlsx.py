@@ -194,6 +194,7 @@ def _expected(res: cesuan.Result, line_id: str) -> dict[str, exact.Num | None]:
         "金额": r.value,
         "申报数": stated,
         "差额（金额−申报数）": None if stated is None else exact.sub(r.value, stated),
+        "按分项申报数计算": r.local,
     }
 
 
@@ -246,7 +247,37 @@ def test_every_recalculated_cell_matches_the_engine(
         got = vs.cell(row, icols["数值"]).value
         assert _agree(got, q.magnitude, _places(cell.number_format)), (line_id, name, got)
         checked.add(cell.coordinate)
+    checked |= _check_written(res, ws, vs)
     assert formula_cells <= checked, sorted(formula_cells - checked)
+
+
+def _check_written(res: cesuan.Result, ws: Worksheet, vs: Worksheet) -> set[str]:
+    """三、表上算式: each expression as computed by LibreOffice is the engine's value of it as
+    written (in the unit of the result written after it), and 差额 is that minus the result."""
+    in_case_order = [res[ln.id] for ln in res.case.lines]
+    expected = [
+        (r.id, w, v)
+        for r in in_case_order
+        for w, v in zip(r.planned.written, r.written, strict=True)
+    ]
+    if not expected:
+        return set()
+    cols, rows = _table(ws, "表上算式")
+    assert [(i, t) for i, t, _ in rows] == [(i, w.expr) for i, w, _ in expected]
+    checked = set()
+    for (_, w, v), (_, _, row) in zip(expected, rows, strict=True):
+        f = w.unit.factor / w.result.unit.factor
+        value = exact.mul(v, exact.to_decimal(f))  # 万元 → 万元 here: factors are powers of ten
+        for header, want in (
+            ("按原样计算", value),
+            ("表上结果", w.result.magnitude),
+            ("差额（计算−表上）", exact.sub(value, w.result.magnitude)),
+        ):
+            cell = ws.cell(row, cols[header])
+            got = vs.cell(row, cols[header]).value
+            assert _agree(got, want, _places(cell.number_format)), (w.expr, header, got, want)
+            checked.add(cell.coordinate)
+    return checked
 
 
 def test_synthetic_values_are_the_hand_worked_ones(books: tuple[Any, Path, Path]) -> None:

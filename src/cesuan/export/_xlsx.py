@@ -4,7 +4,9 @@ What it does: writes, per case, its inputs in cells (value as written, unit, quo
 then one row per line: 计算值 (the line's formula as an Excel formula over those cells and the
 cells of the lines it uses, built from the parsed tree by ._formula), 金额 (the declared
 rounding as ROUND/ROUNDUP/ROUNDDOWN, else the 计算值), 申报数, 差额 (金额 − 申报数, as the audit
-reports it), and the 测算依据 text beside it. Number formats follow cesuan.display.
+reports it), the 测算依据 text beside it, and for a line that uses other lines the same formula
+over their 申报数 (the audit's check of a total); then the expressions the form writes, computed
+as written, beside the results it writes. Number formats follow cesuan.display.
 What it must not do: write a cached value for any formula (the spreadsheet program computes them
 all, so the workbook cannot show a number its formulas do not give), compute an amount itself,
 or let case text become a formula (text cells are stored as text, control characters escaped).
@@ -28,9 +30,9 @@ from cesuan.export._formula import convert, excel_formula, line_rounding
 from cesuan.model import Input
 from cesuan.quantity import Quantity
 from cesuan.report import clean
-from cesuan.units import Unit
+from cesuan.units import DIMENSIONLESS, Unit
 
-__all__ = ["INPUT_HEADER", "LINE_HEADER", "build_workbook", "workbook_bytes"]
+__all__ = ["INPUT_HEADER", "LINE_HEADER", "WRITTEN_HEADER", "build_workbook", "workbook_bytes"]
 
 INPUT_HEADER = ("明细 id", "输入", "名称", "数值", "单位", "原文", "依据")
 LINE_HEADER = (
@@ -44,9 +46,19 @@ LINE_HEADER = (
     "测算依据",
     "公式",
     "取整",
+    "按分项申报数计算",
+)
+WRITTEN_HEADER = (
+    "明细 id",
+    "表上算式",
+    "按原样计算",
+    "表上结果",
+    "单位",
+    "差额（计算−表上）",
+    "原文",
 )
 # Columns of the line table (1-based, as openpyxl counts).
-_C, _D, _F, _G = 3, 4, 6, 7
+_C, _D, _F, _G, _K = 3, 4, 6, 7, 11
 _MODE_ZH = {"half_up": "四舍五入", "ceil": "向上取整", "floor": "向下取整"}
 # A spreadsheet holds about 15 significant digits; formats ask for no more than 12 of them, so
 # that what a cell shows is what the exact value shows at that precision.
@@ -95,6 +107,7 @@ class _Sheet:
         self.unit_places = unit_places
         self.row = 1
         self.cells: dict[tuple[str, str], tuple[str, Unit]] = {}  # (line, input) → cell, unit
+        self.stated_cells: dict[str, tuple[str, Unit]] = {}  # line → its 申报数 cell, unit
 
     def text(self, row: int, col: int, value: object, *, bold: bool = False) -> None:
         c = self.ws.cell(row, col)
@@ -145,11 +158,16 @@ class _Sheet:
         rows = {r.id: first + i for i, r in enumerate(lines)}
         for r in lines:
             self.cells[(r.id, "")] = (f"D{rows[r.id]}", r.unit)
+            if r.planned.stated is not None:
+                self.stated_cells[r.id] = (f"F{rows[r.id]}", r.unit)
         basis = {i: text for i, _, text, _ in explain_table(self.result)}
         for r in lines:
             note = rounding_note(self.result, r.id, self.unit_places)
             self.line(r, rows[r.id], basis[r.id] + (note or ""))
-        for col, width in zip("ABCDEFGHIJ", (24, 28, 14, 14, 14, 14, 16, 60, 36, 18), strict=True):
+        self.row = first + len(lines)
+        self.written(lines)
+        widths = (24, 28, 14, 14, 14, 14, 16, 60, 36, 18, 16)
+        for col, width in zip("ABCDEFGHIJK", widths, strict=True):
             self.ws.column_dimensions[col].width = width
 
     def inputs(self, r: LineResult) -> None:
@@ -189,11 +207,7 @@ class _Sheet:
         self.text(row, 8, basis)
         exact_fmt = _fmt(_exact_places(r.exact, percent), percent)
         if p.compiled is not None:
-            names = {
-                n: self.cells[(ln.id, n)] if n in p.inputs else self.cells[(n, "")]
-                for n in p.compiled.names
-            }
-            self.formula(row, _C, excel_formula(p.compiled.tree, names, r.unit)[0], exact_fmt)
+            self.formula(row, _C, self.excel(r, stated=False), exact_fmt)
             self.text(row, 9, p.compiled.text)
         elif p.how == "value" and p.given is not None:
             cell, unit = self.cells[(ln.id, "value")]
@@ -211,19 +225,70 @@ class _Sheet:
             self.text(row, 10, f"{_MODE_ZH[mode]}保留{n}位小数（{ru.text or '无量纲'}）")
         else:
             self.formula(row, _D, f"=C{row}", _fmt(places, percent))
-        if p.stated is not None and p.stated_value is not None:
-            stated_places = shown if shown is not None else places
-            if p.stated.unit == r.unit:
-                self.number(row, _F, p.stated.magnitude, _fmt(stated_places, percent))
+        if r.local is not None:
+            self.formula(
+                row, _K, self.excel(r, stated=True), _fmt(_exact_places(r.local, percent), percent)
+            )
+        self.stated(r, row, places, percent)
+
+    def excel(self, r: LineResult, *, stated: bool) -> str:
+        """The line's formula over its input cells and the 金额 cells of the lines it uses,
+        or, with `stated`, their 申报数 cells where they have one (what the audit checks a
+        total against: the same formula over the parts as the form states them)."""
+        p = r.planned
+        assert p.compiled is not None
+        names = {}
+        for n in p.compiled.names:
+            if n in p.inputs:
+                names[n] = self.cells[(p.id, n)]
             else:
-                literal = exact.format_exact(p.stated.magnitude)
-                self.formula(
-                    row,
-                    _F,
-                    "=" + convert(literal, p.stated.unit, r.unit),
-                    _fmt(stated_places, percent),
+                names[n] = (
+                    self.stated_cells.get(n, self.cells[(n, "")]) if stated else self.cells[(n, "")]
                 )
-            self.formula(row, _G, f"=D{row}-F{row}", _fmt(max(places, stated_places), percent))
+        return excel_formula(p.compiled.tree, names, r.unit)[0]
+
+    def stated(self, r: LineResult, row: int, places: int, percent: bool) -> None:
+        """申报数 in the line's unit (a formula when the form writes it in another unit) and
+        差额 = 金额 − 申报数, both at the line's display precision."""
+        p = r.planned
+        if p.stated is None or p.stated_value is None:
+            return
+        fmt = _fmt(places, percent)
+        if p.stated.unit == r.unit:
+            self.number(row, _F, p.stated.magnitude, fmt)
+        else:
+            literal = exact.format_exact(p.stated.magnitude)
+            self.formula(row, _F, "=" + convert(literal, p.stated.unit, r.unit), fmt)
+        self.formula(row, _G, f"=D{row}-F{row}", fmt)
+
+    def written(self, lines: Sequence[LineResult]) -> None:
+        """三、表上算式: each expression the form writes, computed as written, beside the
+        result the form writes after it."""
+        rows = [(r, w) for r in lines for w in r.planned.written]
+        if not rows:
+            return
+        self.row += 1
+        self.header("三、表上算式", WRITTEN_HEADER)
+        for r, w in rows:
+            row = self.row
+            unit = w.result.unit
+            as_written = excel_formula(w.compiled.tree, {}, DIMENSIONLESS)[0][1:]
+            ours = _exact_places(exact.mul(w.compiled.fn({}), _ratio(w.unit, unit)), False)
+            self.text(row, 1, r.id)
+            self.text(row, 2, w.expr)
+            if w.unit.factor != unit.factor:
+                as_written = convert(f"({as_written})", w.unit, unit)
+            self.formula(row, 3, "=" + as_written, _fmt(ours))
+            self.number(row, 4, w.result.magnitude, _fmt(w.places))
+            self.text(row, 5, unit.text)
+            self.formula(row, 6, f"=C{row}-D{row}", _fmt(max(ours, w.places)))
+            self.text(row, 7, "；".join(w.quotes))
+            self.row += 1
+
+
+def _ratio(frm: Unit, to: Unit) -> exact.Num:
+    f = frm.factor / to.factor
+    return Decimal(f.numerator) if f.denominator == 1 else f
 
 
 def build_workbook(
@@ -236,7 +301,6 @@ def build_workbook(
     for res in results:
         ws = wb.create_sheet(_sheet_title(res.case.title, used))
         _Sheet(ws, res, unit_places).write()
-        ws.freeze_panes = "A4"
         for row in ws.iter_rows(min_col=8, max_col=8):
             for c in row:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
