@@ -12,6 +12,7 @@ unit factors, a non-terminating quotient), checked against hand-worked values to
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -332,3 +333,32 @@ def test_cli_export_refuses_another_suffix(
     assert main(["export", str(CASES[0]), "-o", str(tmp_path / "x.csv")]) == 2
     assert ".xlsx" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_number_excel_cannot_hold_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # 1234567890.123456 has 16 significant digits; Excel keeps 15 and would change it silently.
+    case = {
+        "case": "big",
+        "title": "大数",
+        "lines": [_line("a", "甲", "x * 2", inputs={"x": "1234567890.123456 元"})],
+    }
+    with pytest.raises(cesuan.CesuanError) as e:
+        workbook_bytes([cesuan.evaluate(case)])
+    assert e.value.kind == cesuan.ErrorKind.MAGNITUDE
+    assert "15 位有效数字" in str(e.value)
+
+
+def test_text_longer_than_an_excel_cell_is_cut_and_says_so() -> None:
+    # Four inputs with 9000-character labels: the 测算依据 text is longer than 32767 characters.
+    inputs = {n: {"value": "1 元", "label": n * 9000} for n in "abcd"}
+    case = {
+        "case": "long",
+        "title": "长",
+        "lines": [_line("t", "合计", "a + b + c + d", inputs=inputs)],
+    }
+    ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes([cesuan.evaluate(case)]))).active
+    assert ws is not None
+    cols, rows = _table(ws, "项目内容")
+    text = ws.cell(rows[0][2], cols["测算依据"]).value
+    assert len(text) <= 32767
+    assert text.endswith("…（全文见 cesuan explain）")

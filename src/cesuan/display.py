@@ -25,6 +25,7 @@ __all__ = [
     "UNIT_PLACES",
     "Shown",
     "amount_text",
+    "is_percent",
     "line_places",
     "rounding_note",
     "show",
@@ -84,7 +85,8 @@ def show(x: exact.Num, places: int | None, *, percent: bool = False) -> Shown:
     )
 
 
-def _is_percent(r: LineResult) -> bool:
+def is_percent(r: LineResult) -> bool:
+    """Whether a line's amounts are shown in percent (a rate the form writes as 52.05%)."""
     # The same test as the 测算依据 text: a dimensionless line whose stated amount the form
     # writes with % reads back in percent.
     ln = r.planned.line
@@ -116,7 +118,7 @@ def line_places(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> 
     p = r.planned
     if p.stated is not None and p.stated_places is not None:
         places = p.stated_places
-        if _is_percent(r):
+        if is_percent(r):
             return max(0, places - 2)
         k = _pow10(p.stated.unit.factor / p.unit.factor)  # stated unit = 10^k line units
         if k is not None:
@@ -133,7 +135,7 @@ def line_places(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> 
 
 def show_line(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> Shown:
     """A line's result (after any declared rounding) at its display precision."""
-    return show(r.value, line_places(r, unit_places), percent=_is_percent(r))
+    return show(r.value, line_places(r, unit_places), percent=is_percent(r))
 
 
 def _unit_word(unit: Unit) -> str:
@@ -179,11 +181,11 @@ def rounding_note(
     r = result[line_id]
     p = r.planned
     parts = _sum_names(p.compiled.tree) if p.compiled is not None else None
-    if not parts or len(parts) < 2 or _is_percent(r):
+    if not parts or len(parts) < 2 or is_percent(r):
         return None
     by_id = {x.id: x for x in result.lines}
     if any(k not in by_id for k in parts) or any(
-        by_id[k].unit != r.unit or _is_percent(by_id[k]) for k in parts
+        by_id[k].unit != r.unit or is_percent(by_id[k]) for k in parts
     ):
         return None
     total = show_line(r, unit_places)

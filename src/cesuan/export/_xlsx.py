@@ -24,7 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cesuan import exact
 from cesuan.basis import explain_table
-from cesuan.display import UNIT_PLACES, line_places, rounding_note
+from cesuan.display import UNIT_PLACES, is_percent, line_places, rounding_note
+from cesuan.errors import CesuanError, ErrorKind
 from cesuan.evaluation import LineResult, Result
 from cesuan.export._formula import convert, excel_formula, line_rounding
 from cesuan.model import Input
@@ -64,17 +65,16 @@ _MODE_ZH = {"half_up": "四舍五入", "ceil": "向上取整", "floor": "向下�
 # that what a cell shows is what the exact value shows at that precision.
 _MAX_DIGITS = 12
 _BOLD = Font(bold=True)
+# Excel keeps 15 significant digits of a number and 32767 characters of a cell's text.
+_EXCEL_DIGITS = 15
+_CELL_CHARS = 32767
+_CUT = "…（全文见 cesuan explain）"
 
 
 def _fmt(places: int | None, percent: bool = False) -> str:
     if places is None:
         return "General"
     return "0" + ("." + "0" * places if places else "") + ("%" if percent else "")
-
-
-def _is_percent(r: LineResult) -> bool:
-    ln = r.planned.line
-    return r.unit.dimensionless and ln.stated is not None and "%" in ln.stated.value
 
 
 def _exact_places(x: exact.Num, percent: bool) -> int:
@@ -111,7 +111,10 @@ class _Sheet:
 
     def text(self, row: int, col: int, value: object, *, bold: bool = False) -> None:
         c = self.ws.cell(row, col)
-        c.value = clean(value)
+        text = clean(value)
+        if len(text) > _CELL_CHARS:  # Excel's limit per cell; the full text: cesuan explain
+            text = text[: _CELL_CHARS - len(_CUT)] + _CUT
+        c.value = text
         c.data_type = "s"  # never a formula, even when the text starts with '='
         if bold:
             c.font = _BOLD
@@ -119,8 +122,15 @@ class _Sheet:
     def number(self, row: int, col: int, x: exact.Num, fmt: str) -> None:
         c = self.ws.cell(row, col)
         if exact.is_terminating(x):
-            d = x if isinstance(x, Decimal) else exact.to_decimal(x)
-            c.value = Decimal(exact.format_exact(d))  # plain decimal text, no exponent
+            d = Decimal(exact.format_exact(x))  # plain decimal text, no exponent
+            if len(d.normalize().as_tuple().digits) > _EXCEL_DIGITS:
+                raise CesuanError(
+                    ErrorKind.MAGNITUDE,
+                    f"数值 {d} 超过 Excel 能精确保存的 {_EXCEL_DIGITS} 位有效数字，导出会改变它",
+                    file=self.result.case.file,
+                    hint="用 cesuan calc --format csv 或 --format json 导出精确值",
+                )
+            c.value = d
         else:
             f = exact.to_fraction(x)
             c.value = f"={f.numerator}/{f.denominator}"
@@ -198,7 +208,7 @@ class _Sheet:
     def line(self, r: LineResult, row: int, basis: str) -> None:
         p = r.planned
         ln = p.line
-        percent = _is_percent(r)
+        percent = is_percent(r)
         shown = line_places(r, self.unit_places)
         places = shown if shown is not None else _exact_places(r.value, percent)
         self.text(row, 1, ln.id)
