@@ -362,3 +362,10 @@ def test_text_longer_than_an_excel_cell_is_cut_and_says_so() -> None:
     text = ws.cell(rows[0][2], cols["测算依据"]).value
     assert len(text) <= 32767
     assert text.endswith("…（全文见 cesuan explain）")
+
+
+def test_cli_export_into_a_missing_directory_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", str(CASES[0]), "-o", str(tmp_path / "无" / "x.xlsx")]) == 2
+    assert "不存在" in capsys.readouterr().err

@@ -87,6 +87,13 @@ def register(
                 text=args.output,
                 hint="如 -o 测算表.xlsx",
             )
+        if not target.parent.is_dir():
+            raise CesuanError(
+                ErrorKind.FILE_NOT_FOUND,
+                f"目录 {target.parent} 不存在",
+                text=args.output,
+                hint="先建好目录，或写到已有的目录中",
+            )
         results = [evaluate(case) for case in load_all(args.paths)]
         _write_bytes(workbook_bytes(results), target)
         return 0
