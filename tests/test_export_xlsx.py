@@ -369,3 +369,12 @@ def test_cli_export_into_a_missing_directory_is_bad_input(
 ) -> None:
     assert main(["export", str(CASES[0]), "-o", str(tmp_path / "无" / "x.xlsx")]) == 2
     assert "不存在" in capsys.readouterr().err
+
+
+def test_sheet_names_are_unique_without_case() -> None:
+    def case(cid: str, title: str) -> cesuan.Result:
+        return cesuan.evaluate({"case": cid, "title": title, "lines": [_line("a", "甲", "1 元")]})
+
+    results = [case("c1", "Hall"), case("c2", "HALL"), case("c3", "Hall")]
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(results)))
+    assert wb.sheetnames == ["Hall", "HALL（2）", "Hall（3）"]

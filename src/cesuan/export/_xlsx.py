@@ -93,10 +93,10 @@ def _sheet_title(title: str, used: set[str]) -> str:
     # Excel: at most 31 characters, none of []:*?/\ and no apostrophe at either end.
     base = "".join(" " if c in "[]:*?/\\" else c for c in clean(title)).strip(" '")[:28] or "案例"
     name, k = base, 1
-    while name in used:
+    while name.casefold() in used:  # Excel compares sheet names without case
         k += 1
         name = f"{base}（{k}）"
-    used.add(name)
+    used.add(name.casefold())
     return name
 
 
