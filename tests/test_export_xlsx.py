@@ -104,6 +104,14 @@ SYNTHETIC = {
             inputs={"a": "1 万元", "b": "5000 元", "c": "0.1 万元"},
             unit="万元",
         ),
+        _rounded("tie", "二进制无法精确表示的恰好一半", "10050 元", "half_up"),
+        _line(
+            "ceil_exact",
+            "恰为整数的向上取整",
+            "x * 3",
+            inputs={"x": "0.1 万元"},
+            round={"places": 1, "mode": "ceil"},
+        ),
         _line("total", "=1+1", "neg_round + pos_ceil + inner + third", stated="2 万元"),
     ],
 }
@@ -128,6 +136,11 @@ HAND = {
     "div_div": "2",  # (12 / 2) / 3
     "neg_mix": "5",  # −5 × 3 + (5 + 5) × 2 = −15 + 20
     "mixed_units": "0.6",  # 5000 元 − 0.1 万元 = 4000 元 = 0.4 万元; 1 − 0.4
+    # 1.005 万元 is a tie at 2 places, but the nearest binary double is 1.00499999…: half-up
+    # gives 1.01, as the spreadsheet must too (LibreOffice and Excel round the decimal value).
+    "tie": "1.01",
+    # 0.1 × 3 = 0.3 exactly; in binary 0.30000000000000004, which a naive ceil takes to 0.4.
+    "ceil_exact": "0.3",
     "total": "1.773",  # −0.13 + 1.24 + 0.333 + 0.33
 }
 
