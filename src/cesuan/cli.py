@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from cesuan import report, rules_cli
+from cesuan import export, report, rules_cli
 from cesuan.api import audit, evaluate, load_case
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
 from cesuan.expr.compiler import suggest_name
@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = cmd("calc", "计算案例中每一行的金额")
     c.add_argument("paths", nargs="+", metavar="案例", help="案例文件或目录")
-    c.add_argument("--format", choices=["table", "json"], default="table", help="输出格式")
+    c.add_argument("--format", choices=["table", "json", "csv"], default="table", help="输出格式")
     c.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
 
     a = cmd("audit", "核对申报数：列出所有不符之处")
@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd("schema", "输出案例文件的 JSON Schema（供编辑器校验）")
     rules_cli.register(cmd)
+    export.register(cmd, _load_all)  # cesuan export (Excel), in cesuan/export
     return p
 
 
@@ -169,11 +170,15 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if getattr(args, "handler", None) is not None:  # a command registered by its own module
+        return int(args.handler(args))
     if args.command == "calc":
         results = [evaluate(c) for c in _load_all(args.paths)]
         if args.format == "json":
             data = [r.to_dict() for r in results]
             text = dumps(data[0] if len(data) == 1 else data)
+        elif args.format == "csv":  # columns: docs/export.md; a BOM so that Excel reads a file
+            text = export.calc_csv(results, bom=args.output is not None)
         else:
             text = "\n\n".join(report.calc_table(r) for r in results)
         write_output(text, args.output)
