@@ -26,9 +26,12 @@ SINGLE_UNITS: dict[str, dict[str, Fraction]] = {
         "元": Fraction(1),
         "人民币元": Fraction(1),
         "千元": Fraction(1000),
+        "仟元": Fraction(1000),
         "万元": Fraction(10_000),
+        "萬元": Fraction(10_000),
         "百万元": Fraction(1_000_000),
         "亿元": Fraction(100_000_000),
+        "億元": Fraction(100_000_000),
     },
     "length": {
         "米": Fraction(1),
@@ -92,8 +95,18 @@ COUNTED = [
     "生",
     "起",
     "处",
+    "家",
+    "村",
+    "株",
+    "栋",
+    "只",
+    "头",
+    "羽",
 ]
 SINGLE_UNITS["person"] = {"人": Fraction(1), "名": Fraction(1)}
+SINGLE_UNITS["score"] = {"分": Fraction(1), "分值": Fraction(1)}  # a score, not money
+# Percentage points are plain ratios: 1 百分点 = 1/100 (compared within their own group here).
+SINGLE_UNITS["percentage_point"] = {"百分点": Fraction(1), "个百分点": Fraction(1)}
 for _c in COUNTED[1:]:
     SINGLE_UNITS[f"counted_{_c}"] = {_c: Fraction(1)}
 

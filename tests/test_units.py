@@ -297,3 +297,54 @@ def test_unit_text_reads_back(group: str, data: st.DataObject) -> None:
     u = parse_unit(text)
     again = parse_unit(u.text)
     assert (again.dims, again.factor) == (u.dims, u.factor)
+
+
+# Issue 18: units of real tables, and hints that are never off by a power of ten.
+@pytest.mark.parametrize(
+    ("text", "factor", "dims"),
+    [
+        ("1 萬元", 10000, (("元", 1),)),  # traditional 萬 = 万
+        ("1 億元", 100000000, (("元", 1),)),
+        ("1 仟元", 1000, (("元", 1),)),
+        ("1 株", 1, (("株", 1),)),
+        ("1 栋", 1, (("栋", 1),)),
+        ("1 只", 1, (("只", 1),)),
+        ("1 头", 1, (("头", 1),)),
+        ("1 羽", 1, (("羽", 1),)),
+        ("1 家", 1, (("家", 1),)),
+        ("1 村", 1, (("村", 1),)),
+        ("1 分", 1, (("分", 1),)),  # a score, its own dimension, not money
+        ("1 百分点", Fraction(1, 100), ()),  # 85.37% − 33.33% = 52.04 百分点
+    ],
+)
+def test_units_of_real_tables(text: str, factor: object, dims: object) -> None:
+    q = parse_quantity(text)
+    assert q.unit.factor == factor
+    assert q.unit.dims == dims
+
+
+def test_traditional_multiplier_in_a_count() -> None:
+    assert parse_quantity("30萬 件").magnitude == 300000
+
+
+def test_percentage_point_difference_equals_written_points() -> None:
+    # 85.37% − 33.33% = 0.5204 = 52.04 百分点 exactly.
+    diff = parse_quantity("85.37%").magnitude - parse_quantity("33.33%").magnitude
+    assert diff == Fraction(5204, 10000)
+    assert parse_quantity("52.04 百分点").unit.factor * Fraction("52.04") == diff
+
+
+@pytest.mark.parametrize("name", ["拾元", "拾万元", "兆元"])
+def test_unknown_money_prefix_hint_lists_scales_instead_of_guessing(name: str) -> None:
+    with pytest.raises(CesuanError) as e:
+        parse_unit(name)
+    hint = e.value.hint or ""
+    assert "是否为" not in hint  # no single guess: 元 / 万元 / 千元 would be off by 10^k
+    assert "万元" in hint
+    assert "亿元" in hint
+
+
+def test_typo_hint_still_suggests_same_scale() -> None:
+    with pytest.raises(CesuanError) as e:
+        parse_unit("万园")
+    assert e.value.hint == "是否为 '万元'？"

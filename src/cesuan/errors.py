@@ -49,6 +49,8 @@ class ErrorKind(StrEnum):
     QUOTE_NOT_IN_SOURCE = "quote_not_in_source"
     SOURCE_MISSING = "source_missing"
     FILE_NOT_FOUND = "file_not_found"
+    UNKNOWN_STANDARD = "unknown_standard"
+    STANDARD_NOT_IN_FORCE = "standard_not_in_force"
 
 
 class CesuanError(ValueError):

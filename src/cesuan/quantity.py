@@ -19,7 +19,7 @@ from cesuan.units import DIMENSIONLESS, Unit, lookup_name, parse_unit, parse_uni
 
 __all__ = ["Quantity", "parse_quantity", "scan_number"]
 
-_MULTIPLIERS = {"万": 4, "亿": 8}  # powers of ten
+_MULTIPLIERS = {"万": 4, "亿": 8, "萬": 4, "億": 8}  # powers of ten (萬/億: traditional forms)
 _NON_FINITE = ("nan", "inf", "infinity", "∞", ".nan", ".inf", "-.inf", "+.inf")
 
 

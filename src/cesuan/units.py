@@ -181,20 +181,46 @@ def lookup_name(name: str) -> Unit | None:
         return None
 
 
+def _base_suffix(name: str) -> Unit | None:
+    """The unit of the longest defined name that `name` ends with ('拾元' → 元), if any."""
+    for k in range(1, len(name)):
+        u = lookup_name(name[k:])
+        if u is not None:
+            return u
+    return None
+
+
 def suggest_unit(name: str) -> str | None:
-    """The nearest defined unit name, for '是否为 …？' hints."""
-    close = difflib.get_close_matches(name, sorted(unit_names()), n=1, cutoff=0.5)
-    if close:
-        return close[0]
-    for n in sorted(unit_names(), key=len, reverse=True):
-        if n in name:
-            return n
+    """The nearest defined unit name, for '是否为 …？' hints.
+
+    Never a unit of another scale of what `name` ends with: '拾元' is not a typo of '万元' or
+    '元', and a hint that swaps or drops a multiplier is off by a power of ten (issue 18).
+
+    >>> suggest_unit("平放米"), suggest_unit("拾元"), suggest_unit("万园")
+    ('平米', None, '万元')
+    """
+    base = _base_suffix(name)
+    close = difflib.get_close_matches(name, sorted(unit_names()), n=3, cutoff=0.5)
+    within = [n for n in sorted(unit_names(), key=len, reverse=True) if n in name]
+    for c in [*close, *within]:
+        if base is None or _name_unit(c).dims != base.dims:
+            return c
     return None
 
 
 def _unknown(name: str, text: str, col: int) -> CesuanError:
     s = suggest_unit(name)
-    hint = f"是否为 '{s}'？" if s else "可用单位见 docs/units.md"
+    base = _base_suffix(name)
+    if s:
+        hint = f"是否为 '{s}'？"
+    elif base is not None:
+        same = sorted(
+            {n for n in canonical_names().values() if _name_unit(n).dims == base.dims},
+            key=lambda n: (_name_unit(n).factor, n),
+        )
+        hint = f"'{name[: -len(base.text)]}' 不是已知的倍数；同类单位有：" + "、".join(same)
+    else:
+        hint = "可用单位见 docs/units.md"
     return CesuanError(
         ErrorKind.UNKNOWN_UNIT, f"未知单位 '{name}'", hint=hint, text=text, column=col
     )

@@ -1,0 +1,90 @@
+"""Standards as data with dates (issue 15): the version in force for a budget year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cesuan.errors import CesuanError, ErrorKind
+from cesuan.standards import load_standards, parse_standard, standard
+
+TWO_VERSIONS = """
+title: 测试标准
+issuer: 某局
+region: 某区
+unit: 元/(人·月)
+versions:
+  - value: 100 元/(人·月)
+    document: 《旧办法》
+    number: 某发〔2020〕1号
+    from: 2020-01-01
+    to: 2022-12-31
+  - value: 120 元/(人·月)
+    document: 《新办法》
+    number: 某发〔2023〕2号
+    from: 2023-01-01
+"""
+
+
+def test_the_budget_year_picks_the_version_in_force() -> None:
+    s = parse_standard("t.two", TWO_VERSIONS, "t.yaml")
+    assert s.in_force(2022).value == "100 元/(人·月)"
+    assert s.in_force(2023).value == "120 元/(人·月)"
+    assert s.in_force(2030).citation() == "《新办法》（某发〔2023〕2号）"
+
+
+def test_a_year_before_every_version_is_refused_with_the_known_versions() -> None:
+    s = parse_standard("t.two", TWO_VERSIONS, "t.yaml")
+    with pytest.raises(CesuanError) as e:
+        s.in_force(2019)
+    assert e.value.kind is ErrorKind.STANDARD_NOT_IN_FORCE
+    assert "2019" in str(e.value)
+    assert "100 元/(人·月)（2020年1月1日起至2022年12月31日）" in (e.value.hint or "")
+
+
+def test_a_change_in_the_middle_of_a_year_is_not_a_whole_year_value() -> None:
+    text = TWO_VERSIONS.replace("to: 2022-12-31", "to: 2023-06-30").replace(
+        "from: 2023-01-01", "from: 2023-07-01"
+    )
+    s = parse_standard("t.mid", text, "t.yaml")
+    with pytest.raises(CesuanError) as e:
+        s.in_force(2023)
+    assert "中途调整" in str(e.value)
+    assert s.versions[1].covers(dt.date(2023, 7, 1))
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (("to: 2022-12-31", "to: 2023-03-01"), "重叠"),  # overlaps the next version
+        (("value: 120 元/(人·月)", "value: 120 元"), "量纲"),  # 元 is not 元/(人·月)
+        (("to: 2022-12-31", "to: 2019-12-31"), "早于"),
+    ],
+)
+def test_inconsistent_files_are_refused(change: tuple[str, str], why: str) -> None:
+    with pytest.raises(CesuanError) as e:
+        parse_standard("t.bad", TWO_VERSIONS.replace(*change), "t.yaml")
+    assert e.value.kind is ErrorKind.SCHEMA
+    assert e.value.file == "t.yaml"
+    assert why in str(e.value)
+
+
+def test_unknown_standard_suggests_the_nearest() -> None:
+    with pytest.raises(CesuanError) as e:
+        standard("jianghan.safety_servce")
+    assert e.value.kind is ErrorKind.UNKNOWN_STANDARD
+    assert e.value.hint == "是否为 'jianghan.safety_service'？"
+
+
+def test_shipped_standards_load_and_state_what_the_forms_say() -> None:
+    known = load_standards()
+    # 审批大厅: "行政审批局核定的经费标准为1.5万元/年" (2022 onwards per the form).
+    assert known["jianghan.safety_service"].in_force(2023).value == "1.5 万元/年"
+    # 红色物业: 区物业行业党委工作经费 30万元 under 江房局发〔2021〕7号.
+    v = known["jianghan.property_party_fund"].in_force(2023)
+    assert v.number == "江房局发〔2021〕7号"
+    assert v.from_ is None  # the form gives no effective date; none is invented
+    for s in known.values():
+        for version in s.versions:
+            assert version.quote, f"{s.id}: every shipped version says where it is stated"
