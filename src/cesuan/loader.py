@@ -19,7 +19,8 @@ from pydantic import ValidationError
 
 from cesuan.charset import describe_char, is_cjk
 from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all
-from cesuan.limits import MAX_SOURCE_BYTES
+from cesuan.files import read_bounded
+from cesuan.limits import MAX_CASE_BYTES, MAX_SOURCE_BYTES
 from cesuan.model import Case, Input, Line, Rounding, Stated, Written
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
 
@@ -63,17 +64,7 @@ def read_case(
     else:
         path = Path(where)
         file = str(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise CesuanError(ErrorKind.FILE_NOT_FOUND, "找不到案例文件", file=file) from None
-        except IsADirectoryError:
-            raise CesuanError(
-                ErrorKind.FILE_NOT_FOUND,
-                "这是目录，不是案例文件",
-                file=file,
-                hint="cesuan audit 可以直接处理目录",
-            ) from None
+        raw = read_bounded(path.parent, Path(path.name), limit=MAX_CASE_BYTES, what="案例文件")
         text = decode(raw, file=file)
         reader = read_json if path.suffix.lower() == ".json" else read_yaml
         data, marks = reader(text, file=file)
@@ -129,7 +120,7 @@ def _read_source(
     rel: str, folder: Path, file: str | None, marks: Marks, errors: list[CesuanError]
 ) -> str | None:
     p = Path(rel)
-    if p.is_absolute() or ".." in p.parts:
+    if p.is_absolute() or ".." in p.parts or not p.parts:
         errors.append(
             CesuanError(
                 ErrorKind.SOURCE_MISSING,
@@ -142,16 +133,20 @@ def _read_source(
         )
         return None
     try:
-        raw = (folder / p).read_bytes()
-    except OSError:
+        raw = read_bounded(folder, p, limit=MAX_SOURCE_BYTES, what="来源文件", field="source")
+    except CesuanError as e:
+        # Located in the case file, at its `source:` line; the path is the offending text.
+        missing = e.kind == ErrorKind.FILE_NOT_FOUND
         errors.append(
             CesuanError(
-                ErrorKind.SOURCE_MISSING,
-                f"找不到来源文件 '{rel}'",
+                ErrorKind.SOURCE_MISSING if missing else e.kind,
+                f"找不到来源文件 '{rel}'" if missing else e.message,
+                hint="source 写相对于案例文件的路径" if missing else e.hint,
+                text=None if missing else (e.text or rel),
+                column=e.column,
                 file=file,
                 line=marks.get("source"),
                 field="source",
-                hint="source 写相对于案例文件的路径",
             )
         )
         return None

@@ -1,0 +1,198 @@
+"""Files that are not files (issue 13): symlinks, FIFOs, devices, directories, sparse giants,
+NUL in paths, directory trees deeper than any recursion limit.
+
+Each attack runs the real `cesuan` command in a child process under a memory limit (RLIMIT_AS)
+with a hang guard (a subprocess timeout — not a speed assertion) and must end with exit 2 and a
+located error of a documented kind: never exit 3, a hang, a MemoryError, or a byte of a file
+outside the case's folder on the screen.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cesuan
+from cesuan import CesuanError
+from cesuan.files import read_bounded, walk_cases
+from cesuan.limits import MAX_CASE_BYTES, MAX_DIR_DEPTH, MAX_SOURCE_BYTES
+
+MEMORY_LIMIT = 1 << 30
+HANG_GUARD_SECONDS = 60
+SECRET = "机密：不应出现在任何输出中"
+
+CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
+from cesuan.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def cesuan_child(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, str(MEMORY_LIMIT), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=HANG_GUARD_SECONDS,
+        check=False,
+    )
+
+
+def case_text(source: str, quote: str = "月租金50元") -> str:
+    return (
+        f'case: c\ntitle: 标题\nsource: "{source}"\nlines:\n'
+        f"  - id: a\n    label: 甲\n    formula: x * 2\n"
+        f"    inputs: {{x: {{value: 3 元, quote: {quote}}}}}\n"
+    )
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder beside the case folder holding a secret the case must never reach."""
+    d = tmp_path / "outside"
+    d.mkdir()
+    (d / "secret.txt").write_text(f"月租金{SECRET}\n" * 50, encoding="utf-8")
+    (d / "case.yaml").write_text(case_text("secret.txt"), encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    d = tmp_path / "cases"
+    d.mkdir()
+    return d
+
+
+def _refused(p: subprocess.CompletedProcess[str], kind_text: str) -> None:
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr
+    assert "内部错误" not in p.stderr
+    assert kind_text in p.stderr
+    assert SECRET not in p.stdout + p.stderr
+
+
+def test_a_symlinked_source_is_not_read(folder: Path, outside: Path) -> None:
+    (folder / "s.txt").symlink_to(outside / "secret.txt")
+    (folder / "c.yaml").write_text(case_text("s.txt", "月租金X"), encoding="utf-8")
+    _refused(cesuan_child("calc", "c.yaml", cwd=folder), "符号链接")
+    with pytest.raises(CesuanError) as info:
+        cesuan.load_case(folder / "c.yaml")
+    assert (info.value.kind, info.value.field, info.value.line) == ("unsafe_path", "source", 3)
+
+
+def test_a_source_below_a_symlinked_folder_is_not_read(folder: Path, outside: Path) -> None:
+    (folder / "sub").symlink_to(outside, target_is_directory=True)
+    (folder / "c.yaml").write_text(case_text("sub/secret.txt", "月租金X"), encoding="utf-8")
+    _refused(cesuan_child("calc", "c.yaml", cwd=folder), "符号链接")
+
+
+def test_a_fifo_source_does_not_hang(folder: Path) -> None:
+    os.mkfifo(folder / "s.txt")
+    (folder / "c.yaml").write_text(case_text("s.txt"), encoding="utf-8")
+    _refused(cesuan_child("calc", "c.yaml", cwd=folder), "不是普通文件")
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/urandom"])
+def test_a_device_as_case_or_source_is_refused(folder: Path, target: str) -> None:
+    (folder / "s.txt").symlink_to(target)
+    (folder / "c.yaml").write_text(case_text("s.txt"), encoding="utf-8")
+    _refused(cesuan_child("calc", "c.yaml", cwd=folder), "符号链接")
+    _refused(cesuan_child("calc", target, cwd=folder), "不是普通文件")
+
+
+def test_sparse_giant_files_are_refused_from_their_size(folder: Path) -> None:
+    giant = 3 << 30  # 3 GiB of holes: reading it first would need 3 GiB of memory
+    with open(folder / "big.txt", "wb") as fh:
+        fh.truncate(giant)
+    with open(folder / "big.yaml", "wb") as fh:
+        fh.truncate(giant)
+    (folder / "c.yaml").write_text(case_text("big.txt"), encoding="utf-8")
+    _refused(cesuan_child("calc", "c.yaml", cwd=folder), f"超过上限 {MAX_SOURCE_BYTES}")
+    _refused(cesuan_child("calc", "big.yaml", cwd=folder), f"超过上限 {MAX_CASE_BYTES}")
+
+
+def test_read_is_bounded_even_when_fstat_is_small(tmp_path: Path) -> None:
+    # A file that grows between fstat and read is cut off at limit + 1 bytes: here the size
+    # check passes for `limit` and the bounded read still sees one byte too many.
+    (tmp_path / "f").write_bytes(b"x" * 11)
+    with pytest.raises(CesuanError) as info:
+        read_bounded(tmp_path, Path("f"), limit=10)
+    assert info.value.kind == "size_limit"
+    assert read_bounded(tmp_path, Path("f"), limit=11) == b"x" * 11
+
+
+def test_nul_and_control_characters_in_paths(folder: Path) -> None:
+    for bad in ("s\0.txt", "s\x1b[2J.txt", "s\u202e.txt"):
+        (folder / "c.yaml").write_text(
+            case_text(bad.encode("unicode_escape").decode()), encoding="utf-8"
+        )
+        p = cesuan_child("calc", "c.yaml", cwd=folder)
+        _refused(p, "路径中有不允许的字符")
+        assert "\x1b" not in p.stderr
+        assert "\u202e" not in p.stderr
+    with pytest.raises(CesuanError) as info:
+        cesuan.load_case(str(folder / "a\0.yaml"))
+    assert info.value.kind == "unsafe_path"
+
+
+def test_a_directory_where_a_case_file_is_expected(folder: Path) -> None:
+    (folder / "s.txt").mkdir()
+    (folder / "c.yaml").write_text(case_text("s.txt"), encoding="utf-8")
+    _refused(cesuan_child("calc", "c.yaml", cwd=folder), "不是普通文件（是目录）")
+    with pytest.raises(CesuanError) as info:
+        cesuan.load_case(folder)
+    assert info.value.kind == "unsafe_path"
+    assert "cesuan audit" in (info.value.hint or "")
+
+
+def test_walking_never_follows_links_and_reports_each(folder: Path, outside: Path) -> None:
+    good = Path(__file__).resolve().parents[1] / "cases" / "examples"
+    for f in good.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "linked").symlink_to(outside, target_is_directory=True)
+    (folder / "link.yaml").symlink_to(outside / "case.yaml")
+    os.mkfifo(folder / "pipe.yaml")
+    files, errors = walk_cases([folder])
+    assert errors == []
+    assert sorted(f.name for f in files) == ["hall-rent.yaml", "link.yaml", "linked", "pipe.yaml"]
+    p = cesuan_child("audit", str(folder), cwd=folder)
+    _refused(p, "共 3 个问题")
+    for name in ("linked", "link.yaml", "pipe.yaml"):
+        assert name in p.stderr
+
+
+def test_a_tree_deeper_than_the_recursion_limit(folder: Path) -> None:
+    here = os.getcwd()
+    try:
+        os.chdir(folder)
+        for _ in range(1_100):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("x.yaml").write_text("x", encoding="utf-8")
+    finally:
+        os.chdir(here)
+    p = cesuan_child("audit", ".", cwd=folder)
+    _refused(p, f"目录嵌套超过 {MAX_DIR_DEPTH} 层")
+
+
+def test_cases_within_the_depth_limit_are_found(folder: Path) -> None:
+    deep = folder.joinpath(*["d"] * MAX_DIR_DEPTH)
+    deep.mkdir(parents=True)
+    (deep / "x.yaml").write_text("x", encoding="utf-8")
+    files, errors = walk_cases([folder])
+    assert (files, errors) == ([deep / "x.yaml"], [])
+
+
+def test_one_bad_file_does_not_stop_the_walk(folder: Path) -> None:
+    (folder / "a.yaml").write_text("case: [", encoding="utf-8")
+    os.mkfifo(folder / "b.yaml")
+    (folder / "c.yaml").write_text("case: [", encoding="utf-8")
+    p = cesuan_child("audit", ".", cwd=folder)
+    _refused(p, "共 3 个问题")
+    assert p.stderr.count("YAML 格式错误") == 2
