@@ -168,17 +168,33 @@ def test_walking_never_follows_links_and_reports_each(folder: Path, outside: Pat
 
 
 def test_a_tree_deeper_than_the_recursion_limit(folder: Path) -> None:
+    depth = 1_100
     here = os.getcwd()
     try:
         os.chdir(folder)
-        for _ in range(1_100):
+        for _ in range(depth):
             os.mkdir("d")
             os.chdir("d")
         Path("x.yaml").write_text("x", encoding="utf-8")
-    finally:
         os.chdir(here)
-    p = cesuan_child("audit", ".", cwd=folder)
-    _refused(p, f"目录嵌套超过 {MAX_DIR_DEPTH} 层")
+        p = cesuan_child("audit", ".", cwd=folder)
+        _refused(p, f"目录嵌套超过 {MAX_DIR_DEPTH} 层")
+    finally:
+        _remove_deep(folder, depth, here)
+
+
+def _remove_deep(folder: Path, depth: int, here: str) -> None:
+    """Bottom-up, without recursion (shutil.rmtree, and so pytest's cleanup, would recurse)."""
+    os.chdir(folder)
+    n = 0
+    while n < depth and os.path.isdir("d"):
+        os.chdir("d")
+        n += 1
+    Path("x.yaml").unlink(missing_ok=True)
+    for _ in range(n):
+        os.chdir("..")
+        os.rmdir("d")
+    os.chdir(here)
 
 
 def test_cases_within_the_depth_limit_are_found(folder: Path) -> None:

@@ -19,8 +19,9 @@ from pydantic import ValidationError
 
 from cesuan.charset import describe_char, is_cjk
 from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all
+from cesuan.escaping import escape
 from cesuan.files import read_bounded
-from cesuan.limits import MAX_CASE_BYTES, MAX_SOURCE_BYTES
+from cesuan.limits import MAX_CASE_BYTES, MAX_REPORTED_ERRORS, MAX_SOURCE_BYTES
 from cesuan.model import Case, Input, Line, Rounding, Stated, Written
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
 
@@ -58,6 +59,7 @@ def read_case(
     """
     file: str | None = None
     marks: Marks = {}
+    bare: set[str] = set()  # paths of unquoted numbers in the file (`area: 8369.34`)
     if isinstance(where, Mapping):
         data: Any = dict(where)
         folder = Path(base_dir) if base_dir is not None else Path.cwd()
@@ -67,7 +69,7 @@ def read_case(
         raw = read_bounded(path.parent, Path(path.name), limit=MAX_CASE_BYTES, what="案例文件")
         text = decode(raw, file=file)
         reader = read_json if path.suffix.lower() == ".json" else read_yaml
-        data, marks = reader(text, file=file)
+        data, marks = reader(text, file=file, bare=bare)
         folder = path.parent
     if not isinstance(data, dict):
         raise CesuanError(
@@ -86,26 +88,16 @@ def read_case(
             # own errors are the ones to report.
             if not (err["type"] == "too_short" and err["loc"] == ("lines",) and err["input"])
         ]
-        raise_all([_convert(err, data, marks, file) for err in errs], file=file)
+        # Only the first problems are converted: a hostile file can hold 200,000 of them.
+        kept = [_convert(err, data, marks, file) for err in errs[:MAX_REPORTED_ERRORS]]
+        raise_all(kept, file=file, omitted=len(errs) - len(kept))
         raise  # unreachable: raise_all raises for a non-empty list
-    errors: list[CesuanError] = []
-    seen: dict[str, int] = {}
-    for i, line in enumerate(case.lines):
-        if line.id in seen:
-            errors.append(
-                CesuanError(
-                    ErrorKind.DUPLICATE_ID,
-                    f"明细 id '{line.id}' 重复",
-                    file=file,
-                    line=marks.get(f"lines[{i}].id"),
-                    line_id=line.id,
-                    field=f"lines[{i}].id",
-                    hint=f"第 {seen[line.id] + 1} 个明细已用此 id",
-                )
-            )
-        seen.setdefault(line.id, i)
+    errors = _duplicate_ids(case, file, marks) + _bare_numbers(case, file, marks, bare)
     if source_text is None and case.source is not None:
         source_text = _read_source(case.source, folder, file, marks, errors)
+    if source_text is not None:
+        # Issue 12: a form saved on Windows (CRLF) or an old Mac (CR) still matches its quotes.
+        source_text = _lf(source_text)
     raise_all(errors, file=file)
     _check_quotes(case, source_text, file, marks, errors)
     if deferred is None:
@@ -114,6 +106,82 @@ def read_case(
         deferred.extend(errors)
     case.attach(file=file, marks=marks, source_text=source_text)
     return case
+
+
+def _duplicate_ids(case: Case, file: str | None, marks: Marks) -> list[CesuanError]:
+    """Ids are unique ignoring case: `Rent` and `rent` would print alike in many reports."""
+    errors: list[CesuanError] = []
+    seen: dict[str, tuple[int, str]] = {}
+    for i, line in enumerate(case.lines):
+        key = line.id.casefold()
+        if key in seen:
+            j, first = seen[key]
+            errors.append(
+                CesuanError(
+                    ErrorKind.DUPLICATE_ID,
+                    f"明细 id '{line.id}' 重复"
+                    + ("" if first == line.id else f"（与 '{first}' 只差大小写）"),
+                    file=file,
+                    line=marks.get(f"lines[{i}].id"),
+                    line_id=line.id,
+                    field=f"lines[{i}].id",
+                    hint=f"第 {j + 1} 个明细已用此 id",
+                )
+            )
+        seen.setdefault(key, (i, line.id))
+    return errors
+
+
+def _bare_numbers(case: Case, file: str | None, marks: Marks, bare: set[str]) -> list[CesuanError]:
+    """An unquoted number as an input (`area: 8369.34`) would be read as dimensionless and the
+    line would silently come out in 元/平方米 (issue 13): refused unless the rule the line uses
+    declares that parameter dimensionless. Quoting it (`factor: "1.5"`) declares it on purpose."""
+    errors: list[CesuanError] = []
+    if not bare:
+        return errors
+    for i, line in enumerate(case.lines):
+        for k, inp in line.inputs.items():
+            path = next(
+                (
+                    p
+                    for p in (f"lines[{i}].inputs.{k}", f"lines[{i}].inputs.{k}.value")
+                    if p in bare
+                ),
+                None,
+            )
+            if path is None or _declared_dimensionless(line.use, k):
+                continue
+            v = (inp.value or "").strip()
+            errors.append(
+                CesuanError(
+                    ErrorKind.UNTYPED_SCALAR,
+                    f"输入 {k} 的值 {v} 没有单位",
+                    text=v,
+                    file=file,
+                    line=marks.get(path),
+                    line_id=line.id,
+                    field=_named(f"lines[{i}].inputs.{k}.value", case),
+                    hint=f"写上单位，如 {v} 平方米、{v} 人；比例写作百分数；"
+                    f'确是无量纲的系数时加引号：{k}: "{v}"',
+                )
+            )
+    return errors
+
+
+def _declared_dimensionless(use: str | None, param: str) -> bool:
+    if use is None:
+        return False
+    from cesuan.rules import rule  # only for a bare number on a rule line: rules are heavier
+
+    try:
+        p = rule(use).params.get(param)
+    except CesuanError:
+        return False  # the unknown rule is reported by the planner
+    return p is not None and p.unit == ""
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read_source(
@@ -184,6 +252,7 @@ def _check_quotes(
                         )
                     )
                     return
+                q = _lf(q)
                 if q not in source:
                     errors.append(
                         CesuanError(
@@ -200,6 +269,9 @@ def _check_quotes(
 
 
 def _quote_hint(q: str, source: str) -> str:
+    """Where the quote stops matching, with both sides escaped so that an invisible difference
+    (NBSP for a space, a tab, a full-width digit) can be seen; never more than ~40 characters
+    of the source (a hint is not a way to print a file)."""
     lo, hi = 0, len(q)
     while lo < hi:  # longest prefix of the quote that occurs in the source
         mid = (lo + hi + 1) // 2
@@ -209,9 +281,16 @@ def _quote_hint(q: str, source: str) -> str:
             hi = mid - 1
     if lo == 0:
         return "来源文本中找不到这段文字的开头；请从申报表原文复制"
-    at = source.index(q[:lo])
-    original = source[at : at + len(q) + 5].replace("\t", "⇥")
-    return f"前 {lo} 个字符相符，原文此处为：'{original}'"
+    at = source.index(q[:lo]) + lo
+    before = escape(source[max(0, at - 10) : at], exact=True)
+    after = escape(source[at : at + 20], exact=True)
+    if at >= len(source):
+        return f"前 {lo} 个字符相符，原文到此结束：'…{before}'"
+    mine, theirs = q[lo], source[at]
+    return (
+        f"前 {lo} 个字符相符，之后引文为 {describe_char(mine)}，原文为 {describe_char(theirs)}；"
+        f"原文此处为：'…{before}⟨{after}…'"
+    )
 
 
 def _named(path: str, case: Case | None = None, data: Any = None) -> str:
