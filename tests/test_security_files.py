@@ -212,3 +212,118 @@ def test_one_bad_file_does_not_stop_the_walk(folder: Path) -> None:
     p = cesuan_child("audit", ".", cwd=folder)
     _refused(p, "共 3 个问题")
     assert p.stderr.count("YAML 格式错误") == 2
+
+
+# The property of docs/security.md §3: whatever a case file says, cesuan reads only inside the
+# case's folder (and its own package and Python), follows no symlink there, writes only the
+# output it was asked for, and prints nothing from outside. An audit hook in the child sees every
+# open, directory listing and rename the process makes.
+WATCH = r"""
+import contextlib, io, json, os, sys
+import cesuan.cli
+events, recording = [], [True]
+
+def hook(name, args):
+    if not recording[0]:
+        return
+    if name == "open":
+        events.append(["open", os.fspath(args[0]) if not isinstance(args[0], int) else None,
+                       args[2] or 0])
+    elif name in ("os.scandir", "os.listdir"):
+        events.append([name, os.fspath(args[0]) if args[0] is not None else ".", 0])
+    elif name in ("os.rename", "os.replace", "os.remove", "os.mkdir", "os.symlink"):
+        events.append([name, os.fspath(args[1] if name in ("os.rename", "os.replace")
+                                        else args[0]), 0])
+
+sys.addaudithook(hook)
+out, err = io.StringIO(), io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    code = cesuan.cli.main(sys.argv[1:])
+recording[0] = False
+print(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue(), "events": events}))
+"""
+
+
+def _allowed_roots() -> list[str]:
+    return sorted(
+        {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+        | {str(Path(cesuan.__file__).resolve().parent)}
+    )
+
+
+def _watched(folder: Path, *args: str) -> dict[str, object]:
+    p = subprocess.run(
+        [sys.executable, "-c", WATCH, *args],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=HANG_GUARD_SECONDS,
+        check=False,
+    )
+    assert p.returncode == 0, p.stderr
+    result: dict[str, object] = __import__("json").loads(p.stdout)
+    return result
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+@pytest.fixture
+def hostile(folder: Path, outside: Path) -> Path:
+    """A folder of cases that point outside in every way a case file can."""
+    good = Path(__file__).resolve().parents[1] / "cases" / "examples"
+    for f in good.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "s.txt").symlink_to(outside / "secret.txt")
+    (folder / "sub").symlink_to(outside, target_is_directory=True)
+    (folder / "link.yaml").symlink_to(outside / "case.yaml")
+    secret = str(outside / "secret.txt")
+    for name, source in [
+        ("via_link.yaml", "s.txt"),
+        ("via_dir.yaml", "sub/secret.txt"),
+        ("via_dotdot.yaml", "../outside/secret.txt"),
+        ("via_absolute.yaml", secret),
+        ("via_proc.yaml", "/proc/self/environ"),
+    ]:
+        (folder / name).write_text(case_text(source, "月租金X"), encoding="utf-8")
+    (folder / "out").mkdir()
+    return folder
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("audit", "."),
+        ("audit", ".", "--format", "md", "-o", "out/r.md"),
+        ("calc", "via_link.yaml", "via_dir.yaml", "via_dotdot.yaml", "via_absolute.yaml"),
+        ("calc", "link.yaml", "--format", "json"),
+        ("explain", "hall-rent.yaml", "--format", "md", "-o", "out/e.md"),
+    ],
+    ids=" ".join,
+)
+def test_a_case_never_reaches_outside_its_folder(hostile: Path, args: tuple[str, ...]) -> None:
+    r = _watched(hostile, *args)
+    assert r["code"] in (0, 1, 2)
+    assert SECRET not in str(r["out"]) + str(r["err"])
+    roots = _allowed_roots()
+    here = str(hostile.resolve())
+    out_dir = str((hostile / "out").resolve())
+    writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+    assert r["events"], "the audit hook saw nothing: the check would be blind"
+    for name, path, flags in r["events"]:  # type: ignore[attr-defined]
+        if path is None:
+            continue
+        full = os.path.normpath(os.path.join(here, path))
+        if name != "open" or flags & writes:
+            listing = name in ("os.scandir", "os.listdir")
+            if listing and any(_inside(os.path.realpath(full), x) for x in [here, *roots]):
+                continue
+            assert _inside(full, out_dir), f"{name} {path}"
+            continue
+        if _inside(full, here):
+            # Inside the folder: no symlink followed (O_NOFOLLOW, or not a link at all).
+            nofollow = flags & os.O_NOFOLLOW
+            assert nofollow or not os.path.islink(full), f"followed the link {path}"
+        else:
+            assert any(_inside(os.path.realpath(full), root) for root in roots), f"read {path}"

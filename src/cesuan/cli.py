@@ -186,7 +186,7 @@ def _run(args: argparse.Namespace) -> int:
             from cesuan.basis import explain_line
 
             try:
-                text = explain_line(result, args.line)
+                text = report.clean(explain_line(result, args.line))
             except KeyError:
                 ids = [r.id for r in result.lines]
                 near = suggest_name(args.line, ids)
