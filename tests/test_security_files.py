@@ -327,3 +327,17 @@ def test_a_case_never_reaches_outside_its_folder(hostile: Path, args: tuple[str,
             assert nofollow or not os.path.islink(full), f"followed the link {path}"
         else:
             assert any(_inside(os.path.realpath(full), root) for root in roots), f"read {path}"
+
+
+def test_a_file_of_many_errors_prints_a_bounded_report(folder: Path) -> None:
+    # ~50,000 lines of two unknown fields each, within the 2 MB limit: ~100,000 problems.
+    head = "case: c\ntitle: t\nlines:\n"
+    row = "- {{id: a{i}, label: x, formular: y, z: 1}}\n"
+    rows, size = [head], len(head)
+    while size < MAX_CASE_BYTES - 100:
+        rows.append(row.format(i=len(rows)))
+        size += len(rows[-1])
+    (folder / "many.yaml").write_text("".join(rows[:-1]), encoding="utf-8")
+    p = cesuan_child("calc", "many.yaml", cwd=folder)
+    _refused(p, "个问题未列出")
+    assert len(p.stderr) < 50_000  # 100 problems of ~150 characters, not 40 MB

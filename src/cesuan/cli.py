@@ -121,7 +121,8 @@ def _load_all(paths: Sequence[str]) -> list[Case]:
     progress.done()
     if errors:
         flat = [x for e in errors for x in (e.errors if isinstance(e, CesuanErrors) else [e])]
-        raise CesuanErrors(flat) if len(flat) > 1 else flat[0]
+        omitted = sum(e.omitted for e in errors if isinstance(e, CesuanErrors))
+        raise CesuanErrors(flat, omitted=omitted) if len(flat) > 1 else flat[0]
     return cases
 
 

@@ -282,15 +282,19 @@ def _quote_hint(q: str, source: str) -> str:
     if lo == 0:
         return "来源文本中找不到这段文字的开头；请从申报表原文复制"
     at = source.index(q[:lo]) + lo
-    before = escape(source[max(0, at - 10) : at], exact=True)
-    after = escape(source[at : at + 20], exact=True)
+    before = ("…" if at > 10 else "") + escape(source[max(0, at - 10) : at], exact=True)
+    after = escape(source[at : at + 20], exact=True) + ("…" if at + 20 < len(source) else "")
     if at >= len(source):
-        return f"前 {lo} 个字符相符，原文到此结束：'…{before}'"
-    mine, theirs = q[lo], source[at]
+        return f"前 {lo} 个字符相符，原文到此结束：'{before}'"
     return (
-        f"前 {lo} 个字符相符，之后引文为 {describe_char(mine)}，原文为 {describe_char(theirs)}；"
-        f"原文此处为：'…{before}⟨{after}…'"
+        f"前 {lo} 个字符相符，之后引文为 {_char(q[lo])}，原文为 {_char(source[at])}；"
+        f"原文此处为：'{before}⟨{after}'"
     )
+
+
+def _char(c: str) -> str:
+    """'两', or '\\xa0'（U+00A0 NO-BREAK SPACE）where the character alone would not say it."""
+    return f"'{c}'" if is_cjk(c) else f"'{escape(c, exact=True)}'（{describe_char(c)}）"
 
 
 def _named(path: str, case: Case | None = None, data: Any = None) -> str:
