@@ -341,3 +341,25 @@ def test_a_file_of_many_errors_prints_a_bounded_report(folder: Path) -> None:
     p = cesuan_child("calc", "many.yaml", cwd=folder)
     _refused(p, "个问题未列出")
     assert len(p.stderr) < 50_000  # 100 problems of ~150 characters, not 40 MB
+
+
+@pytest.mark.parametrize("openat", [True, False], ids=["openat", "lstat-then-open"])
+def test_both_ways_of_opening_refuse_links(
+    folder: Path, outside: Path, monkeypatch: pytest.MonkeyPatch, openat: bool
+) -> None:
+    # Windows has no openat: the fallback checks each component first (same refusals).
+    import cesuan.files
+
+    monkeypatch.setattr(cesuan.files, "_OPENAT", openat)
+    (folder / "s.txt").symlink_to(outside / "secret.txt")
+    (folder / "sub").symlink_to(outside, target_is_directory=True)
+    (folder / "real").mkdir()
+    (folder / "real" / "t.txt").write_text("原文", encoding="utf-8")
+    for rel in ("s.txt", "sub/secret.txt"):
+        with pytest.raises(CesuanError) as info:
+            read_bounded(folder, Path(rel), limit=MAX_SOURCE_BYTES)
+        assert info.value.kind == "unsafe_path"
+    assert read_bounded(folder, Path("real/t.txt"), limit=100) == "原文".encode()
+    with pytest.raises(CesuanError) as info:
+        read_bounded(folder, Path("real/none.txt"), limit=100)
+    assert info.value.kind == "file_not_found"

@@ -2,7 +2,8 @@
 
 What it does: `read_bounded` reads one regular file whose path lies below a folder, through
 `openat` one component at a time with `O_NOFOLLOW`, so no symlink anywhere in that path is
-followed; it refuses FIFOs, devices, sockets and directories after `fstat` (opened with
+followed (without openat, on Windows: each component checked with lstat for links and
+junctions first); it refuses FIFOs, devices, sockets and directories after `fstat` (opened with
 `O_NONBLOCK`, so a FIFO cannot hang the open), checks the size from `fstat` before reading and
 reads at most `limit + 1` bytes (a file that grows, or a sparse 3 GiB file, costs no more).
 `walk_cases` lists the case files below directories with an explicit stack (no recursion, a
@@ -32,6 +33,9 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_FLAGS = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY
+_OPENAT = os.open in os.supports_dir_fd and _NOFOLLOW != 0
+_REPARSE = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
 
 
 def check_path_text(text: str, *, file: str | None = None, field: str | None = None) -> None:
@@ -63,22 +67,40 @@ def read_bounded(
     check_path_text(shown, file=shown, field=field)
     fd = -1
     try:
-        fd = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-        parts = rel.parts
-        for part in parts[:-1]:
-            nxt = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=fd)
-            os.close(fd)
-            fd = nxt
-        flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY
-        nxt = os.open(parts[-1], flags, dir_fd=fd)
-        os.close(fd)
-        fd = nxt
+        fd = _open_below(folder, rel.parts) if _OPENAT else _open_checked(folder, rel.parts)
         return _read_open(fd, shown, limit, what, field)
     except OSError as e:
         raise _os_error(e, shown, what, field) from None
     finally:
         if fd >= 0:
             os.close(fd)
+
+
+def _open_below(folder: Path, parts: tuple[str, ...]) -> int:
+    """openat() one component at a time, each with O_NOFOLLOW: no window for a swap."""
+    fd = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            nxt = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        return os.open(parts[-1], _FLAGS, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+def _open_checked(folder: Path, parts: tuple[str, ...]) -> int:
+    """Where there is no openat (Windows): lstat each component below the folder and refuse
+    links and reparse points (junctions), then open by path. A component swapped between the
+    check and the open is not caught here (docs/security.md says so)."""
+    here = folder
+    for part in parts:
+        here = here / part
+        st = os.lstat(here)
+        reparse = getattr(st, "st_file_attributes", 0) & _REPARSE
+        if stat.S_ISLNK(st.st_mode) or reparse:
+            raise OSError(errno.ELOOP, "symlink", str(here))
+    return os.open(here, _FLAGS)
 
 
 def _read_open(fd: int, shown: str, limit: int, what: str, field: str | None) -> bytes:
