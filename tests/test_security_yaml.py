@@ -241,3 +241,25 @@ def test_the_number_of_reported_problems_is_capped(tmp_path: Path) -> None:
     assert e.omitted == n - MAX_REPORTED_ERRORS  # one unknown field per line
     assert f"另有 {e.omitted} 个问题未列出" in str(e)
     assert f"共 {n} 个问题" in str(e)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_nesting_over_the_limit_names_its_field(fast: bool) -> None:
+    deep = "".join("  " * (k + 3) + f"k{k}:\n" for k in range(30))
+    with pytest.raises(CesuanError) as info:
+        read_yaml("case: c\nlines:\n  - id: a\n    inputs:\n" + deep, fast=fast)
+    e = info.value
+    assert e.kind == "nesting"
+    assert (e.field or "").startswith("lines[0].inputs.k0.k1.")
+
+
+def test_json_duplicate_keys_and_non_finite_numbers_name_their_line() -> None:
+    from cesuan.yamlsafe import read_json
+
+    text = '{"a": 1,\n "b": [{"a": 2,\n "c": "NaN {", "a": 3}]}'
+    with pytest.raises(CesuanError) as info:
+        read_json(text)
+    assert (info.value.kind, info.value.line) == ("duplicate_key", 3)
+    with pytest.raises(CesuanError) as info:
+        read_json('{"a": "NaN",\n "b":\n -Infinity}')
+    assert (info.value.kind, info.value.line) == ("non_finite", 3)

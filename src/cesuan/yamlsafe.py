@@ -94,7 +94,7 @@ def decode(data: bytes, *, file: str | None = None, limit: int = MAX_CASE_BYTES)
 class _Checks(Composer):
     """Composition with aliases, anchors, tags and deep nesting refused, for either parser."""
 
-    _depth = 0
+    _where: list[Any]  # per node being composed: its key, its index, or None (root, keys)
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         # Tags are checked on the events above and never used afterwards: skip PyYAML's regex
@@ -126,15 +126,32 @@ class _Checks(Composer):
                     line=line,
                     hint="案例文件只能包含普通的映射、列表和文本",
                 )
-        self._depth += 1
-        if self._depth > MAX_YAML_DEPTH + 1:
-            raise CesuanError(ErrorKind.NESTING, f"YAML 嵌套超过 {MAX_YAML_DEPTH} 层", line=line)
+        where = self._where
+        where.append(index.value if isinstance(index, ScalarNode) else index)
         try:
+            if len(where) > MAX_YAML_DEPTH + 1:
+                raise CesuanError(
+                    ErrorKind.NESTING,
+                    f"YAML 嵌套超过 {MAX_YAML_DEPTH} 层",
+                    line=line,
+                    field=_field(where) or None,
+                )
             node = super().compose_node(parent, index)
         finally:
-            self._depth -= 1
+            where.pop()
         assert node is not None  # only the document root can be empty, and it never gets here
         return node
+
+
+def _field(where: list[Any]) -> str:
+    """The path of the node being composed, as marks name it (`lines[0].inputs.area`)."""
+    out = ""
+    for part in where:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str):
+            out = _join(out, part)
+    return out
 
 
 class _PyComposer(_Checks, Reader, Scanner, Parser, Resolver):
@@ -146,6 +163,7 @@ class _PyComposer(_Checks, Reader, Scanner, Parser, Resolver):
         Parser.__init__(self)
         Composer.__init__(self)
         Resolver.__init__(self)
+        self._where = []
 
 
 _CComposer: Any = None
@@ -161,6 +179,7 @@ if getattr(yaml, "__with_libyaml__", False):  # pragma: no branch - libyaml is i
             CParser.__init__(self, text)
             Composer.__init__(self)
             Resolver.__init__(self)
+            self._where = []
 
 
 def _check_characters(text: str, file: str | None) -> None:
@@ -335,12 +354,18 @@ def read_json(
         out: dict[str, Any] = {}
         for k, v in items:
             if k in out:
-                raise CesuanError(ErrorKind.DUPLICATE_KEY, f"键 '{k}' 重复", file=file)
+                line = _json_line(text, key=k)
+                raise CesuanError(ErrorKind.DUPLICATE_KEY, f"键 '{k}' 重复", file=file, line=line)
             out[k] = v
         return out
 
     def constant(name: str) -> Any:
-        raise CesuanError(ErrorKind.NON_FINITE, f"JSON 中的 {name} 不是有限的数", file=file)
+        raise CesuanError(
+            ErrorKind.NON_FINITE,
+            f"JSON 中的 {name} 不是有限的数",
+            file=file,
+            line=_json_line(text, key=None),
+        )
 
     try:
         data = json.loads(
@@ -361,6 +386,32 @@ def read_json(
     except RecursionError:
         raise CesuanError(ErrorKind.NESTING, "JSON 嵌套过深", file=file) from None
     return _unmark(data, "", bare if bare is not None else set()), {}
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}:]|-?Infinity|NaN')
+
+
+def _json_line(text: str, *, key: str | None) -> int | None:
+    """The line of the first repeated `key` within one object, or (key None) of the first
+    NaN/Infinity outside a string. Only run once the decoder has refused the text: the JSON
+    decoder's hooks are not told where they are."""
+    keys: list[set[str]] = []
+    last, at = "", 0
+    for m in _JSON_TOKENS.finditer(text):
+        tok = m.group()
+        if tok == "{":
+            keys.append(set())
+        elif tok == "}" and keys:
+            keys.pop()
+        elif tok == ":" and last.startswith('"') and keys and key is not None:
+            k = json.loads(last)
+            if k == key and k in keys[-1]:
+                return text.count("\n", 0, at) + 1
+            keys[-1].add(k)
+        elif not tok.startswith(('"', "{", "}", ":")) and key is None:
+            return text.count("\n", 0, m.start()) + 1
+        last, at = tok, m.start()
+    return None
 
 
 def _unmark(v: Any, path: str, bare: set[str]) -> Any:
