@@ -3,7 +3,8 @@
 What it does: defines the closed set of error kinds, the structured error (kind, where, the
 offending text, a Chinese message and hint) and the group that collects every problem of one load.
 What it must not do: import anything from the rest of cesuan but the two modules that import
-nothing (cesuan.escaping, cesuan.limits), or format anything but the error itself. Messages are Chinese because finance staff read them; fields are English for tools.
+nothing (cesuan.escaping, cesuan.limits), or format anything but the error itself. Messages are
+Chinese because finance staff read them; fields are English for tools.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@
 What it does: checks size and encoding, then reads YAML through PyYAML's *composer* only (a node
 tree with line/column marks) and builds dicts, lists and strings itself; reads JSON with numbers
 kept as their text. Every scalar stays text: `502.1604` is the string "502.1604", so no number
-ever passes through float.
+ever passes through float; which scalars were unquoted numbers is recorded on request. The
+events come from libyaml's parser where PyYAML has it, else from the pure-Python one; the
+composition, checks, marks and errors are the same code either way. Characters YAML would read
+as line breaks but editors do not show as such (NEL, U+2028, U+2029) are refused first.
 What it must not do: construct Python objects from tags (there is no constructor here at all),
 follow aliases (refused: they are how alias bombs work), accept duplicate keys, or guess an
 encoding and read mojibake as data.
