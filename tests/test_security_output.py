@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cesuan.escaping import escape
+from cesuan.escaping import escape, is_unsafe
 
 # ESC (with a colour and a window-title sequence), CR, BEL, NEL, RLO, PDF, LRI, U+2028, ZWSP.
 EVIL = "\x1b[31m\x1b]0;pwned\x07\r\x85\u202e\u202c\u2066\u2028\u200b"
@@ -167,3 +169,16 @@ def test_escape_keeps_json_data_and_printable_text() -> None:
     assert escape("普通文字 a-b (1.5%)", "markdown") == "普通文字 a-b (1.5%)"
     assert escape("<a href='x'>&", "html") == "&lt;a href=&#x27;x&#x27;&gt;&amp;"
     assert escape("\U000e0041", "json") == "\\udb40\\udc41"  # a tag character, as a pair
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None), max_size=40))
+def test_escape_properties(text: str) -> None:
+    for to in ("terminal", "markdown", "html"):
+        shown = escape(text, to)  # type: ignore[arg-type]
+        assert not any(is_unsafe(c) for c in shown)
+    doc = json.dumps({"k": text}, ensure_ascii=False)
+    safe = escape(doc, "json")
+    assert json.loads(safe) == {"k": text}  # same data
+    assert not any(is_unsafe(c) for c in safe.replace("\n", ""))
+    assert escape(escape(text)) == escape(text)  # escaped text is printable: nothing more to do
