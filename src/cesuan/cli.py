@@ -20,13 +20,13 @@ from cesuan import export, report, rules_cli
 from cesuan.api import audit, evaluate, load_case
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
 from cesuan.expr.compiler import suggest_name
+from cesuan.files import walk_cases
 from cesuan.model import Case, case_json_schema
 from cesuan.provenance import dumps
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-_CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -101,25 +101,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def case_files(paths: Sequence[str]) -> list[Path]:
     """Files as given, and every .yaml/.yml/.json below each directory, sorted."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out += sorted(
-                f for f in p.rglob("*") if f.suffix.lower() in _CASE_SUFFIXES and f.is_file()
-            )
-        else:
-            out.append(p)
-    return out
+    return walk_cases(paths)[0]
 
 
 def _load_all(paths: Sequence[str]) -> list[Case]:
-    files = case_files(paths)
-    if not files:
+    # No recursion, no symlinked folder followed; links and special files are listed so that
+    # loading each gives its own located error (cesuan.files, issue 13).
+    files, errors = walk_cases(paths)
+    if not files and not errors:
         raise CesuanError(
             ErrorKind.FILE_NOT_FOUND, "没有找到案例文件（.yaml/.yml/.json）", text=" ".join(paths)
         )
-    cases, errors = [], []
+    cases: list[Case] = []
     progress = _Progress(len(files))
     for f in files:
         try:
@@ -130,7 +123,8 @@ def _load_all(paths: Sequence[str]) -> list[Case]:
     progress.done()
     if errors:
         flat = [x for e in errors for x in (e.errors if isinstance(e, CesuanErrors) else [e])]
-        raise CesuanErrors(flat) if len(flat) > 1 else flat[0]
+        omitted = sum(e.omitted for e in errors if isinstance(e, CesuanErrors))
+        raise CesuanErrors(flat, omitted=omitted) if len(flat) > 1 else flat[0]
     return cases
 
 
@@ -199,7 +193,7 @@ def _run(args: argparse.Namespace) -> int:
             from cesuan.basis import explain_line
 
             try:
-                text = explain_line(result, args.line)
+                text = report.clean(explain_line(result, args.line))
             except KeyError:
                 ids = [r.id for r in result.lines]
                 near = suggest_name(args.line, ids)

@@ -2,14 +2,18 @@
 
 What it does: defines the closed set of error kinds, the structured error (kind, where, the
 offending text, a Chinese message and hint) and the group that collects every problem of one load.
-What it must not do: import anything from the rest of cesuan, or format anything but the error
-itself. Messages are Chinese because finance staff read them; fields are English for tools.
+What it must not do: import anything from the rest of cesuan but the two modules that import
+nothing (cesuan.escaping, cesuan.limits), or format anything but the error itself. Messages are
+Chinese because finance staff read them; fields are English for tools.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
+
+from cesuan.escaping import escape
+from cesuan.limits import MAX_REPORTED_ERRORS
 
 __all__ = ["CesuanError", "CesuanErrors", "ErrorKind"]
 
@@ -49,6 +53,7 @@ class ErrorKind(StrEnum):
     QUOTE_NOT_IN_SOURCE = "quote_not_in_source"
     SOURCE_MISSING = "source_missing"
     FILE_NOT_FOUND = "file_not_found"
+    UNSAFE_PATH = "unsafe_path"  # symlink, not a regular file, NUL or control character in a path
     UNKNOWN_STANDARD = "unknown_standard"
     STANDARD_NOT_IN_FORCE = "standard_not_in_force"
 
@@ -135,26 +140,34 @@ class CesuanError(ValueError):
         where = self.where()
         out = [f"{where}：{self.message}" if where else self.message]
         if self.text is not None:
-            shown = _printable(self.text)
-            out.append(f"  {shown}")
+            out.append(f"  {self.text}")
             if self.column is not None:
-                # East Asian wide characters take two terminal cells.
-                pad = sum(2 if _wide(c) else 1 for c in shown[: self.column])
+                # East Asian wide characters take two terminal cells; an escaped character
+                # (\x1b) takes as many as its escape.
+                shown = escape(self.text[: self.column], exact=True)
+                pad = sum(2 if _wide(c) else 1 for c in shown)
                 out.append("  " + " " * pad + "^")
         if self.hint:
             out.append(f"提示：{self.hint}")
-        return "\n".join(out)
+        # Ids, key names, file names and excerpts in any part come from the case (issue 13).
+        return "\n".join(escape(part, exact=True) for part in out)
 
 
 class CesuanErrors(CesuanError):
     """Every problem found in one load, reported together rather than one per run."""
 
-    def __init__(self, errors: Iterable[CesuanError], *, file: str | None = None) -> None:
-        self.errors = list(errors)
+    def __init__(
+        self, errors: Iterable[CesuanError], *, file: str | None = None, omitted: int = 0
+    ) -> None:
+        every = list(errors)
+        # A hostile file can hold ~200,000 problems: keep the first ones and count the rest.
+        self.errors = every[:MAX_REPORTED_ERRORS]
+        self.omitted = omitted + len(every) - len(self.errors)  # problems found but not kept
         first = self.errors[0]
         files = {e.file for e in self.errors}
         shared = first.file if len(files) == 1 else None  # problems of several files: no one name
-        super().__init__(first.kind, f"共 {len(self.errors)} 个问题", file=file or shared)
+        total = len(self.errors) + self.omitted
+        super().__init__(first.kind, f"共 {total} 个问题", file=file or shared)
 
     def __iter__(self) -> Iterator[CesuanError]:
         return iter(self.errors)
@@ -163,9 +176,10 @@ class CesuanErrors(CesuanError):
         return len(self.errors)
 
     def __str__(self) -> str:
-        head = f"{self.file}：" if self.file else ""
+        head = escape(f"{self.file}：" if self.file else "", exact=True)
         body = "\n\n".join(f"[{i}] {e}" for i, e in enumerate(self.errors, 1))
-        return f"{head}共 {len(self.errors)} 个问题\n\n{body}"
+        more = f"\n\n另有 {self.omitted} 个问题未列出（只列出前 {len(self.errors)} 个）"
+        return f"{head}{self.message}\n\n{body}" + (more if self.omitted else "")
 
 
 def nearest_line(marks: dict[str, int], path: str) -> int | None:
@@ -179,20 +193,15 @@ def nearest_line(marks: dict[str, int], path: str) -> int | None:
     return None
 
 
-def raise_all(errors: list[CesuanError], *, file: str | None = None) -> None:
-    """Raise nothing, the one error, or all of them grouped."""
-    if len(errors) == 1:
+def raise_all(errors: list[CesuanError], *, file: str | None = None, omitted: int = 0) -> None:
+    """Raise nothing, the one error, or all of them grouped (`omitted`: found, not built)."""
+    if len(errors) == 1 and not omitted:
         raise errors[0]
     if errors:
-        raise CesuanErrors(errors, file=file)
+        raise CesuanErrors(errors, file=file, omitted=omitted)
 
 
 def _wide(c: str) -> bool:
     import unicodedata
 
     return unicodedata.east_asian_width(c) in ("W", "F")
-
-
-def _printable(text: str) -> str:
-    """Show control characters as \\xNN so that error text cannot drive the terminal."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 __all__ = [
     "MAX_CASE_BYTES",
+    "MAX_DIR_DEPTH",
+    "MAX_DIR_ENTRIES",
     "MAX_FORMULA_CHARS",
     "MAX_FORMULA_DEPTH",
     "MAX_FORMULA_NODES",
@@ -16,6 +18,7 @@ __all__ = [
     "MAX_LITERAL_DIGITS",
     "MAX_QUANTITY_CHARS",
     "MAX_REFERENCE_CHAIN",
+    "MAX_REPORTED_ERRORS",
     "MAX_SOURCE_BYTES",
     "MAX_STRING_CHARS",
     "MAX_VALUE_DIGITS",
@@ -39,3 +42,6 @@ MAX_LITERAL_DIGITS = 30  # digits in one written number
 # formula, and each line's result is checked against this before another line can use it.
 MAX_VALUE_DIGITS = 60
 MAX_REFERENCE_CHAIN = 1_000  # longest chain of lines referring to lines
+MAX_REPORTED_ERRORS = 100  # problems kept and printed per load; the rest are counted
+MAX_DIR_DEPTH = 32  # folders below a directory given to `cesuan audit DIR`
+MAX_DIR_ENTRIES = 100_000  # entries looked at while walking one directory argument

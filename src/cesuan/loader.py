@@ -3,9 +3,10 @@
 What it does: reads a YAML or JSON file (through cesuan.yamlsafe) or takes a mapping, validates
 it against cesuan.model, turns pydantic's errors into Chinese `CesuanError`s that name the file,
 the YAML line and the path (`lines[hall.rent].inputs.area`), reads the source document beside
-the case and checks that every quote occurs in it verbatim.
+the case, and runs cesuan.casecheck (ids, unquoted numbers, quotes verbatim in the source).
 What it must not do: parse quantities or formulas (cesuan.plan does), or read any file other
-than the case and its source document (which must lie beside or below the case).
+than the case and its source document (below the case's folder, opened through cesuan.files:
+no symlink followed, nothing but regular files, sizes checked before reading).
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cesuan.casecheck import bare_numbers, check_quotes, duplicate_ids, lf
+from cesuan.casecheck import named as named_path
 from cesuan.charset import describe_char, is_cjk
 from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all
-from cesuan.limits import MAX_SOURCE_BYTES
+from cesuan.files import read_bounded
+from cesuan.limits import MAX_CASE_BYTES, MAX_REPORTED_ERRORS, MAX_SOURCE_BYTES
 from cesuan.model import Case, Input, Line, Rounding, Stated, Written
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
 
@@ -57,27 +61,14 @@ def read_case(
     """
     file: str | None = None
     marks: Marks = {}
+    bare: set[str] = set()  # paths of unquoted numbers in the file (`area: 8369.34`)
     if isinstance(where, Mapping):
         data: Any = dict(where)
         folder = Path(base_dir) if base_dir is not None else Path.cwd()
     else:
         path = Path(where)
-        file = str(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise CesuanError(ErrorKind.FILE_NOT_FOUND, "找不到案例文件", file=file) from None
-        except IsADirectoryError:
-            raise CesuanError(
-                ErrorKind.FILE_NOT_FOUND,
-                "这是目录，不是案例文件",
-                file=file,
-                hint="cesuan audit 可以直接处理目录",
-            ) from None
-        text = decode(raw, file=file)
-        reader = read_json if path.suffix.lower() == ".json" else read_yaml
-        data, marks = reader(text, file=file)
-        folder = path.parent
+        file, folder = str(path), path.parent
+        data, marks = _read_file(path, bare)
     if not isinstance(data, dict):
         raise CesuanError(
             ErrorKind.EMPTY_CASE if data is None else ErrorKind.SCHEMA,
@@ -95,28 +86,18 @@ def read_case(
             # own errors are the ones to report.
             if not (err["type"] == "too_short" and err["loc"] == ("lines",) and err["input"])
         ]
-        raise_all([_convert(err, data, marks, file) for err in errs], file=file)
+        # Only the first problems are converted: a hostile file can hold 200,000 of them.
+        kept = [_convert(err, data, marks, file) for err in errs[:MAX_REPORTED_ERRORS]]
+        raise_all(kept, file=file, omitted=len(errs) - len(kept))
         raise  # unreachable: raise_all raises for a non-empty list
-    errors: list[CesuanError] = []
-    seen: dict[str, int] = {}
-    for i, line in enumerate(case.lines):
-        if line.id in seen:
-            errors.append(
-                CesuanError(
-                    ErrorKind.DUPLICATE_ID,
-                    f"明细 id '{line.id}' 重复",
-                    file=file,
-                    line=marks.get(f"lines[{i}].id"),
-                    line_id=line.id,
-                    field=f"lines[{i}].id",
-                    hint=f"第 {seen[line.id] + 1} 个明细已用此 id",
-                )
-            )
-        seen.setdefault(line.id, i)
+    errors = duplicate_ids(case, file, marks) + bare_numbers(case, file, marks, bare)
     if source_text is None and case.source is not None:
         source_text = _read_source(case.source, folder, file, marks, errors)
+    if source_text is not None:
+        # Issue 12: a form saved on Windows (CRLF) or an old Mac (CR) still matches its quotes.
+        source_text = lf(source_text)
     raise_all(errors, file=file)
-    _check_quotes(case, source_text, file, marks, errors)
+    check_quotes(case, source_text, file, marks, errors)
     if deferred is None:
         raise_all(errors, file=file)
     else:
@@ -125,11 +106,19 @@ def read_case(
     return case
 
 
+def _read_file(path: Path, bare: set[str]) -> tuple[Any, Marks]:
+    """A case file's data and marks; no symlink followed, size bounded before reading."""
+    raw = read_bounded(path.parent, Path(path.name), limit=MAX_CASE_BYTES, what="案例文件")
+    text = decode(raw, file=str(path))
+    reader = read_json if path.suffix.lower() == ".json" else read_yaml
+    return reader(text, file=str(path), bare=bare)
+
+
 def _read_source(
     rel: str, folder: Path, file: str | None, marks: Marks, errors: list[CesuanError]
 ) -> str | None:
     p = Path(rel)
-    if p.is_absolute() or ".." in p.parts:
+    if p.is_absolute() or ".." in p.parts or not p.parts:
         errors.append(
             CesuanError(
                 ErrorKind.SOURCE_MISSING,
@@ -142,16 +131,20 @@ def _read_source(
         )
         return None
     try:
-        raw = (folder / p).read_bytes()
-    except OSError:
+        raw = read_bounded(folder, p, limit=MAX_SOURCE_BYTES, what="来源文件", field="source")
+    except CesuanError as e:
+        # Located in the case file, at its `source:` line; the path is the offending text.
+        missing = e.kind == ErrorKind.FILE_NOT_FOUND
         errors.append(
             CesuanError(
-                ErrorKind.SOURCE_MISSING,
-                f"找不到来源文件 '{rel}'",
+                ErrorKind.SOURCE_MISSING if missing else e.kind,
+                f"找不到来源文件 '{rel}'" if missing else e.message,
+                hint="source 写相对于案例文件的路径" if missing else e.hint,
+                text=None if missing else (e.text or rel),
+                column=e.column,
                 file=file,
                 line=marks.get("source"),
                 field="source",
-                hint="source 写相对于案例文件的路径",
             )
         )
         return None
@@ -160,78 +153,6 @@ def _read_source(
     except CesuanError as e:
         errors.append(e.located(field="source"))
         return None
-
-
-def _check_quotes(
-    case: Case, source: str | None, file: str | None, marks: Marks, errors: list[CesuanError]
-) -> None:
-    """Every quote must occur verbatim in the source, so provenance cannot drift from the form."""
-    for i, line in enumerate(case.lines):
-        places: list[tuple[str, tuple[str, ...]]] = [(f"lines[{i}].quote", line.quote)]
-        places += [(f"lines[{i}].inputs.{k}.quote", v.quote) for k, v in line.inputs.items()]
-        if line.stated is not None:
-            places.append((f"lines[{i}].stated.quote", line.stated.quote))
-        places += [(f"lines[{i}].written[{j}].quote", w.quote) for j, w in enumerate(line.written)]
-        for path, quotes in places:
-            for q in quotes:
-                if source is None:
-                    if case.source is not None:
-                        return  # the missing source file is already reported
-                    errors.append(
-                        CesuanError(
-                            ErrorKind.SOURCE_MISSING,
-                            "有引文（quote）但案例没有来源文本（source）",
-                            file=file,
-                            line=nearest_line(marks, path),
-                            line_id=line.id,
-                            field=_named(path, case),
-                            hint="在案例顶层写 source: 申报表原文.txt",
-                        )
-                    )
-                    return
-                if q not in source:
-                    errors.append(
-                        CesuanError(
-                            ErrorKind.QUOTE_NOT_IN_SOURCE,
-                            "引文未逐字出现在来源文本中",
-                            text=q,
-                            file=file,
-                            line=nearest_line(marks, path),
-                            line_id=line.id,
-                            field=_named(path, case),
-                            hint=_quote_hint(q, source),
-                        )
-                    )
-
-
-def _quote_hint(q: str, source: str) -> str:
-    lo, hi = 0, len(q)
-    while lo < hi:  # longest prefix of the quote that occurs in the source
-        mid = (lo + hi + 1) // 2
-        if q[:mid] in source:
-            lo = mid
-        else:
-            hi = mid - 1
-    if lo == 0:
-        return "来源文本中找不到这段文字的开头；请从申报表原文复制"
-    at = source.index(q[:lo])
-    original = source[at : at + len(q) + 5].replace("\t", "⇥")
-    return f"前 {lo} 个字符相符，原文此处为：'{original}'"
-
-
-def _named(path: str, case: Case | None = None, data: Any = None) -> str:
-    """lines[3].inputs.area → lines[hall.rent].inputs.area (ids read better than indexes)."""
-    if not path.startswith("lines["):
-        return path
-    close = path.index("]")
-    idx = path[6:close]
-    lines = case.lines if case is not None else (data or {}).get("lines")
-    try:
-        i = int(idx)
-        lid = lines[i].id if case is not None else lines[i]["id"]  # type: ignore[index]
-    except (ValueError, IndexError, KeyError, TypeError):
-        return path
-    return f"lines[{lid}]{path[close + 1 :]}" if isinstance(lid, str) else path
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -248,7 +169,7 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
     """One pydantic error → a Chinese CesuanError with path and line."""
     loc = tuple(p for p in err["loc"] if p not in ("function-after[_one_way()]",))
     raw = _path(loc)
-    named = _named(raw, data=data)
+    named = named_path(raw, data=data)
     t = err["type"]
     kind = ErrorKind.SCHEMA
     hint = None
@@ -267,7 +188,7 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
         msg = f"输入名 '{name}' " + (f"含有形近字符 {describe_char(odd[0])}" if odd else "格式不对")
         hint = "输入名用英文字母或汉字开头，只含字母、汉字、数字和下划线，如 area、面积"
         raw = _path(loc[:-1])
-        named = _named(raw, data=data)
+        named = named_path(raw, data=data)
     elif t == "string_pattern_mismatch":
         kind = ErrorKind.INVALID_ID
         msg = f"id '{err['input']}' 格式不对"

@@ -14,6 +14,7 @@ strings here, parsed by cesuan.plan where errors can point at their place in the
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -43,6 +44,15 @@ def _quotes(v: Any) -> Any:
     return v
 
 
+def _meaningful(v: tuple[str, ...]) -> tuple[str, ...]:
+    """A quote must hold at least one letter or digit: `quote: ""` or `" "` would match any
+    source and silence 缺少原文出处 without pointing at anything (issue 13)."""
+    for q in v:
+        if not any(unicodedata.category(c)[0] in "LN" for c in q):
+            raise ValueError(f"引文 {q!r} 没有任何文字或数字，不能作为出处")
+    return v
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
@@ -61,6 +71,7 @@ class Input(_Frozen):
     source: Text | None = Field(None, description="标准或文号，如 '财评【2017】043号'")
 
     _q = field_validator("quote", mode="before")(_quotes)
+    _m = field_validator("quote")(_meaningful)
 
     @model_validator(mode="before")
     @classmethod
@@ -81,6 +92,7 @@ class Stated(_Frozen):
     quote: tuple[Text, ...] = Field((), description="申报表中的原文")
 
     _q = field_validator("quote", mode="before")(_quotes)
+    _m = field_validator("quote")(_meaningful)
 
     @model_validator(mode="before")
     @classmethod
@@ -97,6 +109,7 @@ class Written(_Frozen):
     quote: tuple[Text, ...] = Field((), description="申报表中的原文")
 
     _q = field_validator("quote", mode="before")(_quotes)
+    _m = field_validator("quote")(_meaningful)
 
 
 class Rounding(_Frozen):
@@ -126,6 +139,7 @@ class Line(_Frozen):
     note: Text | None = None
 
     _q = field_validator("quote", mode="before")(_quotes)
+    _m = field_validator("quote")(_meaningful)
 
     @field_validator("written", mode="before")
     @classmethod

@@ -16,6 +16,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cesuan import exact
+from cesuan.escaping import escape
 from cesuan.units import Unit
 
 if TYPE_CHECKING:
@@ -41,8 +42,9 @@ def qtext(x: exact.Num, unit: Unit) -> str:
 
 
 def dumps(data: Any) -> str:
-    """Canonical JSON: sorted keys, UTF-8 text kept readable, no floats possible."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+    """Canonical JSON: sorted keys, UTF-8 text kept readable, no floats possible; bidi, line
+    separator and other invisible characters written as \\u escapes (same data, issue 13)."""
+    return escape(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2), "json")
 
 
 def _hash(data: Any) -> str:

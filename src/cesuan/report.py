@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cesuan.basis import explain_table, result_text
+from cesuan.escaping import escape
 from cesuan.evaluation import Result
 from cesuan.reconcile import KIND_ZH, Audit
 
@@ -28,20 +29,13 @@ __all__ = [
 
 
 def clean(text: object) -> str:
-    """Case text made safe for a terminal: control characters (ESC, CR, BEL …) shown escaped."""
-    s = "" if text is None else str(text)
-    return "".join(
-        c if (c.isprintable() or c == " ") else c.encode("unicode_escape").decode()
-        for c in s.replace("\n", " ").replace("\t", " ")
-    )
+    """Case text made safe for a terminal: control and bidi characters shown escaped."""
+    return escape(text)
 
 
 def md(text: object) -> str:
     """Case text made safe inside a Markdown table cell."""
-    s = clean(text)
-    for ch in "\\`*_[]<>|#":
-        s = s.replace(ch, "\\" + ch)
-    return s
+    return escape(text, "markdown")
 
 
 def _width(s: str) -> int:
