@@ -16,8 +16,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from cesuan import report, rules_cli
-from cesuan.api import audit, evaluate, load_case
+from cesuan import report, rules_cli, whatif_cli
+from cesuan.api import audit, evaluate
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
 from cesuan.expr.compiler import suggest_name
 from cesuan.model import Case, case_json_schema
@@ -80,21 +80,25 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="案例", help="案例文件或目录")
     c.add_argument("--format", choices=["table", "json"], default="table", help="输出格式")
     c.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
+    whatif_cli.add_options(c)
 
     a = cmd("audit", "核对申报数：列出所有不符之处")
     a.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
     a.add_argument("--format", choices=["text", "json", "md"], default="text", help="输出格式")
     a.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
     a.add_argument("-v", "--verbose", action="store_true", help="也列出提示（无测算、缺少出处）")
+    whatif_cli.add_options(a)
 
     e = cmd("explain", "生成测算依据文字")
     e.add_argument("case", metavar="案例", help="案例文件")
     e.add_argument("line", nargs="?", metavar="明细id", help="只输出这一行")
     e.add_argument("--format", choices=["text", "md"], default="text", help="输出格式")
     e.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
+    whatif_cli.add_options(e)
 
     cmd("schema", "输出案例文件的 JSON Schema（供编辑器校验）")
     rules_cli.register(cmd)
+    whatif_cli.register(cmd)
     return p
 
 
@@ -112,7 +116,7 @@ def case_files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _load_all(paths: Sequence[str]) -> list[Case]:
+def _load_all(paths: Sequence[str], args: argparse.Namespace) -> list[Case]:
     files = case_files(paths)
     if not files:
         raise CesuanError(
@@ -122,7 +126,7 @@ def _load_all(paths: Sequence[str]) -> list[Case]:
     progress = _Progress(len(files))
     for f in files:
         try:
-            cases.append(load_case(f))
+            cases.append(whatif_cli.load(f, args, len(files)))
         except CesuanError as err:
             errors.append(err)
         progress.step()
@@ -170,7 +174,7 @@ def write_output(text: str, output: str | None) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "calc":
-        results = [evaluate(c) for c in _load_all(args.paths)]
+        results = [evaluate(c) for c in _load_all(args.paths, args)]
         if args.format == "json":
             data = [r.to_dict() for r in results]
             text = dumps(data[0] if len(data) == 1 else data)
@@ -179,17 +183,18 @@ def _run(args: argparse.Namespace) -> int:
         write_output(text, args.output)
         return EXIT_OK
     if args.command == "audit":
-        audits = [audit(c) for c in _load_all(args.paths)]
+        audits = [audit(c) for c in _load_all(args.paths, args)]
         if args.format == "json":
-            text = dumps(report.audit_json(audits))
+            text = dumps(whatif_cli.audit_json_notes(report.audit_json(audits), audits))
         elif args.format == "md":
-            text = report.audit_markdown(audits)
+            text = report.audit_markdown(audits) + whatif_cli.audit_notes(audits, "md")
         else:
             text = report.audit_text(audits, verbose=args.verbose)
+            text += whatif_cli.audit_notes(audits, "text")
         write_output(text, args.output)
         return EXIT_FINDINGS if any(a.has_errors for a in audits) else EXIT_OK
     if args.command == "explain":
-        result = evaluate(load_case(args.case))
+        result = evaluate(whatif_cli.load(args.case, args))
         if args.line is not None:
             from cesuan.basis import explain_line
 
@@ -213,6 +218,9 @@ def _run(args: argparse.Namespace) -> int:
                 f"{report.clean(i)}\t{report.clean(t)}" for i, _, t, _ in explain_table(result)
             )
         write_output(text, args.output)
+        return EXIT_OK
+    if args.command == "compare":
+        write_output(whatif_cli.run_compare(args), args.output)
         return EXIT_OK
     if args.command == "rules":
         write_output(rules_cli.run(args), args.output)

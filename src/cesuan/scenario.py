@@ -226,7 +226,9 @@ def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting) -> dict[str, Any]:
         line["stated"] = spec
     else:
         inputs[name] = spec
-    note = f"【测算情景】{name}由 {old} 改为 {s.value}（{s.source}"
+    what = spec.get("label") or (line.get("label") if name == STATED else None) or name
+    what += "申报数" if name == STATED else ""
+    note = f"【测算情景】{what}由 {old} 改为 {s.value}（{s.source}"
     note += f"：{s.note}）" if s.note else "）"
     if quotes:
         note += "；原引文“" + "”“".join(quotes) + "”不再作为出处"

@@ -39,6 +39,7 @@ _WIDE = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%"
 # A number as forms write it: grouping commas, decimals, then 万/亿 and a percent sign.
 _TOKEN = re.compile(r"(?<![0-9.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万|亿)?\s*(%)?")
 _SCALE = {"万": 10_000, "亿": 100_000_000}
+_YEAR_BEFORE = re.compile(r"\d年$")  # 2023年1月: a month of a date
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ def _tokens(quote: str, kind: str) -> list[Fraction]:
             same = True  # no word after it: a bare number could be anything
         else:
             same = bool(kind) and after.startswith(kind)
-        if kind == "月" and same and text[: m.start()].endswith("年"):
+        if kind == "月" and same and _YEAR_BEFORE.search(text, 0, m.start()):
             same = False  # 2023年1月 is a date, not a number of months
         if same:
             found.append(n)
@@ -138,5 +139,10 @@ def _is_stale(forms: tuple[set[Fraction], set[str], str], quote: str) -> bool:
         return False
     # Cells copied from a table can run together (`年度资金总额:2020` for 20 and 20): a written
     # form of the value inside the quote's digits is not a stale quote either.
+    # But 502.16 inside 502.1604 (or 502 inside 502.5) is a rounded or cut number: not the same.
     digits = quote.translate(_WIDE).replace(" ", "")
-    return not any(t in digits for t in texts)
+    return not any(re.search(_inside(t), digits) for t in texts)
+
+
+def _inside(t: str) -> str:
+    return re.escape(t) + r"(?!\.\d)" + (r"(?!\d)" if "." in t else "")
