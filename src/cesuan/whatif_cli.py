@@ -99,7 +99,11 @@ def audit_notes(audits: Sequence[Audit], fmt: str) -> str:
     for a in audits:
         case = a.result.case
         rows += [
-            (case.case, f"{o.line}.{o.input}", f"测算情景改动：{o.old} → {o.new}（{o.source}）")
+            (
+                case.case,
+                f"{o.line}.{o.input}",
+                f"测算情景改动：{o.old} → {o.new}（{o.source}{'：' + o.note if o.note else ''}）",
+            )
             for o in case.overrides
         ]
         rows += [(case.case, f"{s.line_id} {s.field}", s.message()) for s in stale_quotes(case)]
