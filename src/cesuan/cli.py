@@ -180,6 +180,7 @@ def _run(args: argparse.Namespace) -> int:
             text = dumps(data[0] if len(data) == 1 else data)
         else:
             text = "\n\n".join(report.calc_table(r) for r in results)
+            text += whatif_cli.overrides_note(results)
         write_output(text, args.output)
         return EXIT_OK
     if args.command == "audit":
@@ -217,7 +218,7 @@ def _run(args: argparse.Namespace) -> int:
             text = "\n".join(
                 f"{report.clean(i)}\t{report.clean(t)}" for i, _, t, _ in explain_table(result)
             )
-        write_output(text, args.output)
+        write_output(text + whatif_cli.overrides_note([result]), args.output)
         return EXIT_OK
     if args.command == "compare":
         write_output(whatif_cli.run_compare(args), args.output)

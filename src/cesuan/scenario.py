@@ -172,41 +172,9 @@ def override_data(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[
 
 
 def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting) -> dict[str, Any]:
-    line_id, _, name = s.target.rpartition(".")
-    line = by_id.get(line_id)
-    if line is None:
-        near = suggest_name(line_id, list(by_id)) if line_id else None
-        raise CesuanError(
-            ErrorKind.UNKNOWN_NAME,
-            f"案例中没有明细 '{line_id}'" if line_id else "应写作 明细id.输入名",
-            text=s.target,
-            **_where(s),
-            hint=f"是否为 '{near}.{name}'？" if near else "写作 明细id.输入名，如 hall.rent.area",
-        )
+    line_id, name, line, holder, key = _target(by_id, s)
     new_q = _parse(s, line_id)
-    if name == STATED:
-        old_spec = line.get("stated")
-        if old_spec is None:
-            raise CesuanError(
-                ErrorKind.UNKNOWN_NAME,
-                f"明细 '{line_id}' 没有申报数（stated）",
-                text=s.target,
-                **_where(s, line_id),
-            )
-    else:
-        raw_inputs = line.get("inputs")
-        inputs: dict[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
-        if name not in inputs:
-            names = [*inputs, STATED] if STATED in line else list(inputs)
-            near = suggest_name(name, names)
-            raise CesuanError(
-                ErrorKind.UNKNOWN_NAME,
-                f"明细 '{line_id}' 没有输入 '{name}'",
-                text=s.target,
-                **_where(s, line_id),
-                hint=f"是否为 '{line_id}.{near}'？" if near else "可用的：" + "、".join(names),
-            )
-        old_spec = inputs[name]
+    old_spec = holder[key]
     spec = {"value": old_spec} if isinstance(old_spec, str) else dict(old_spec)
     if spec.get("value") is None:
         raise CesuanError(
@@ -222,10 +190,7 @@ def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting) -> dict[str, Any]:
     quotes = [quote] if isinstance(quote, str) else list(quote)
     old_source = spec.pop("source", None)
     spec["value"] = s.value
-    if name == STATED:
-        line["stated"] = spec
-    else:
-        inputs[name] = spec
+    holder[key] = spec
     what = spec.get("label") or (line.get("label") if name == STATED else None) or name
     what += "申报数" if name == STATED else ""
     note = f"【测算情景】{what}由 {old} 改为 {s.value}（{s.source}"
@@ -243,6 +208,45 @@ def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting) -> dict[str, Any]:
         "old_quote": quotes,
         "old_source": old_source,
     }
+
+
+def _target(
+    by_id: dict[str, dict[str, Any]], s: Setting
+) -> tuple[str, str, dict[str, Any], dict[str, Any], str]:
+    """(line id, input name, the line, the mapping holding the value, its key there)."""
+    line_id, _, name = s.target.rpartition(".")
+    line = by_id.get(line_id)
+    if line is None:
+        near = suggest_name(line_id, list(by_id)) if line_id else None
+        raise CesuanError(
+            ErrorKind.UNKNOWN_NAME,
+            f"案例中没有明细 '{line_id}'" if line_id else "应写作 明细id.输入名",
+            text=s.target,
+            **_where(s),
+            hint=f"是否为 '{near}.{name}'？" if near else "写作 明细id.输入名，如 hall.rent.area",
+        )
+    if name == STATED:
+        if line.get(STATED) is None:
+            raise CesuanError(
+                ErrorKind.UNKNOWN_NAME,
+                f"明细 '{line_id}' 没有申报数（stated）",
+                text=s.target,
+                **_where(s, line_id),
+            )
+        return line_id, name, line, line, STATED
+    raw_inputs = line.get("inputs")
+    inputs: dict[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
+    if name not in inputs:
+        names = [*inputs, STATED] if STATED in line else list(inputs)
+        near = suggest_name(name, names)
+        raise CesuanError(
+            ErrorKind.UNKNOWN_NAME,
+            f"明细 '{line_id}' 没有输入 '{name}'",
+            text=s.target,
+            **_where(s, line_id),
+            hint=f"是否为 '{line_id}.{near}'？" if near else "可用的：" + "、".join(names),
+        )
+    return line_id, name, line, inputs, name
 
 
 def _parse(s: Setting, line_id: str) -> Any:

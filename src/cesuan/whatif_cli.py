@@ -19,14 +19,23 @@ from typing import Any
 from cesuan.api import evaluate, load_case
 from cesuan.compare import compare, compare_json, compare_markdown, compare_text
 from cesuan.errors import CesuanError, ErrorKind
-from cesuan.model import Case
+from cesuan.evaluation import Result
+from cesuan.model import Case, Override
 from cesuan.provenance import dumps
 from cesuan.reconcile import Audit
 from cesuan.report import clean, md
 from cesuan.scenario import Scenario, Setting, apply_overrides, parse_set, read_scenario
 from cesuan.stale import stale_quotes
 
-__all__ = ["add_options", "audit_json_notes", "audit_notes", "load", "register", "run_compare"]
+__all__ = [
+    "add_options",
+    "audit_json_notes",
+    "audit_notes",
+    "load",
+    "overrides_note",
+    "register",
+    "run_compare",
+]
 
 
 def add_options(p: argparse.ArgumentParser) -> None:
@@ -92,6 +101,19 @@ def run_compare(args: argparse.Namespace) -> str:
     return compare_markdown(c) if args.format == "md" else compare_text(c)
 
 
+def _change(o: Override, *, target: bool = True) -> str:
+    note = f"：{o.note}" if o.note else ""
+    where = f"{o.line}.{o.input} " if target else ""
+    return f"{where}{o.old} → {o.new}（{o.source}{note}）"
+
+
+def overrides_note(results: Sequence[Result]) -> str:
+    """A line after calc's table or explain's text naming the overrides applied, so that a
+    changed amount is never shown without saying so ("" without overrides)."""
+    changes = [_change(o) for r in results for o in r.case.overrides]
+    return "\n测算情景改动：" + clean("；".join(changes)) if changes else ""
+
+
 def audit_notes(audits: Sequence[Audit], fmt: str) -> str:
     """The text or Markdown section after an audit report: overrides applied and stale quotes
     (empty when there are none)."""
@@ -99,11 +121,7 @@ def audit_notes(audits: Sequence[Audit], fmt: str) -> str:
     for a in audits:
         case = a.result.case
         rows += [
-            (
-                case.case,
-                f"{o.line}.{o.input}",
-                f"测算情景改动：{o.old} → {o.new}（{o.source}{'：' + o.note if o.note else ''}）",
-            )
+            (case.case, f"{o.line}.{o.input}", f"测算情景改动：{_change(o, target=False)}")
             for o in case.overrides
         ]
         rows += [(case.case, f"{s.line_id} {s.field}", s.message()) for s in stale_quotes(case)]
