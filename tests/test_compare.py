@@ -139,6 +139,10 @@ def test_two_files_lines_on_one_side_only_and_units_written_differently(tmp_path
     assert ids[ids.index("comms") + 1 : ids.index("comms") + 3] == ["training_new", "training"]
     assert c.changed() == ["training_new", "training"]
     text = compare_text(c)
+    assert text.splitlines()[:2] == [
+        "对比：审批大厅日常运转经费（jianghan-2023.shenpi-dating）",
+        f"原案例：{HALL}；新案例：{new}",
+    ]
     row = next(ln for ln in text.splitlines() if " training_new " in ln)
     assert row.split()[0] == "新增"
     assert "—" in row.split()  # no old value

@@ -207,7 +207,12 @@ _HEAD = ["变动", "id", "项目内容", "原值", "新值", "差额", "变化"]
 
 def _heading(c: Comparison) -> list[str]:
     o, n = c.old.case, c.new.case
-    lines = [f"对比：{clean(o.title)}（{clean(o.case)}）→ {clean(n.title)}（{clean(n.case)}）"]
+    name = f"{clean(o.title)}（{clean(o.case)}）"
+    if (o.case, o.title) != (n.case, n.title):
+        name += f" → {clean(n.title)}（{clean(n.case)}）"
+    lines = [f"对比：{name}"]
+    if o.file != n.file:
+        lines.append(f"原案例：{clean(o.file)}；新案例：{clean(n.file)}")
     for ov in n.overrides:
         note = f"：{clean(ov.note)}" if ov.note else ""
         lines.append(
