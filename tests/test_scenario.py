@@ -364,3 +364,22 @@ def test_another_number_of_the_same_kind_makes_the_quote_stale(v: Decimal, w: De
 
 def _substrings(t: str) -> set[str]:
     return {t[i:j] for i in range(len(t)) for j in range(i + 1, len(t) + 1)}
+
+
+def test_overrides_apply_before_validation_so_every_check_runs_on_the_result() -> None:
+    bad = {
+        "case": "c",
+        "title": "t",
+        "lines": [{"id": "a", "label": "甲", "formula": "x * 2", "inputs": {"x": "3 平方"}}],
+    }
+    with pytest.raises(CesuanError):
+        cesuan.load_case(bad)  # 平方 is not a unit
+    fixed = apply_overrides(bad, {"a.x": "3 平方米"})  # the old text is not parsed first
+    assert str(cesuan.evaluate(fixed)["a"].quantity) == "6 平方米"
+    # and the engine's checks run on the new value, located in the case file: 0 条 as the
+    # divisor of the SMS price (300000 件 × 1 条/件 ÷ 0 条 × 8000 元)
+    with pytest.raises(CesuanError) as info:
+        cesuan.evaluate(apply_overrides(HALL, {"comms.sms.block": "0 条"}))
+    assert info.value.kind == ErrorKind.DIVISION_BY_ZERO
+    assert info.value.file == str(HALL)
+    assert info.value.line_id == "comms.sms"
