@@ -24,6 +24,7 @@ if _typing.TYPE_CHECKING:
     from cesuan.model import Case, Line
     from cesuan.quantity import Quantity, parse_quantity
     from cesuan.reconcile import Audit, Finding
+    from cesuan.scenario import apply_overrides
     from cesuan.units import Unit, parse_unit
 
 try:
@@ -44,6 +45,7 @@ _WHERE = {
     "Quantity": "cesuan.quantity",
     "Result": "cesuan.evaluation",
     "Unit": "cesuan.units",
+    "apply_overrides": "cesuan.scenario",
     "audit": "cesuan.api",
     "evaluate": "cesuan.api",
     "evaluate_formula": "cesuan.expr.evaluate",
@@ -68,6 +70,7 @@ __all__ = [
     "Result",
     "Unit",
     "__version__",
+    "apply_overrides",
     "audit",
     "evaluate",
     "evaluate_formula",

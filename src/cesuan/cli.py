@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from cesuan import export, report, rules_cli
+from cesuan import export, report, rules_cli, whatif_cli
 from cesuan.api import audit, evaluate, load_case
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
 from cesuan.expr.compiler import suggest_name
@@ -80,22 +80,26 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="案例", help="案例文件或目录")
     c.add_argument("--format", choices=["table", "json", "csv"], default="table", help="输出格式")
     c.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
+    whatif_cli.add_options(c)
 
     a = cmd("audit", "核对申报数：列出所有不符之处")
     a.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
     a.add_argument("--format", choices=["text", "json", "md"], default="text", help="输出格式")
     a.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
     a.add_argument("-v", "--verbose", action="store_true", help="也列出提示（无测算、缺少出处）")
+    whatif_cli.add_options(a)
 
     e = cmd("explain", "生成测算依据文字")
     e.add_argument("case", metavar="案例", help="案例文件")
     e.add_argument("line", nargs="?", metavar="明细id", help="只输出这一行")
     e.add_argument("--format", choices=["text", "md"], default="text", help="输出格式")
     e.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
+    whatif_cli.add_options(e)
 
     cmd("schema", "输出案例文件的 JSON Schema（供编辑器校验）")
     rules_cli.register(cmd)
     export.register(cmd, _load_all)  # cesuan export (Excel), in cesuan/export
+    whatif_cli.register(cmd)
     return p
 
 
@@ -104,7 +108,7 @@ def case_files(paths: Sequence[str]) -> list[Path]:
     return walk_cases(paths)[0]
 
 
-def _load_all(paths: Sequence[str]) -> list[Case]:
+def _load_all(paths: Sequence[str], args: argparse.Namespace | None = None) -> list[Case]:
     # No recursion, no symlinked folder followed; links and special files are listed so that
     # loading each gives its own located error (cesuan.files, issue 13).
     files, errors = walk_cases(paths)
@@ -116,7 +120,7 @@ def _load_all(paths: Sequence[str]) -> list[Case]:
     progress = _Progress(len(files))
     for f in files:
         try:
-            cases.append(load_case(f))
+            cases.append(load_case(f) if args is None else whatif_cli.load(f, args, len(files)))
         except CesuanError as err:
             errors.append(err)
         progress.step()
@@ -167,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
     if getattr(args, "handler", None) is not None:  # a command registered by its own module
         return int(args.handler(args))
     if args.command == "calc":
-        results = [evaluate(c) for c in _load_all(args.paths)]
+        results = [evaluate(c) for c in _load_all(args.paths, args)]
         if args.format == "json":
             data = [r.to_dict() for r in results]
             text = dumps(data[0] if len(data) == 1 else data)
@@ -175,20 +179,22 @@ def _run(args: argparse.Namespace) -> int:
             text = export.calc_csv(results, bom=args.output is not None)
         else:
             text = "\n\n".join(report.calc_table(r) for r in results)
+            text += whatif_cli.overrides_note(results)
         write_output(text, args.output)
         return EXIT_OK
     if args.command == "audit":
-        audits = [audit(c) for c in _load_all(args.paths)]
+        audits = [audit(c) for c in _load_all(args.paths, args)]
         if args.format == "json":
-            text = dumps(report.audit_json(audits))
+            text = dumps(whatif_cli.audit_json_notes(report.audit_json(audits), audits))
         elif args.format == "md":
-            text = report.audit_markdown(audits)
+            text = report.audit_markdown(audits) + whatif_cli.audit_notes(audits, "md")
         else:
             text = report.audit_text(audits, verbose=args.verbose)
+            text += whatif_cli.audit_notes(audits, "text")
         write_output(text, args.output)
         return EXIT_FINDINGS if any(a.has_errors for a in audits) else EXIT_OK
     if args.command == "explain":
-        result = evaluate(load_case(args.case))
+        result = evaluate(whatif_cli.load(args.case, args))
         if args.line is not None:
             from cesuan.basis import explain_line
 
@@ -211,7 +217,10 @@ def _run(args: argparse.Namespace) -> int:
             text = "\n".join(
                 f"{report.clean(i)}\t{report.clean(t)}" for i, _, t, _ in explain_table(result)
             )
-        write_output(text, args.output)
+        write_output(text + whatif_cli.overrides_note([result]), args.output)
+        return EXIT_OK
+    if args.command == "compare":
+        write_output(whatif_cli.run_compare(args), args.output)
         return EXIT_OK
     if args.command == "rules":
         write_output(rules_cli.run(args), args.output)

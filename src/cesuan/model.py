@@ -22,7 +22,16 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 from cesuan.errors import nearest_line
 from cesuan.limits import MAX_LINES
 
-__all__ = ["Case", "Input", "Line", "Rounding", "Stated", "Written", "case_json_schema"]
+__all__ = [
+    "Case",
+    "Input",
+    "Line",
+    "Override",
+    "Rounding",
+    "Stated",
+    "Written",
+    "case_json_schema",
+]
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$"
 CASE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)*$"
@@ -165,6 +174,22 @@ class Line(_Frozen):
         return self.formula is not None or self.use is not None
 
 
+class Override(_Frozen):
+    """The record of one what-if override (cesuan.scenario writes it; `cesuan compare` and the
+    provenance show it): which value was replaced, by what, on whose word. The replaced value's
+    quote and source are kept here, and no longer on the input, so they are not claimed as the
+    provenance of the new value."""
+
+    line: LineId
+    input: Text = Field(description="输入名；'stated' 表示申报数")
+    old: Text | None = Field(None, description="原来的数量文本")
+    new: Text = Field(description="新的数量文本")
+    source: Text = Field(description="'--set' 或情景文件的路径")
+    note: Text | None = None
+    old_quote: tuple[Text, ...] = ()
+    old_source: Text | None = None
+
+
 class Case(_Frozen):
     """One 申报表: its identity, its source text and its lines."""
 
@@ -177,6 +202,9 @@ class Case(_Frozen):
     source: Text | None = Field(None, description="申报表原文文件（相对本文件），引文据此核对")
     notes: Text | None = None
     lines: tuple[Line, ...] = Field(min_length=1, max_length=MAX_LINES)
+    overrides: tuple[Override, ...] = Field(
+        (), description="测算情景对输入或申报数的改动（由 cesuan 写入，见 docs/what-if.md）"
+    )
 
     # Where things are in the file, and the source text, kept by the loader for later stages.
     _file: str | None = PrivateAttr(None)

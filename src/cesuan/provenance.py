@@ -143,6 +143,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "engine": engine_version(),
         "lines": lines,
     }
+    if case.overrides:  # a what-if (cesuan.scenario): what was replaced, covered by the hash
+        out["overrides"] = [o.model_dump(mode="json") for o in case.overrides]
     if case.source_text is not None:
         out["source_sha256"] = hashlib.sha256(case.source_text.encode("utf-8")).hexdigest()
     # The engine version is part of the data but not of the calculation's identity.
