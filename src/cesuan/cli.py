@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
 
     cmd("schema", "输出案例文件的 JSON Schema（供编辑器校验）")
+    from cesuan.scan.cli import register  # scan/draft: text-first audit (issue 17)
+
+    register(cmd)
     return p
 
 
@@ -168,6 +171,10 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from cesuan.scan.cli import run as run_scan
+
+    if (code := run_scan(args)) is not None:
+        return code
     if args.command == "calc":
         results = [evaluate(c) for c in _load_all(args.paths)]
         if args.format == "json":
