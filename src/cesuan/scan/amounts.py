@@ -22,6 +22,7 @@ from cesuan.scan.patterns import patterns
 
 __all__ = ["Amount", "clause_bounds", "compare", "find_amounts", "is_rate"]
 
+_MAX_CLAUSE = 200
 _CLAUSE_ENDS = "，,；;。：:\t\n、"
 _NUM = r"(?<![0-9０-９.．])[0-9０-９]+(?:[.．][0-9０-９]+)?"
 
@@ -79,13 +80,16 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
             q = parse_quantity(q_text)
         except CesuanError:
             continue  # a number the quantity grammar does not read is not an amount here
-        out.append(Amount(m.start(), m.end(), number, unit, q))
+        out.append(Amount(m.start(), m.end() if unit else m.end(1), number, unit, q))
     return out
 
 
 def clause_bounds(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
     """The clause around pos: between the nearest separators (，；。：、 tab newline)."""
-    hi = len(text) if hi is None else hi
+    # Bounded: a clause longer than _MAX_CLAUSE is cut, so that text with no separators
+    # (hostile or not) costs the same per amount, and scanning stays linear overall.
+    hi = min(len(text) if hi is None else hi, pos + _MAX_CLAUSE)
+    lo = max(lo, pos - _MAX_CLAUSE)
     a = pos
     while a > lo and text[a - 1] not in _CLAUSE_ENDS:
         a -= 1

@@ -28,7 +28,7 @@ from cesuan.scan.written import normalise_expression
 
 __all__ = ["draft_case", "write_draft"]
 
-_PREFIX = {"written": "expr", "enumeration": "sum", "rate": "rate", "table": "table"}
+_PREFIX = {"written": "expr", "enumeration": "sum", "rate": "rate", "table": "table", "row": "row"}
 
 
 def _value(q: Quantity) -> str:
@@ -127,6 +127,8 @@ def _lines(report: ScanReport, item: Item, lid: str) -> list[dict[str, Any]]:
         return [_written(report, item, lid, quote)]
     if item.kind == "rate":
         return [_rate(report, item, lid, quote)]
+    if item.kind == "row":
+        return [_row(report, item, lid)]
     return _sum(report, item, lid, quote, stated_quote)
 
 
@@ -307,6 +309,26 @@ def _rate(report: ScanReport, item: Item, lid: str, quote: str) -> dict[str, Any
     line["quote"] = quote
     line["note"] = "；".join(notes)
     return line
+
+
+def _row(report: ScanReport, item: Item, lid: str) -> dict[str, Any]:
+    assert item.stated is not None
+    result = item.numbers[0]
+    return {
+        "id": lid,
+        "label": item.label,
+        "formula": "result",
+        "inputs": {
+            "result": {
+                "value": _value(result.quantity),
+                "label": "测算依据最后一步的结果",
+                "quote": _near(report, result.start, result.end, 12),
+            }
+        },
+        "stated": {"value": _value(item.stated), "quote": report.quote(item)},
+        "note": "本行金额按测算依据最后一步的结果核对"
+        + (f"；{item.reason}" if item.reason else ""),
+    }
 
 
 def write_draft(report: ScanReport, output: str | Path) -> tuple[Path, Path, int]:

@@ -132,6 +132,7 @@ def _read_part(text: str, lo: int, hi: int) -> _Part:
 
 def _check(doc: Document, total: Amount, lo: int, hi: int, seps: tuple[str, ...]) -> Item:
     text = doc.text
+    hi = min(hi, lo + patterns().max_parts_chars)  # bounded work per total, linear overall
     parts = _split(text, lo, hi, seps)
     # Trailing text after the last part with an amount (a closing remark) is not a part.
     while parts and parts[-1].amount is None and parts[-1].problem == "没有金额":

@@ -16,7 +16,7 @@ from cesuan.quantity import Quantity
 
 __all__ = ["KIND_ZH", "STATUS_ZH", "Document", "Item", "Number", "ScanReport"]
 
-Kind = Literal["written", "enumeration", "rate", "table"]
+Kind = Literal["written", "enumeration", "rate", "table", "row"]
 Status = Literal["holds", "rounded", "mismatch", "unchecked"]
 
 KIND_ZH: dict[str, str] = {
@@ -24,6 +24,7 @@ KIND_ZH: dict[str, str] = {
     "enumeration": "合计与其中各项",
     "rate": "数量×标准",
     "table": "表格合计",
+    "row": "明细金额与测算结果",
 }
 STATUS_ZH: dict[str, str] = {
     "holds": "相符",

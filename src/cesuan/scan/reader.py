@@ -74,6 +74,10 @@ def read_text(data: bytes, name: str = "<文本>") -> Document:
                 hint="请另存为 UTF-8 文本",
             ) from None
         encoding, notes_t = "gb18030", ("按 GB18030 编码读取（不是 UTF-8）",)
+    if len(text) > patterns().max_chars:
+        raise CesuanError(
+            ErrorKind.SIZE_LIMIT, f"文本超过 {patterns().max_chars} 个字符", file=name
+        )
     if "\x00" in text:
         raise CesuanError(
             ErrorKind.ENCODING, "文件含有 NUL 字符，不是文本文件", file=name, hint="请另存为文本"

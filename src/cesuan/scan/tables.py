@@ -38,8 +38,11 @@ def rows(text: str) -> list[Row | None]:
     pos = 0
     for line in text.split("\n"):
         sep = "\t" if "\t" in line else ("|" if line.count("|") >= 2 else "")
-        if not sep or set(line.strip()) <= set("|-: "):
-            out.append(None if not sep else out[-1] if out else None)
+        if not sep:
+            out.append(None)
+            pos += len(line) + 1
+            continue
+        if set(line.strip()) <= set("|-: "):  # a Markdown rule under the header: not a row
             pos += len(line) + 1
             continue
         cells, c = [], pos
@@ -112,7 +115,11 @@ def _column(
 def _check(doc: Document, table: list[Row | None], r: int, j: int, total: Amount) -> Item:
     row = table[r]
     assert row is not None
-    label = " ".join(doc.text[a:b].strip() for a, b in row.cells[:j] if doc.text[a:b].strip())
+    label = " ".join(
+        doc.text[a:b].strip()
+        for a, b in row.cells[:j]
+        if doc.text[a:b].strip() and _amount(doc.text, (a, b)) is None
+    )
     base = Item(
         status="unchecked",
         kind="table",
@@ -125,7 +132,7 @@ def _check(doc: Document, table: list[Row | None], r: int, j: int, total: Amount
     )
     tried = []
     for step in (1, -1):
-        col = _column(doc, table, r, j, step)
+        col = _column(doc, table, r, j, step)[::step]  # in table order
         if not col:
             continue
         unit = next((a.quantity.unit for a in (total, *(a for _, a in col)) if a.unit), None)

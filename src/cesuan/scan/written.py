@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from cesuan.charset import is_cjk
+from cesuan.charset import is_cjk, normalise
 from cesuan.errors import CesuanError
 from cesuan.expr.evaluate import evaluate_formula
 from cesuan.quantity import Quantity
@@ -129,7 +129,7 @@ def _check(doc: Document, start: int, eq: int, raw: str, result: Amount) -> Item
         start=start,
         end=result.end,
         label=label,
-        expression="".join(expr.split()),
+        expression=_display(expr),
         stated=result.quantity,
         stated_start=result.start,
         stated_end=result.end,
@@ -169,10 +169,18 @@ def _in_result_unit(value: Quantity, result: Amount) -> tuple[Quantity | None, s
     return value.to(stated.unit), ""
 
 
+def _display(expr: str) -> str:
+    """The expression as checked, in ASCII operators: ３７０２－４９２×９８％ → 3702-492*98%."""
+    try:
+        return "".join(normalise(expr).split())
+    except CesuanError:
+        return "".join(expr.split())
+
+
 def _label_before(text: str, start: int) -> str:
     """The words just before the expression (2023年核定经费为…), for a label."""
     i = start
-    while i > 0 and start - i < 30 and text[i - 1] not in "，,；;。：:\t\n>①②③④⑤⑥⑦⑧⑨":
+    while i > 0 and start - i < 30 and text[i - 1] not in "，,；;。：:、\t\n>①②③④⑤⑥⑦⑧⑨":
         i -= 1
     words = text[i:start].strip(" 为是：:")
     return words or "表上算式"
