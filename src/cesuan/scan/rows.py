@@ -11,7 +11,7 @@ several amount cells is meant (the first one after the basis cell is the one the
 from __future__ import annotations
 
 from cesuan.scan.amounts import Amount, compare
-from cesuan.scan.items import Document, Item, Number
+from cesuan.scan.items import Document, Item, Number, Status
 from cesuan.scan.tables import _amount, rows
 
 __all__ = ["find_row_results"]
@@ -52,7 +52,7 @@ def _check(
 
         stated = Quantity(stated.magnitude, last.stated.unit)
     candidates = [i.stated for i in (*inside, *totals) if i.stated is not None]
-    status = "mismatch"
+    status: Status = "mismatch"
     for c in candidates:
         if c.unit.dims == stated.unit.dims and compare(c, stated, amount.places) != "mismatch":
             status = compare(c, stated, amount.places)
