@@ -71,12 +71,14 @@ def draft_case(report: ScanReport, source_name: str) -> dict[str, Any]:
     """The case (as a mapping for cesuan.load_case) drafted from a scan report."""
     _BARE_UNIT[0] = _usual_money_unit(report)
     lines: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str, str]] = set()
     counters: dict[str, int] = {}
     for item in report.items:
-        key = (item.kind, report.quote(item))
+        # The same paragraph written twice on the form (in 实施方案 and in the 明细 row, one
+        # with "1、" before it): one line.
+        key = (item.kind, item.expression, str(item.stated), item.status)
         if key in seen:
-            continue  # the same paragraph written twice on the form (方案 and 明细): one line
+            continue
         seen.add(key)
         counters[item.kind] = counters.get(item.kind, 0) + 1
         lid = f"{_PREFIX[item.kind]}{counters[item.kind]}"

@@ -83,13 +83,36 @@ def _in_paragraph(doc: Document, lo: int, hi: int) -> list[Item]:
         if head and head.end() == a.start:
             m = _marker_re().match(text, a.end, hi)
             if m:
-                items.append(_check(doc, a, m.end(), hi, _separators(text, m.end(), hi)))
+                # The parts end where the next total or 其中 begins: each stretch of text is
+                # read as the parts of one total, which keeps the work linear.
+                end = _next(text, m.end(), hi, _stop_re())
+                items.append(_check(doc, a, m.end(), end, _separators(text, m.end(), end)))
                 continue
         n = _nested_re().match(text, a.end, hi)
         if n:
-            end = _scope_end(text, n.end(), hi, patterns().part_separators)
+            end = _next(text, n.end(), hi, _nested_stop_re())
             items.append(_check(doc, a, n.end(), end, patterns().nested_separators))
     return items
+
+
+@cache
+def _stop_re() -> re.Pattern[str]:
+    p = patterns()
+    return re.compile(p.alternation(p.total_words + p.part_markers))
+
+
+@cache
+def _nested_stop_re() -> re.Pattern[str]:
+    p = patterns()
+    words = p.total_words + p.part_markers + p.nested_markers + p.part_separators
+    return re.compile(p.alternation(words))
+
+
+def _next(text: str, lo: int, hi: int, stop: re.Pattern[str]) -> int:
+    """Where the parts that start at lo end: the next stop word, the cap, or hi."""
+    hi = min(hi, lo + patterns().max_parts_chars)
+    m = stop.search(text, lo, hi)
+    return m.start() if m else hi
 
 
 def _separators(text: str, lo: int, hi: int) -> tuple[str, ...]:
@@ -98,13 +121,6 @@ def _separators(text: str, lo: int, hi: int) -> tuple[str, ...]:
     if any(s in text[lo:hi].rstrip("。；; ") for s in p.part_separators):
         return p.part_separators
     return p.nested_separators
-
-
-def _scope_end(text: str, lo: int, hi: int, stops: tuple[str, ...]) -> int:
-    i = lo
-    while i < hi and text[i] not in stops:
-        i += 1
-    return i
 
 
 def _split(text: str, lo: int, hi: int, seps: tuple[str, ...]) -> list[_Part]:
@@ -132,7 +148,6 @@ def _read_part(text: str, lo: int, hi: int) -> _Part:
 
 def _check(doc: Document, total: Amount, lo: int, hi: int, seps: tuple[str, ...]) -> Item:
     text = doc.text
-    hi = min(hi, lo + patterns().max_parts_chars)  # bounded work per total, linear overall
     parts = _split(text, lo, hi, seps)
     # Trailing text after the last part with an amount (a closing remark) is not a part.
     while parts and parts[-1].amount is None and parts[-1].problem == "没有金额":

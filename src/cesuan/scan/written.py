@@ -64,7 +64,9 @@ def _walk_left(text: str, eq: int) -> int:
             i -= 1
             continue
         m = _unit_tail().search(text, floor, i)
-        if m and m.start() > floor and text[m.start() - 1] in _EXPR_CHARS - _OPS:
+        # A unit word belongs to the expression right after a number (1200元) or as the
+        # denominator of a unit (元/条).
+        if m and m.start() > floor and text[m.start() - 1] in (_EXPR_CHARS - _OPS) | {"/", "／"}:
             i = m.start()
             continue
         break
