@@ -103,7 +103,7 @@ SHARE = {
 @pytest.mark.parametrize("form", FORMS)
 def test_draft_loads_and_audits_at_least_scan_findings(form: str, tmp_path: Path) -> None:
     r = _scan(form)
-    case_path, source_path, n = write_draft(r, tmp_path / f"{form}.yaml")
+    case_path, source_path, _n = write_draft(r, tmp_path / f"{form}.yaml")
     assert source_path.read_text(encoding="utf-8") == r.document.text
     drafted = cesuan.audit(cesuan.load_case(case_path))  # loads: every quote is verbatim
     errors = {f.stated for f in drafted.findings if f.severity == "error"}
