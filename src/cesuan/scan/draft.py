@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from cesuan.charset import normalise
+from cesuan.errors import CesuanError
 from cesuan.expr.ast import BinOp, Neg, Node
 from cesuan.expr.ast import Number as NumNode
 from cesuan.expr.parser import parse_formula
@@ -62,7 +64,7 @@ def _near(report: ScanReport, start: int, end: int, before: int = 12) -> str:
     """A number with the words just before it on its line: a short verbatim quote."""
     text = report.document.text
     a = start
-    while a > 0 and start - a < before and text[a - 1] not in "\n\t":
+    while a > 0 and start - a < before and text[a - 1] not in "\n\t；;。，,":
         a -= 1
     return text[a:end]
 
@@ -190,7 +192,7 @@ def _written(report: ScanReport, item: Item, lid: str, quote: str) -> dict[str, 
         )
         name = f"n{k}"
         inputs[name] = {
-            "value": value,
+            "value": _ascii(value),
             "quote": _near(report, start + n.pos, start + end, 0) or written_text,
         }
         note = _note_after(raw, end)
@@ -200,7 +202,7 @@ def _written(report: ScanReport, item: Item, lid: str, quote: str) -> dict[str, 
     line: dict[str, Any] = {
         "id": lid,
         "label": item.label,
-        "formula": " ".join(formula.split()),
+        "formula": _ascii(" ".join(formula.split())),
         "inputs": dict(sorted(inputs.items(), key=lambda kv: int(kv[0][1:]))),
         "stated": {"value": _value(item.stated), "quote": quote},
     }
@@ -209,7 +211,7 @@ def _written(report: ScanReport, item: Item, lid: str, quote: str) -> dict[str, 
     has_units = any(n.unit is not None for n in numbers)
     if not has_units:
         line["written"] = {
-            "expr": "".join(expr.split()),
+            "expr": _ascii("".join(expr.split())),
             "unit": unit,
             "result": _value(item.stated),
             "quote": quote,
@@ -219,6 +221,14 @@ def _written(report: ScanReport, item: Item, lid: str, quote: str) -> dict[str, 
         notes.append(f"算式中不带单位的数按结果的单位 {unit} 读")
     line["note"] = "；".join(notes) or "按表上算式原样计算"
     return line
+
+
+def _ascii(text: str) -> str:
+    """Formula and quantity text in ASCII operators and digits (the quotes keep the form's own)."""
+    try:
+        return normalise(text)
+    except CesuanError:
+        return text
 
 
 def _leaves(node: Node) -> list[NumNode]:

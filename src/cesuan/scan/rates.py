@@ -158,4 +158,14 @@ def _label(text: str, lo: int, pos: int) -> str:
     words = text[c0:i]
     for w in ("共计", "全年计", "每年", "全年", "计"):
         words = words.removesuffix(w)
-    return words.strip(" 　：:") or "金额"
+    words = words.strip(" 　：:")
+    if words:
+        return words
+    # 全年计4.32万元 names nothing: the sentence's own first words do (审批局大厅光纤电路).
+    j = lo
+    while j < pos and (text[j].isdigit() or text[j] in "、.．其中：: "):
+        j += 1
+    i = j
+    while i < pos and not text[i].isdigit():
+        i += 1
+    return text[j:i].strip(" 　：:，,") or "金额"
