@@ -288,3 +288,19 @@ def test_cli_scan_refuses_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     err = capsys.readouterr().err
     assert "不支持的文件格式" in err
     assert "Traceback" not in err
+
+
+def test_docs_console_examples_print_what_they_show(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every `$ cesuan scan …` block in docs/scan.md prints exactly what the doc shows."""
+    root = Path(__file__).parent.parent
+    monkeypatch.chdir(root)
+    doc = (root / "docs" / "scan.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in doc.split("```console\n")[1:]]
+    assert blocks
+    for block in blocks:
+        command, _, shown = block.partition("\n")
+        args = command.removeprefix("$ cesuan ").split()
+        main(args)
+        assert capsys.readouterr().out == shown
