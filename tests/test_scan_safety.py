@@ -93,3 +93,12 @@ def test_draft_of_a_missing_file_is_a_chinese_error(
     err = capsys.readouterr().err
     assert "找不到文件" in err
     assert "Traceback" not in err
+
+
+def test_each_recogniser_stops_at_its_cap_and_says_so() -> None:
+    cap = patterns().max_items
+    r = scan_document(read_text(("1+1=2元；" * (cap + 50)).encode()))
+    written = [i for i in r.items if i.kind == "written"]
+    assert len(written) == cap + 1
+    assert written[-1].status == "unchecked"
+    assert str(cap) in written[-1].reason

@@ -76,7 +76,8 @@ def draft_case(report: ScanReport, source_name: str) -> dict[str, Any]:
     seen: set[tuple[str, str, str, str]] = set()
     counters: dict[str, int] = {}
     for item in report.items:
-        # The same paragraph written twice on the form (in 实施方案 and in the 明细 row, one
+        if item.stated is None:
+            continue  # a recogniser's cap marker: nothing to draft        # The same paragraph written twice on the form (in 实施方案 and in the 明细 row, one
         # with "1、" before it): one line.
         key = (item.kind, item.expression, str(item.stated), item.status)
         if key in seen:

@@ -19,7 +19,7 @@ from functools import cache
 from cesuan import exact
 from cesuan.quantity import Quantity
 from cesuan.scan.amounts import Amount, compare, find_amounts, is_rate
-from cesuan.scan.items import Document, Item, Number
+from cesuan.scan.items import Document, Item, Number, over_limit
 from cesuan.scan.patterns import patterns
 
 __all__ = ["find_enumerations", "paragraphs"]
@@ -68,15 +68,20 @@ class _Part:
 def find_enumerations(doc: Document) -> list[Item]:
     """Every total with parts, in each paragraph."""
     items: list[Item] = []
+    cap = patterns().max_items
     for lo, hi in paragraphs(doc.text):
-        items += _in_paragraph(doc, lo, hi)
+        items += _in_paragraph(doc, lo, hi, cap - len(items))
+        if len(items) >= cap:
+            return [*items, over_limit("enumeration", items[-1].end, cap)]
     return items
 
 
-def _in_paragraph(doc: Document, lo: int, hi: int) -> list[Item]:
+def _in_paragraph(doc: Document, lo: int, hi: int, budget: int) -> list[Item]:
     text = doc.text
-    items = []
+    items: list[Item] = []
     for a in find_amounts(text, lo, hi):
+        if len(items) >= budget:
+            break
         if not a.is_money:
             continue
         head = _total_re().search(text, max(lo, a.start - 4), a.start)

@@ -14,7 +14,7 @@ from typing import Literal
 
 from cesuan.quantity import Quantity
 
-__all__ = ["KIND_ZH", "STATUS_ZH", "Document", "Item", "Number", "ScanReport"]
+__all__ = ["KIND_ZH", "STATUS_ZH", "Document", "Item", "Number", "ScanReport", "over_limit"]
 
 Kind = Literal["written", "enumeration", "rate", "table", "row"]
 Status = Literal["holds", "rounded", "mismatch", "unchecked"]
@@ -86,6 +86,19 @@ class Item:
     @property
     def is_finding(self) -> bool:
         return self.status == "mismatch"
+
+
+def over_limit(kind: Kind, at: int, cap: int) -> Item:
+    """The marker left where a recogniser stopped at its cap (patterns.toml `max_items`)."""
+    return Item(
+        kind=kind,
+        status="unchecked",
+        start=at,
+        end=at,
+        label="识别上限",
+        stated=None,
+        reason=f"此类计算超过 {cap} 处，其后的未再识别（上限防止恶意文本耗尽时间）",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ class Patterns:
     max_chars: int
     max_expression_chars: int
     max_note_chars: int
+    max_items: int
     max_parts_chars: int
     money_units: tuple[str, ...]
     counted_units: tuple[str, ...]
@@ -56,6 +57,7 @@ def patterns() -> Patterns:
         max_chars=int(t["max_chars"]),
         max_expression_chars=int(t["max_expression_chars"]),
         max_note_chars=int(t["max_note_chars"]),
+        max_items=int(t["max_items"]),
         max_parts_chars=int(t["max_parts_chars"]),
         money_units=tuple(u["money"]),
         counted_units=tuple(u["counted"]),

@@ -19,7 +19,7 @@ from cesuan import exact
 from cesuan.quantity import Quantity
 from cesuan.scan.amounts import Amount, clause_bounds, compare, find_amounts, is_rate
 from cesuan.scan.enumerations import paragraphs
-from cesuan.scan.items import Document, Item, Number
+from cesuan.scan.items import Document, Item, Number, over_limit
 from cesuan.scan.patterns import patterns
 from cesuan.units import parse_unit
 
@@ -40,9 +40,11 @@ def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 def find_rates(doc: Document) -> list[Item]:
     """Every quantity × standard sentence with a stated amount."""
-    items = []
+    items: list[Item] = []
     for lo, hi in paragraphs(doc.text):
         for a, b in _sentences(doc.text, lo, hi):
+            if len(items) >= patterns().max_items:
+                return [*items, over_limit("rate", a, patterns().max_items)]
             item = _sentence(doc, a, b)
             if item is not None:
                 items.append(item)

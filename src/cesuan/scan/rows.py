@@ -11,7 +11,8 @@ several amount cells is meant (the first one after the basis cell is the one the
 from __future__ import annotations
 
 from cesuan.scan.amounts import Amount, compare
-from cesuan.scan.items import Document, Item, Number, Status
+from cesuan.scan.items import Document, Item, Number, Status, over_limit
+from cesuan.scan.patterns import patterns
 from cesuan.scan.tables import _amount, rows
 
 __all__ = ["find_row_results"]
@@ -22,10 +23,12 @@ def find_row_results(doc: Document, checked: list[Item]) -> list[Item]:
     text = doc.text
     written = [i for i in checked if i.kind == "written" and i.stated is not None]
     totals = [i for i in checked if i.kind == "enumeration" and i.stated is not None]
-    items = []
+    items: list[Item] = []
     for row in rows(text):
         if row is None:
             continue
+        if len(items) >= patterns().max_items:
+            return [*items, over_limit("row", row.start, patterns().max_items)]
         for j, (a, b) in enumerate(row.cells):
             inside = [w for w in written if a <= w.start and w.end <= b]
             if not inside:

@@ -18,7 +18,7 @@ from cesuan.errors import CesuanError
 from cesuan.quantity import Quantity
 from cesuan.scan.amounts import Amount, compare, find_amounts
 from cesuan.scan.enumerations import _sum
-from cesuan.scan.items import Document, Item, Number
+from cesuan.scan.items import Document, Item, Number, over_limit
 from cesuan.scan.patterns import patterns
 from cesuan.units import Unit
 
@@ -81,10 +81,12 @@ def find_table_totals(doc: Document) -> list[Item]:
     """Every amount cell of every total row, checked against its column."""
     text = doc.text
     table = rows(text)
-    items = []
+    items: list[Item] = []
     for r, row in enumerate(table):
         if row is None or not _is_total(text, row):
             continue
+        if len(items) >= patterns().max_items:
+            return [*items, over_limit("table", row.start, patterns().max_items)]
         for j, cell in enumerate(row.cells):
             total = _amount(text, cell)
             if total is not None:

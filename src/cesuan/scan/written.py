@@ -21,7 +21,7 @@ from cesuan.errors import CesuanError
 from cesuan.expr.evaluate import evaluate_formula
 from cesuan.quantity import Quantity
 from cesuan.scan.amounts import Amount, compare, find_amounts
-from cesuan.scan.items import Document, Item, Number
+from cesuan.scan.items import Document, Item, Number, over_limit
 from cesuan.scan.patterns import patterns
 
 __all__ = ["find_written", "normalise_expression"]
@@ -106,9 +106,12 @@ def normalise_expression(raw: str) -> tuple[str, list[str]]:
 def find_written(doc: Document) -> list[Item]:
     """Every written expression with a stated result, checked as written."""
     text = doc.text
-    items = []
+    items: list[Item] = []
+    cap = patterns().max_items
     for m in re.finditer("[=＝]", text):
         eq = m.start()
+        if len(items) >= cap:
+            return [*items, over_limit("written", eq, cap)]
         results = find_amounts(text, eq + 1, min(len(text), eq + 40))
         if not results or text[eq + 1 : results[0].start].strip(" \u3000"):
             continue
