@@ -19,8 +19,9 @@ from cesuan.errors import CesuanError
 from cesuan.quantity import Quantity, parse_quantity
 from cesuan.scan.items import Status
 from cesuan.scan.patterns import patterns
+from cesuan.units import Unit
 
-__all__ = ["Amount", "clause_bounds", "compare", "find_amounts", "is_rate"]
+__all__ = ["Amount", "clause_bounds", "compare", "find_amounts", "is_rate", "sum_in"]
 
 _MAX_CLAUSE = 200
 _CLAUSE_ENDS = "，,；;。：:\t\n、"
@@ -130,3 +131,11 @@ def compare(computed: Quantity, stated: Quantity, places: int) -> Status:
     if exact.round_half_up(value, places) == stated.magnitude:
         return "rounded"
     return "mismatch"
+
+
+def sum_in(qs: list[Quantity], unit: Unit) -> Quantity:
+    """The exact sum of quantities, in `unit` (CesuanError if one has another dimension)."""
+    total: exact.Num = Decimal(0)
+    for q in qs:
+        total = exact.add(total, q.to(unit).magnitude)
+    return Quantity(total, unit)

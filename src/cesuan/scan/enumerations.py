@@ -16,9 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from cesuan import exact
-from cesuan.quantity import Quantity
-from cesuan.scan.amounts import Amount, compare, find_amounts, is_rate
+from cesuan.scan.amounts import Amount, compare, find_amounts, is_rate, sum_in
 from cesuan.scan.items import Document, Item, Number, over_limit
 from cesuan.scan.patterns import patterns
 
@@ -178,20 +176,13 @@ def _check(doc: Document, total: Amount, lo: int, hi: int, seps: tuple[str, ...]
         Number("part", _part_label(text, p.start, a.start), a.quantity, a.start, a.end)
         for p, a in zip(parts, amounts, strict=True)
     )
-    computed = _sum([a.quantity for a in amounts], total.quantity)
+    computed = sum_in([a.quantity for a in amounts], total.quantity.unit)
     status = compare(computed, total.quantity, total.places)
     expr = " + ".join(f"{a.number}{a.unit}" for a in amounts)
     note = "“万”按万元读" if any(a.unit == "万" for a in [total, *amounts]) else ""
     return replace(
         base, status=status, expression=expr, computed=computed, reason=note, numbers=numbers
     )
-
-
-def _sum(qs: list[Quantity], like: Quantity) -> Quantity:
-    total: exact.Num = exact.to_fraction(qs[0].magnitude) * 0
-    for q in qs:
-        total = exact.add(total, q.to(like.unit).magnitude)
-    return Quantity(total, like.unit)
 
 
 def _label(text: str, pos: int, stop: int | None = None) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from cesuan.scan.amounts import Amount, compare
 from cesuan.scan.items import Document, Item, Number, Status, over_limit
 from cesuan.scan.patterns import patterns
-from cesuan.scan.tables import _amount, rows
+from cesuan.scan.tables import cell_amount, rows
 
 __all__ = ["find_row_results"]
 
@@ -34,7 +34,7 @@ def find_row_results(doc: Document, checked: list[Item]) -> list[Item]:
             if not inside:
                 continue
             amount = next(
-                (x for c in row.cells[j + 1 :] if (x := _amount(text, c)) is not None), None
+                (x for c in row.cells[j + 1 :] if (x := cell_amount(text, c)) is not None), None
             )
             if amount is not None:
                 others = [t for t in totals if a <= t.stated_start and t.stated_end <= b]

@@ -16,13 +16,12 @@ from dataclasses import dataclass, replace
 
 from cesuan.errors import CesuanError
 from cesuan.quantity import Quantity
-from cesuan.scan.amounts import Amount, compare, find_amounts
-from cesuan.scan.enumerations import _sum
+from cesuan.scan.amounts import Amount, compare, find_amounts, sum_in
 from cesuan.scan.items import Document, Item, Number, over_limit
 from cesuan.scan.patterns import patterns
 from cesuan.units import Unit
 
-__all__ = ["find_table_totals", "rows"]
+__all__ = ["cell_amount", "find_table_totals", "rows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +55,7 @@ def rows(text: str) -> list[Row | None]:
     return out
 
 
-def _amount(text: str, cell: tuple[int, int]) -> Amount | None:
+def cell_amount(text: str, cell: tuple[int, int]) -> Amount | None:
     """The cell's amount when the cell is exactly one number with an optional unit."""
     raw = text[cell[0] : cell[1]]
     found = find_amounts(text, cell[0], cell[1])
@@ -72,7 +71,8 @@ def _amount(text: str, cell: tuple[int, int]) -> Amount | None:
 
 def _is_total(text: str, row: Row) -> bool:
     return any(
-        any(w in text[a:b] for w in patterns().table_total_words) and _amount(text, (a, b)) is None
+        any(w in text[a:b] for w in patterns().table_total_words)
+        and cell_amount(text, (a, b)) is None
         for a, b in row.cells
     )
 
@@ -88,7 +88,7 @@ def find_table_totals(doc: Document) -> list[Item]:
         if len(items) >= patterns().max_items:
             return [*items, over_limit("table", row.start, patterns().max_items)]
         for j, cell in enumerate(row.cells):
-            total = _amount(text, cell)
+            total = cell_amount(text, cell)
             if total is not None:
                 items.append(_check(doc, table, r, j, total))
     return items
@@ -105,7 +105,7 @@ def _column(
         if row is None or len(row.cells) != width or _is_total(text, row):
             break
         cell = row.cells[j]
-        a = _amount(text, cell)
+        a = cell_amount(text, cell)
         if a is None and text[cell[0] : cell[1]].strip():
             break  # a header or text cell: the items end here
         if a is not None:
@@ -120,7 +120,7 @@ def _check(doc: Document, table: list[Row | None], r: int, j: int, total: Amount
     label = " ".join(
         doc.text[a:b].strip()
         for a, b in row.cells[:j]
-        if doc.text[a:b].strip() and _amount(doc.text, (a, b)) is None
+        if doc.text[a:b].strip() and cell_amount(doc.text, (a, b)) is None
     )
     base = Item(
         status="unchecked",
@@ -132,47 +132,12 @@ def _check(doc: Document, table: list[Row | None], r: int, j: int, total: Amount
         stated_start=total.start,
         stated_end=total.end,
     )
-    tried = []
-    for step in (1, -1):
-        col = _column(doc, table, r, j, step)[::step]  # in table order
-        if not col:
-            continue
-        unit = next((a.quantity.unit for a in (total, *(a for _, a in col)) if a.unit), None)
-        try:
-            computed = _sum([_in(a, unit) for _, a in col], _in(total, unit))
-            status = compare(computed, _in(total, unit), total.places)
-        except CesuanError:  # cells in units of different dimensions: not a column of amounts
-            continue
-        numbers = tuple(
-            Number("part", _row_label(doc, rr, j), _in(a, unit), a.start, a.end) for rr, a in col
-        )
-        expr = " + ".join(f"{a.number}{a.unit}" for _, a in col)
-        tried.append((status, computed, numbers, expr, step))
-        base = replace(base, stated=_in(total, unit))
-    good = [t for t in tried if t[0] != "mismatch"]
+    tried = [t for step in (1, -1) if (t := _direction(doc, table, r, j, total, step, base))]
+    good = [t for t in tried if t.status != "mismatch"]
     if good:
-        status, computed, numbers, expr, step = good[0]
-        where = "下方" if step == 1 else "上方"
-        return replace(
-            base,
-            status=status,
-            computed=computed,
-            numbers=numbers,
-            expression=expr,
-            reason=f"合计{where}各行",
-        )
-    long = [t for t in tried if len(t[2]) >= 2]
-    if len(long) == 1 and len(tried) == 1:
-        status, computed, numbers, expr, step = long[0]
-        where = "下方" if step == 1 else "上方"
-        return replace(
-            base,
-            status=status,
-            computed=computed,
-            numbers=numbers,
-            expression=expr,
-            reason=f"合计{where}各行",
-        )
+        return good[0]
+    if len(tried) == 1 and len(tried[0].numbers) >= 2:
+        return tried[0]  # one direction only, with two or more parts: a finding
     why = (
         "该列没有可加的分项"
         if not tried
@@ -181,6 +146,33 @@ def _check(doc: Document, table: list[Row | None], r: int, j: int, total: Amount
         else "只有一个分项，且不等于合计，可能并未列全"
     )
     return replace(base, status="unchecked", computed=None, expression="", reason=why)
+
+
+def _direction(
+    doc: Document, table: list[Row | None], r: int, j: int, total: Amount, step: int, base: Item
+) -> Item | None:
+    """The total checked against the rows below it (step 1) or above it (step -1)."""
+    col = _column(doc, table, r, j, step)[::step]  # in table order
+    if not col:
+        return None
+    unit = next((a.quantity.unit for a in (total, *(a for _, a in col)) if a.unit), None)
+    try:
+        computed = sum_in([_in(a, unit) for _, a in col], _in(total, unit).unit)
+        status = compare(computed, _in(total, unit), total.places)
+    except CesuanError:  # cells in units of different dimensions: not a column of amounts
+        return None
+    numbers = tuple(
+        Number("part", _row_label(doc, rr, j), _in(a, unit), a.start, a.end) for rr, a in col
+    )
+    return replace(
+        base,
+        status=status,
+        stated=_in(total, unit),
+        computed=computed,
+        numbers=numbers,
+        expression=" + ".join(f"{a.number}{a.unit}" for _, a in col),
+        reason="合计" + ("下方" if step == 1 else "上方") + "各行",
+    )
 
 
 def _in(a: Amount, unit: Unit | None) -> Quantity:
