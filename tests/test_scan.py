@@ -304,3 +304,14 @@ def test_docs_console_examples_print_what_they_show(
         args = command.removeprefix("$ cesuan ").split()
         main(args)
         assert capsys.readouterr().out == shown
+
+
+@pytest.mark.parametrize(("suffix", "words"), [(".docx", "Word"), (".xlsx", "Excel")])
+def test_damaged_office_files_are_a_chinese_error(tmp_path: Path, suffix: str, words: str) -> None:
+    pytest.importorskip("docx")
+    pytest.importorskip("openpyxl")
+    f = tmp_path / f"form{suffix}"
+    f.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(CesuanError) as e:
+        read_document(f)
+    assert f"无法读取 {words} 文件" in str(e.value)

@@ -25,6 +25,7 @@ class Patterns:
     max_expression_chars: int
     max_note_chars: int
     max_items: int
+    max_sentence_chars: int
     max_parts_chars: int
     money_units: tuple[str, ...]
     counted_units: tuple[str, ...]
@@ -58,6 +59,7 @@ def patterns() -> Patterns:
         max_expression_chars=int(t["max_expression_chars"]),
         max_note_chars=int(t["max_note_chars"]),
         max_items=int(t["max_items"]),
+        max_sentence_chars=int(t["max_sentence_chars"]),
         max_parts_chars=int(t["max_parts_chars"]),
         money_units=tuple(u["money"]),
         counted_units=tuple(u["counted"]),

@@ -66,6 +66,8 @@ def _roles(text: str, lo: int, hi: int) -> tuple[list[Amount], list[Amount], lis
 
 def _sentence(doc: Document, lo: int, hi: int) -> Item | None:
     text = doc.text
+    if hi - lo > patterns().max_sentence_chars:
+        return None  # not a quantity × standard sentence; reading it would cost for nothing
     stated, rates, counts = _roles(text, lo, hi)
     if len(stated) != 1 or len(rates) != 1 or not counts:
         return None
