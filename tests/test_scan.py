@@ -315,3 +315,25 @@ def test_damaged_office_files_are_a_chinese_error(tmp_path: Path, suffix: str, w
     with pytest.raises(CesuanError) as e:
         read_document(f)
     assert f"无法读取 {words} 文件" in str(e.value)
+
+
+def test_row_totals_across_amount_columns() -> None:
+    r = scan_file(FIXTURES / "row-totals.txt")
+    got = sorted((i.reason, i.status, str(i.computed), str(i.stated)) for i in r.items)
+    assert got == [
+        # columns: 300 + 1800 = 2100; 56 + 69.2 = 125.2; 0; 356 + 1879.2 = 2235.2 (not 2225.2)
+        ("合计上方各行", "holds", "0", "0"),
+        ("合计上方各行", "holds", "125.2", "125.2"),
+        ("合计上方各行", "holds", "2100", "2100"),
+        ("合计上方各行", "mismatch", "2235.2", "2225.2"),
+        # rows: 300 + 56 = 356; 1800 + 69.2 + 0 = 1869.2 (not 1879.2); 2100 + 125.2 + 0
+        ("同行各金额列之和", "holds", "2225.2", "2225.2"),
+        ("同行各金额列之和", "holds", "356", "356"),
+        ("同行各金额列之和", "mismatch", "1869.2", "1879.2"),
+    ]
+
+
+def test_row_totals_skip_columns_that_are_not_amounts() -> None:
+    # 数量 and 单价 are not amounts: 3 + 100 is no check of 300.
+    text = "品名\t数量\t单价\t合计\n椅子\t3\t100\t300\n"
+    assert scan_document(read_text(text.encode())).items == ()

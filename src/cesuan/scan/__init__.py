@@ -28,11 +28,13 @@ def scan_document(doc: Document) -> ScanReport:
     """
     from cesuan.scan.enumerations import find_enumerations
     from cesuan.scan.rates import find_rates
+    from cesuan.scan.row_totals import find_row_totals
     from cesuan.scan.rows import find_row_results
     from cesuan.scan.tables import find_table_totals
     from cesuan.scan.written import find_written
 
     items = find_written(doc) + find_enumerations(doc) + find_rates(doc) + find_table_totals(doc)
+    items += find_row_totals(doc)
     items += find_row_results(doc, items)
     return ScanReport(doc, tuple(sorted(items, key=lambda i: (i.start, i.end, i.kind))))
 

@@ -39,6 +39,8 @@ class Patterns:
     annual_words: tuple[str, ...]
     approximate_words: tuple[str, ...]
     table_total_words: tuple[str, ...]
+    amount_headers: tuple[str, ...]
+    not_amount_headers: tuple[str, ...]
 
     def alternation(self, words: tuple[str, ...]) -> str:
         """A regex alternation of literal words, longest first (万元 before 万)."""
@@ -73,4 +75,6 @@ def patterns() -> Patterns:
         annual_words=tuple(r["annual"]),
         approximate_words=tuple(r["approximate"]),
         table_total_words=tuple(raw["tables"]["total_words"]),
+        amount_headers=tuple(raw["tables"]["amount_headers"]),
+        not_amount_headers=tuple(raw["tables"]["not_amount_headers"]),
     )
