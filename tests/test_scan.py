@@ -337,3 +337,44 @@ def test_row_totals_skip_columns_that_are_not_amounts() -> None:
     # 数量 and 单价 are not amounts: 3 + 100 is no check of 300.
     text = "品名\t数量\t单价\t合计\n椅子\t3\t100\t300\n"
     assert scan_document(read_text(text.encode())).items == ()
+
+
+def test_cli_draft_then_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "case.yaml"
+    assert main(["draft", str(SEEDS / "paishui-shulao.source.txt"), "-o", str(case)]) == 0
+    assert (tmp_path / "case.source.txt").exists()
+    capsys.readouterr()
+    assert main(["audit", str(case)]) == 1
+    assert "3711.84" in capsys.readouterr().out
+
+
+def test_draft_never_overwrites_the_form(tmp_path: Path) -> None:
+    form = tmp_path / "case.source.txt"
+    data = "经费为3702-492*98%+492=3637.8万元\r\n".encode("gb18030")
+    form.write_bytes(data)
+    assert main(["draft", str(form), "-o", str(tmp_path / "case.yaml")]) == 0
+    assert form.read_bytes() == data
+    assert (tmp_path / "case.draft-source.txt").exists()
+
+
+def test_draft_into_a_missing_directory_is_a_chinese_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "无此目录" / "case.yaml"
+    assert main(["draft", str(FIXTURES / "mixed.txt"), "-o", str(out)]) == 2
+    assert "输出目录不存在" in capsys.readouterr().err
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.decimals(min_value=0, max_value=10**5, places=2), min_size=2, max_size=6),
+    st.integers(min_value=-500, max_value=500).filter(lambda c: c != 0),
+)
+def test_enumeration_property(parts: list[Decimal], cents: int) -> None:
+    """Parts that add up hold; the total moved by any number of cents is reported."""
+    total = sum(parts, Decimal(0))  # Decimal addition of two-place values is exact
+    listed = "；".join(f"第{k}项{format(p, 'f')}万元" for k, p in enumerate(parts, 1))
+    assert scan(f"经费共计{format(total, 'f')}万元。其中：{listed}。")[0][1] == "holds"
+    wrong = format(total + Decimal(cents) / 100, "f")
+    if Decimal(wrong) >= 0:
+        assert scan(f"经费共计{wrong}万元。其中：{listed}。")[0][1] == "mismatch"

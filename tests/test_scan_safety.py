@@ -33,6 +33,7 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "tables of totals": lambda n: "合计\t1\t2\n" * n,
     "clause with many amounts": lambda n: "每条1元" * n + "，全年计3万元",
     "nested brackets with words": lambda n: "（注" * n + "）" * n + "1*2=2元",
+    "table with a 合计 column": lambda n: "项目\t金额\t资金\t合计\n" + "甲\t1\t2\t3\n" * n,
 }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from cesuan.charset import normalise
-from cesuan.errors import CesuanError
+from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.ast import BinOp, Neg, Node
 from cesuan.expr.ast import Number as NumNode
 from cesuan.expr.parser import parse_formula
@@ -349,7 +349,17 @@ def write_draft(report: ScanReport, output: str | Path) -> tuple[Path, Path, int
     from cesuan.cli import write_output
 
     case_path = Path(output)
+    if not case_path.parent.is_dir():
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND,
+            f"输出目录不存在：{case_path.parent}",
+            file=str(case_path),
+            hint="先建立该目录，或换一个输出路径",
+        )
     source_path = case_path.with_name(case_path.stem + ".source.txt")
+    if source_path.resolve() == Path(report.document.name).resolve():
+        # Never overwrite the form itself (a GB18030 file would come back as UTF-8).
+        source_path = case_path.with_name(case_path.stem + ".draft-source.txt")
     case = draft_case(report, source_path.name)
     head = f"# 由 cesuan draft 从 {report.document.name} 起草；原文见 {source_path.name}。\n"
     body = yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=10_000)
