@@ -133,7 +133,7 @@ def to_markdown(reports: list[ScanReport]) -> str:
     out = ["# 申报表文本核对（cesuan scan）", ""]
     for r in reports:
         out += [f"## {r.document.name}", "", _counts(r), ""]
-        out += [f"> {n}" for n in r.document.notes]
+        out += [f"> {n}" for n in r.document.notes] + ([""] if r.document.notes else [])
         out += [
             "| 结果 | 类别 | 位置 | 算式 | 计算 | 表上 | 说明 | 原文 |",
             "|---|---|---|---|---|---|---|---|",
