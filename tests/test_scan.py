@@ -378,3 +378,19 @@ def test_enumeration_property(parts: list[Decimal], cents: int) -> None:
     wrong = format(total + Decimal(cents) / 100, "f")
     if Decimal(wrong) >= 0:
         assert scan(f"经费共计{wrong}万元。其中：{listed}。")[0][1] == "mismatch"
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "computed"),
+    [
+        # 1200 × 3 = 3600, written with a thousands separator
+        ("1200*3=3,600元", "holds", "3600 元"),
+        ("1,200*3=3,600元", "holds", "3600 元"),
+        ("1,200*3=3,700元", "mismatch", "3600 元"),
+        # cut at a letter: D300-700 is a pipe size, not 300 − 700
+        ("管径D300-700=5", "unchecked", None),
+    ],
+)
+def test_written_precision_guards(text: str, status: str, computed: str | None) -> None:
+    (item,) = [i for i in scan(text) if i[0] == "written"]
+    assert item[1:3] == (status, computed)

@@ -25,7 +25,10 @@ __all__ = ["Amount", "clause_bounds", "compare", "find_amounts", "is_rate", "sum
 
 _MAX_CLAUSE = 200
 _CLAUSE_ENDS = "，,；;。：:\t\n、"
-_NUM = r"(?<![0-9０-９.．])[0-9０-９]+(?:[.．][0-9０-９]+)?"
+# A number: with ASCII grouping commas (3,600.5: groups of exactly three), or plain digits.
+_NUM = (
+    r"(?<![0-9０-９.．])(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?)"
+)
 
 
 @cache
@@ -56,7 +59,7 @@ class Amount:
     @property
     def places(self) -> int:
         """Decimal places as written, counted on the stored value (52.05% → 4)."""
-        d = Decimal(self.number.translate(_FULL))
+        d = Decimal(self.number.translate(_FULL).replace(",", ""))
         return exact.decimal_places(d) + (2 if self.unit == "%" else 0)
 
 

@@ -60,7 +60,7 @@ def _walk_left(text: str, eq: int) -> int:
             j = _note_start(text, i - 1, floor)
             i = j if j is not None else i - 1
             continue
-        if c in _EXPR_CHARS or c in _OPEN:
+        if c in _EXPR_CHARS or c in _OPEN or _grouping_comma(text, i - 1):
             i -= 1
             continue
         m = _unit_tail().search(text, floor, i)
@@ -74,6 +74,26 @@ def _walk_left(text: str, eq: int) -> int:
     while i < eq and not (text[i].isdigit() or text[i] in _OPEN):
         i += 1
     return i
+
+
+def _grouping_comma(text: str, k: int) -> bool:
+    """Whether text[k] is a thousands separator: 3,600 (digit before, three digits after)."""
+    return (
+        text[k] == ","
+        and k > 0
+        and text[k - 1].isdigit()
+        and text[k + 1 : k + 4].isdigit()
+        and len(text[k + 1 : k + 4]) == 3
+        and not text[k + 4 : k + 5].isdigit()
+    )
+
+
+def _truncated(text: str, start: int) -> str:
+    """Why the expression may have been cut at its left end ('' if it was not)."""
+    before = text[start - 1] if start > 0 else ""
+    if before and before.isascii() and (before.isalnum() or before in "._,"):
+        return f"算式前紧接“{before}”，可能未读全（如编号 D300-D700），不作判断"
+    return ""
 
 
 def normalise_expression(raw: str) -> tuple[str, list[str]]:
@@ -95,6 +115,13 @@ def normalise_expression(raw: str) -> tuple[str, list[str]]:
             if j is not None:
                 done.append(f"括号内的注释“{raw[j + 1 : i]}”不参与计算")
                 out[j : i + 1] = " " * (i + 1 - j)
+        elif _grouping_comma(raw, i):
+            # 3,600 → 3600 and a space after the number: the grammar has no grouping, and the
+            # text keeps its length so that columns still point into the form.
+            j = i + 4
+            out[i:j] = [*raw[i + 1 : j], " "] if j - i == 4 else out[i:j]
+            if "千位" not in "".join(done):
+                done.append("千位分隔符 ',' 已去掉")
         elif raw[i] in "xX":
             out[i] = "*"
             if "x" not in "".join(done):
@@ -142,6 +169,9 @@ def _check(doc: Document, start: int, eq: int, raw: str, result: Amount) -> Item
     operands = tuple(
         Number("operand", "", a.quantity, start + a.start, start + a.end) for a in find_amounts(raw)
     )
+    cut = _truncated(doc.text, start)
+    if cut:
+        return replace(base, reason=cut)
     try:
         value = evaluate_formula(expr)
     except CesuanError as e:
