@@ -394,3 +394,24 @@ def test_enumeration_property(parts: list[Decimal], cents: int) -> None:
 def test_written_precision_guards(text: str, status: str, computed: str | None) -> None:
     (item,) = [i for i in scan(text) if i[0] == "written"]
     assert item[1:3] == (status, computed)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "reason"),
+    [
+        # 3 + 7 = 10; the sentence after is another matter
+        ("经费共计10万元。其中：甲3万元；乙7万元。设备另计5万元。", "holds", "其后的文字不计入"),
+        # 3 + 6 ≠ 10, and 5 more in the next sentence: which sentences belong is not written
+        ("经费共计10万元。其中：甲3万元；乙6万元。设备另计5万元。", "unchecked", "跨越多句"),
+    ],
+)
+def test_enumeration_sentences_after_the_parts(text: str, status: str, reason: str) -> None:
+    (item,) = [i for i in scan_document(read_text(text.encode())).items if i.kind == "enumeration"]
+    assert item.status == status
+    assert reason in item.reason
+
+
+def test_enumeration_last_part_is_never_dropped_within_a_sentence() -> None:
+    # 1 + 2 + 0.05 = 3.05; a total written 3.00 is wrong even though 1 + 2 = 3.
+    (item,) = scan("经费共计3.00万元。其中：甲1万元；乙2万元；丙0.05万元。")
+    assert item[:3] == ("enumeration", "mismatch", "3.05 万元")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 
 from cesuan.scan.amounts import Amount, compare, find_amounts, is_rate, sum_in
 from cesuan.scan.items import Document, Item, Number, over_limit
@@ -168,9 +169,28 @@ def _check(doc: Document, total: Amount, lo: int, hi: int, seps: tuple[str, ...]
         stated_end=total.end,
     )
     bad = [(k, p) for k, p in enumerate(parts, 1) if p.amount is None]
+    good = parts[: bad[0][0] - 1] if bad else parts
+    # The longest run of leading parts that adds up, ending at a sentence end (。) when parts
+    # follow it: a later sentence may be another matter, a later part after ； may not.
+    for n in range(len(good), 1, -1):
+        if n < len(parts) and "。" not in text[parts[n - 1].end : parts[n].start]:
+            continue
+        item = _summed(text, base, total, good[:n])
+        if item.status != "mismatch":
+            if n < len(parts):
+                note = f"前 {n} 项之和等于合计，其后的文字不计入"
+                item = replace(item, reason="；".join(filter(None, [item.reason, note])))
+            return item
     if len(parts) < 2 or bad:
         why = f"第 {bad[0][0]} 项{bad[0][1].problem}" if bad else "只列出一项，无法判断是否列全"
-        return replace(base, status="unchecked", expression="", computed=None, reason=why)
+        return replace(base, reason=why)
+    if any("。" in text[a.end : b.start] for a, b in pairwise(parts)):
+        # Parts over several sentences: the later sentences may not belong to this total.
+        return replace(base, reason="各项跨越多句且之和不等于合计，不知后面的句子是否属于此合计")
+    return _summed(text, base, total, parts)
+
+
+def _summed(text: str, base: Item, total: Amount, parts: list[_Part]) -> Item:
     amounts = [p.amount for p in parts if p.amount is not None]
     numbers = tuple(
         Number("part", _part_label(text, p.start, a.start), a.quantity, a.start, a.end)
@@ -181,7 +201,13 @@ def _check(doc: Document, total: Amount, lo: int, hi: int, seps: tuple[str, ...]
     expr = " + ".join(f"{a.number}{a.unit}" for a in amounts)
     note = "“万”按万元读" if any(a.unit == "万" for a in [total, *amounts]) else ""
     return replace(
-        base, status=status, expression=expr, computed=computed, reason=note, numbers=numbers
+        base,
+        status=status,
+        end=parts[-1].end,
+        expression=expr,
+        computed=computed,
+        reason=note,
+        numbers=numbers,
     )
 
 
