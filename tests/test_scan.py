@@ -415,3 +415,24 @@ def test_enumeration_last_part_is_never_dropped_within_a_sentence() -> None:
     # 1 + 2 + 0.05 = 3.05; a total written 3.00 is wrong even though 1 + 2 = 3.
     (item,) = scan("经费共计3.00万元。其中：甲1万元；乙2万元；丙0.05万元。")
     assert item[:3] == ("enumeration", "mismatch", "3.05 万元")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 300000 ÷ 100000 × 8000 = 24000 元 = 2.4 万元
+        "全年短信30万条，每10万条8000元，共计2.4万元。",
+        # 8369.34 × 50 × 12 = 5021604 元 = 502.1604 万元
+        "大厅租金每年502.1604万元，大厅面积8369.34平方米，以50元每月/平方米标准计算租金。",
+        # 1 ÷ 3 = 0.333…, written 33.33% (rounded at two places of a percentage)
+        "比例为1/3=33.33%",
+    ],
+)
+def test_a_calculation_that_holds_drafts_a_case_with_no_finding(text: str) -> None:
+    from cesuan import audit, load_case
+    from cesuan.scan.draft import draft_case
+
+    r = scan_document(read_text(text.encode()))
+    assert {i.status for i in r.items} <= {"holds", "rounded"}
+    drafted = audit(load_case(draft_case(r, "f.txt"), source_text=r.document.text))
+    assert not drafted.has_errors

@@ -14,19 +14,17 @@ that was not read from the text.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from cesuan.charset import normalise
+from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind
-from cesuan.expr.ast import BinOp, Neg, Node
-from cesuan.expr.ast import Number as NumNode
-from cesuan.expr.parser import parse_formula
 from cesuan.quantity import Quantity
+from cesuan.scan.draft_written import near, plain, written_line
 from cesuan.scan.items import Item, ScanReport
-from cesuan.scan.written import normalise_expression
 
 __all__ = ["draft_case", "write_draft"]
 
@@ -58,15 +56,6 @@ def _usual_money_unit(report: ScanReport) -> str:
 
 def _quote(report: ScanReport, start: int, end: int) -> str:
     return report.document.text[start:end]
-
-
-def _near(report: ScanReport, start: int, end: int, before: int = 12) -> str:
-    """A number with the words just before it on its line: a short verbatim quote."""
-    text = report.document.text
-    a = start
-    while a > 0 and start - a < before and text[a - 1] not in "\n\t；;。，,":
-        a -= 1
-    return text[a:end]
 
 
 def draft_case(report: ScanReport, source_name: str) -> dict[str, Any]:
@@ -114,7 +103,7 @@ def _title(report: ScanReport) -> str:
 
 def _lines(report: ScanReport, item: Item, lid: str) -> list[dict[str, Any]]:
     quote = report.quote(item)
-    stated_quote = _near(report, item.stated_start, item.stated_end, 20)
+    stated_quote = near(report, item.stated_start, item.stated_end, 20)
     if item.status == "unchecked" and not (
         item.kind == "rate" and item.reason.startswith("标准按月计")
     ):
@@ -123,18 +112,37 @@ def _lines(report: ScanReport, item: Item, lid: str) -> list[dict[str, Any]]:
             {
                 "id": lid,
                 "label": item.label,
-                "stated": {"value": _value(item.stated), "quote": stated_quote},
+                "stated": {
+                    "value": (plain if item.kind == "written" else _value)(item.stated),
+                    "quote": stated_quote,
+                },
                 "quote": quote,
                 "note": f"cesuan scan 未核对：{item.reason}",
             }
         ]
     if item.kind == "written":
-        return [_written(report, item, lid, quote)]
+        return [_rounded(item, written_line(report, item, lid, quote))]
     if item.kind == "rate":
-        return [_rate(report, item, lid, quote)]
+        return [_rounded(item, _rate(report, item, lid, quote))]
     if item.kind == "row":
         return [_row(report, item, lid)]
     return _sum(report, item, lid, quote, stated_quote)
+
+
+def _rounded(item: Item, line: dict[str, Any]) -> dict[str, Any]:
+    """A result no decimal holds (492÷3702) needs a declared rounding: to the places the form
+    wrote its result with, half-up, in the line's unit (said in the note)."""
+    if (
+        item.computed is None
+        or item.stated is None
+        or exact.is_terminating(item.computed.magnitude)
+    ):
+        return line
+    stated = item.stated.magnitude
+    places = exact.decimal_places(stated) if isinstance(stated, Decimal) else 0
+    line["round"] = {"places": places}
+    line["note"] += f"；结果除不尽，按表上结果的位数四舍五入保留 {places} 位（推断）"
+    return line
 
 
 def _sum(
@@ -147,7 +155,7 @@ def _sum(
             {
                 "id": f"{lid}.p{k}",
                 "label": n.label,
-                "stated": {"value": _value(n.quantity), "quote": _near(report, n.start, n.end, 20)},
+                "stated": {"value": _value(n.quantity), "quote": near(report, n.start, n.end, 20)},
             }
         )
     total = {
@@ -167,132 +175,29 @@ def _sum(
     return [*parts, total]
 
 
-def _written(report: ScanReport, item: Item, lid: str, quote: str) -> dict[str, Any]:
-    assert item.stated is not None
-    start = item.start
-    raw = report.document.text[start : item.stated_start].rstrip(" \u3000")
-    raw = raw[: raw.rfind("=") if "=" in raw else raw.rfind("＝")]
-    expr, done = normalise_expression(raw)
-    unit = item.stated.unit.text
-    tree = parse_formula(expr)
-    with_unit: dict[int, bool] = {}
-    guesses: list[str] = []
-    _assign(tree, True, with_unit, guesses)
-    numbers = list(_leaves(tree))
-    inputs: dict[str, Any] = {}
-    formula = expr
-    for k, n in sorted(enumerate(numbers, 1), key=lambda kn: -kn[1].pos):
-        end = n.pos + len(n.text)
-        if n.unit is not None:
-            end = _unit_end(expr, end)
-        written_text = expr[n.pos : end].strip()
-        value = (
-            written_text
-            if n.unit is not None or n.text.endswith("%") or not unit or not with_unit.get(n.pos)
-            else f"{n.text} {unit}"
-        )
-        name = f"n{k}"
-        inputs[name] = {
-            "value": _ascii(value),
-            "quote": _near(report, start + n.pos, start + end, 0) or written_text,
-        }
-        note = _note_after(raw, end)
-        if note:
-            inputs[name]["label"] = note
-        formula = formula[: n.pos] + name + formula[end:]
-    line: dict[str, Any] = {
-        "id": lid,
-        "label": item.label,
-        "formula": _ascii(" ".join(formula.split())),
-        "inputs": dict(sorted(inputs.items(), key=lambda kv: int(kv[0][1:]))),
-        "stated": {"value": _value(item.stated), "quote": quote},
-    }
-    if unit:
-        line["unit"] = unit
-    has_units = any(n.unit is not None for n in numbers)
-    if not has_units:
-        line["written"] = {
-            "expr": _ascii("".join(expr.split())),
-            "unit": unit,
-            "result": _value(item.stated),
-            "quote": quote,
-        }
-    notes = [*done, *guesses]
-    if unit and not has_units:
-        notes.append(f"算式中不带单位的数按结果的单位 {unit} 读")
-    line["note"] = "；".join(notes) or "按表上算式原样计算"
-    return line
-
-
-def _ascii(text: str) -> str:
-    """Formula and quantity text in ASCII operators and digits (the quotes keep the form's own)."""
-    try:
-        return normalise(text)
-    except CesuanError:
-        return text
-
-
-def _leaves(node: Node) -> list[NumNode]:
-    if isinstance(node, NumNode):
-        return [node]
-    if isinstance(node, BinOp):
-        return _leaves(node.left) + _leaves(node.right)
-    if isinstance(node, Neg):
-        return _leaves(node.operand)
-    return []
-
-
-def _pct(node: Node) -> bool:
-    return isinstance(node, NumNode) and node.text.endswith("%")
-
-
-def _assign(node: Node, dim: bool, out: dict[int, bool], guesses: list[str]) -> None:
-    """Which bare numbers carry the result's unit so that the formula has that unit:
-    both sides of + and −, the left of ÷, one factor of × (the one that is not a percentage)."""
-    if isinstance(node, NumNode):
-        out[node.pos] = dim and not node.text.endswith("%")
-    elif isinstance(node, Neg):
-        _assign(node.operand, dim, out, guesses)
-    elif isinstance(node, BinOp):
-        if node.op in "+-":
-            _assign(node.left, dim, out, guesses)
-            _assign(node.right, dim, out, guesses)
-        elif node.op == "/":
-            _assign(node.left, dim, out, guesses)
-            _assign(node.right, False, out, guesses)
-        else:
-            left_first = not _pct(node.left)
-            _assign(node.left, dim and left_first, out, guesses)
-            _assign(node.right, dim and not left_first, out, guesses)
-            if dim and not (_pct(node.left) or _pct(node.right)):
-                guesses.append("乘法中右边的因数按无量纲数读")
-
-
-def _unit_end(expr: str, i: int) -> int:
-    while i < len(expr) and expr[i] not in "+-*/() ":
-        i += 1
-    return i
-
-
-def _note_after(raw: str, end: int) -> str:
-    m = re.match(r"\s*[（(]([^（()）]{1,40})[)）]", raw[end:])
-    return m.group(1) if m else ""
-
-
 def _rate(report: ScanReport, item: Item, lid: str, quote: str) -> dict[str, Any]:
     assert item.stated is not None
     by_role = {n.role: n for n in item.numbers}
-    q, r = by_role["quantity"], by_role["rate"]
+    q, r, per = by_role["quantity"], by_role["rate"], by_role.get("per")
     u = q.quantity.unit.text
     monthly = "12 个月" in item.reason or item.reason.startswith("标准按月计")
     rate_unit = f"元/({u}·月)" if monthly else f"元/{u}"
+    if per is not None:  # 每10万条8000元: the standard is per block, the block is an input
+        rate_unit = "元/月" if monthly else "元"
     rate_value = f"{r.quantity.to('元').magnitude} {rate_unit}"
     notes = [f"标准读作 {rate_unit}（表上写“{report.document.text[r.start : r.end]}”）"]
     inputs: dict[str, Any] = {
-        "quantity": {"value": _value(q.quantity), "quote": _near(report, q.start, q.end)},
-        "rate": {"value": rate_value, "quote": _near(report, r.start, r.end)},
+        "quantity": {"value": _value(q.quantity), "quote": near(report, q.start, q.end)},
+        "rate": {"value": rate_value, "quote": near(report, r.start, r.end)},
     }
     formula = "quantity * rate"
+    if per is not None:
+        inputs["per"] = {
+            "value": _value(per.quantity),
+            "label": "计价单位",
+            "quote": near(report, per.start, per.end, 1),
+        }
+        formula = "quantity / per * rate"
     if monthly:
         inputs["months"] = {"value": "12 月"}
         formula += " * months"
@@ -302,7 +207,7 @@ def _rate(report: ScanReport, item: Item, lid: str, quote: str) -> dict[str, Any
         )
     line: dict[str, Any] = {"id": lid, "label": item.label}
     rule = {"平方米": ("rent.by_area", "area"), "条": ("telecom.leased_lines", "lines")}.get(u)
-    if rule and monthly:
+    if rule and monthly and per is None:
         rule_id, qname = rule
         line["use"] = rule_id
         rname = "rate" if rule_id == "rent.by_area" else "fee"
@@ -317,7 +222,7 @@ def _rate(report: ScanReport, item: Item, lid: str, quote: str) -> dict[str, Any
     line["unit"] = item.stated.unit.text
     line["stated"] = {
         "value": _value(item.stated),
-        "quote": _near(report, item.stated_start, item.stated_end, 20),
+        "quote": near(report, item.stated_start, item.stated_end, 20),
     }
     line["quote"] = quote
     line["note"] = "；".join(notes)
@@ -335,7 +240,7 @@ def _row(report: ScanReport, item: Item, lid: str) -> dict[str, Any]:
             "result": {
                 "value": _value(result.quantity),
                 "label": "测算依据最后一步的结果",
-                "quote": _near(report, result.start, result.end, 12),
+                "quote": near(report, result.start, result.end, 12),
             }
         },
         "stated": {"value": _value(item.stated), "quote": report.quote(item)},
