@@ -436,3 +436,22 @@ def test_a_calculation_that_holds_drafts_a_case_with_no_finding(text: str) -> No
     assert {i.status for i in r.items} <= {"holds", "rounded"}
     drafted = audit(load_case(draft_case(r, "f.txt"), source_text=r.document.text))
     assert not drafted.has_errors
+
+
+def test_docx_keeps_document_order_and_reads_merged_cells_once(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("表前的说明。")
+    t = d.add_table(rows=3, cols=3)
+    for row, cells in zip(
+        t.rows, [("项目", "本级金额", "上级金额"), ("甲", "3", "4"), ("乙", "5", "")], strict=True
+    ):
+        for c, v in zip(row.cells, cells, strict=True):
+            c.text = v
+    t.cell(2, 1).merge(t.cell(2, 2))  # 乙's 5 spans both amount columns
+    d.add_paragraph("表后的说明。")
+    f = tmp_path / "form.docx"
+    d.save(str(f))
+    text = read_document(f).text
+    assert text.index("表前") < text.index("甲") < text.index("表后")
+    assert text.count("5") == 1

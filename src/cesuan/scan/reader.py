@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.scan.items import Document
@@ -103,10 +104,15 @@ def _docx(p: Path) -> Document:
         raise CesuanError(
             ErrorKind.ENCODING, f"无法读取 Word 文件：{type(e).__name__}", file=str(p)
         ) from None
-    lines = [para.text for para in d.paragraphs]
-    for t in d.tables:
-        lines.append("")
-        lines += [_cells_line([c.text for c in row.cells]) for row in t.rows]
+    lines: list[str] = []
+    for child in d.element.body.iterchildren():  # paragraphs and tables in document order
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(docx.text.paragraph.Paragraph(child, d).text)
+        elif tag == "tbl":
+            lines.append("")
+            lines += [_row_line(row) for row in docx.table.Table(child, d).rows]
+            lines.append("")
     text = "\n".join(lines)
     _check_chars(text, p)
     return Document.of(
@@ -117,6 +123,16 @@ def _docx(p: Path) -> Document:
             f"Word 文件：{len(d.paragraphs)} 段，{len(d.tables)} 个表格；表格每行一行，单元格以制表符分隔",
         ),
     )
+
+
+def _row_line(row: Any) -> str:
+    """A Word table row as one line. A merged cell is listed once per grid column it spans;
+    only its first column keeps the text, so that it is not added twice."""
+    cells, seen = [], set()
+    for c in row.cells:
+        cells.append("" if id(c._tc) in seen else c.text)
+        seen.add(id(c._tc))
+    return _cells_line(cells)
 
 
 def _xlsx(p: Path) -> Document:
