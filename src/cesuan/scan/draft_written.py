@@ -48,7 +48,7 @@ def written_line(report: ScanReport, item: Item, lid: str, quote: str) -> dict[s
     assert item.stated is not None
     start = item.start
     raw = report.document.text[start : item.stated_start].rstrip(" \u3000")
-    raw = raw[: raw.rfind("=") if "=" in raw else raw.rfind("＝")]
+    raw = raw[:-1].rstrip(" \u3000")  # the result follows its '=' with at most spaces between
     expr, done = normalise_expression(raw)
     unit = item.stated.unit.text
     tree = parse_formula(expr)

@@ -42,7 +42,7 @@ def _note_start(text: str, close: int, floor: int) -> int | None:
     lo = max(floor, close - patterns().max_note_chars)
     for j in range(close - 1, lo - 1, -1):
         c = text[j]
-        if c in _CLOSE:
+        if c in _CLOSE or c in "\n\t=＝；;。":  # a note is a few words inside one clause
             return None
         if c in _OPEN:
             inner = text[j + 1 : close]
