@@ -455,3 +455,9 @@ def test_docx_keeps_document_order_and_reads_merged_cells_once(tmp_path: Path) -
     text = read_document(f).text
     assert text.index("表前") < text.index("甲") < text.index("表后")
     assert text.count("5") == 1
+
+
+def test_a_percentage_added_to_a_number_is_not_judged() -> None:
+    (item,) = scan_document(read_text("492%-10.05=100万".encode())).items
+    assert item.status == "unchecked"
+    assert "百分数" in item.reason

@@ -88,6 +88,8 @@ def test_scan_never_raises_and_quotes_are_slices(text: str) -> None:
 @example("-1x1共计每D%＝(每年12÷)98＝3.5(%全年计")
 @example("全年短信30万条，每10万条8000元，共计2.4万元。")  # a standard per block of 10万条
 @example("2492（3.52万元100-×每3.5=，D约\n\t）＝3.5")  # a bracket is no note across lines
+@example("1%÷3702=1万元")  # no unit assignment fits: the line falls back to its stated amount
+@example("\t)-,合计2１２万×=492+%0D100每条月租\t3.5件")  # an amount cell in 件 after 万元
 def test_drafted_case_always_loads_and_audits(text: str) -> None:
     r = scan_document(read_text(text.encode()))
     case = cesuan.load_case(draft_case(r, "form.source.txt"), source_text=r.document.text)

@@ -66,7 +66,8 @@ def draft_case(report: ScanReport, source_name: str) -> dict[str, Any]:
     counters: dict[str, int] = {}
     for item in report.items:
         if item.stated is None:
-            continue  # a recogniser's cap marker: nothing to draft        # The same paragraph written twice on the form (in 实施方案 and in the 明细 row, one
+            continue  # a recogniser's cap marker: nothing to draft
+        # The same paragraph written twice on the form (in 实施方案 and in the 明细 row, one
         # with "1、" before it): one line.
         key = (item.kind, item.expression, str(item.stated), item.status)
         if key in seen:
@@ -74,7 +75,7 @@ def draft_case(report: ScanReport, source_name: str) -> dict[str, Any]:
         seen.add(key)
         counters[item.kind] = counters.get(item.kind, 0) + 1
         lid = f"{_PREFIX[item.kind]}{counters[item.kind]}"
-        lines += _lines(report, item, lid)
+        lines += _checked(report, item, _lines(report, item, lid))
     if not lines:
         lines.append(
             {
@@ -94,6 +95,41 @@ def draft_case(report: ScanReport, source_name: str) -> dict[str, Any]:
         f"表中不带单位的金额按全文最常用的金额单位 {_BARE_UNIT[0]} 读（推断）。",
         "lines": lines,
     }
+
+
+def _checked(report: ScanReport, item: Item, group: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines drafted for one item if they load on their own (quotes, units, formulas);
+    otherwise one stated line saying why, so that the drafted case always loads."""
+    from cesuan.api import load_case
+
+    def loads(lines: list[dict[str, Any]]) -> str:
+        try:
+            load_case(
+                {"case": "draft.check", "title": "起草检查", "lines": lines},
+                source_text=report.document.text,
+            )
+        except CesuanError as e:
+            return str(e).splitlines()[0]
+        return ""
+
+    why = loads(group)
+    if not why:
+        return group
+    assert item.stated is not None
+    line: dict[str, Any] = {
+        "id": group[-1]["id"],
+        "label": item.label,
+        "stated": {
+            "value": (plain if item.kind == "written" else _value)(item.stated),
+            "quote": report.quote(item)[:10_000],
+        },
+        "note": f"未能起草为公式（{why}），只记申报数",
+    }
+    if "written" in group[-1]:  # the form's expression is still checked as written
+        with_written = {**line, "written": group[-1]["written"]}
+        if not loads([with_written]):
+            return [with_written]
+    return [line]
 
 
 def _title(report: ScanReport) -> str:

@@ -54,13 +54,19 @@ def _check(
         from cesuan.quantity import Quantity
 
         stated = Quantity(stated.magnitude, last.stated.unit)
-    candidates = [i.stated for i in (*inside, *totals) if i.stated is not None]
-    status: Status = "mismatch"
+    candidates = [
+        i.stated
+        for i in (*inside, *totals)
+        if i.stated is not None and i.stated.unit.dims == stated.unit.dims
+    ]
+    status: Status = "mismatch" if candidates else "unchecked"
     for c in candidates:
         if c.unit.dims == stated.unit.dims and compare(c, stated, amount.places) != "mismatch":
             status = compare(c, stated, amount.places)
             break
     note = "金额栏不带单位，按测算依据的单位读" if stated is not amount.quantity else ""
+    if not candidates:
+        note = f"金额栏的单位 {stated.unit.text or '无'} 与测算依据的结果 {last.stated.unit.text or '无'} 量纲不同"
     return Item(
         kind="row",
         status=status,

@@ -18,7 +18,10 @@ from functools import cache
 
 from cesuan.charset import is_cjk, normalise
 from cesuan.errors import CesuanError
+from cesuan.expr.ast import BinOp, Neg, Node
+from cesuan.expr.ast import Number as NumNode
 from cesuan.expr.evaluate import evaluate_formula
+from cesuan.expr.parser import parse_formula
 from cesuan.quantity import Quantity
 from cesuan.scan.amounts import Amount, compare, find_amounts
 from cesuan.scan.items import Document, Item, Number, over_limit
@@ -179,12 +182,28 @@ def _check(doc: Document, start: int, eq: int, raw: str, result: Amount) -> Item
         return replace(
             base, status="unchecked", computed=None, reason=f"算式无法按原样计算：{reason}"
         )
+    if result.unit != "%" and _percent_added(parse_formula(expr)):
+        return replace(base, reason="百分数直接与其他数相加减（如 5%+3），读法不明，不作判断")
     computed, why = _in_result_unit(value, result)
     if computed is None:
         return replace(base, status="unchecked", computed=None, reason=why)
     status = compare(computed, result.quantity, result.places)
     reason = "；".join([*notes, why] if why else notes)
     return replace(base, status=status, computed=computed, reason=reason, numbers=operands)
+
+
+def _percent_added(node: Node) -> bool:
+    """Whether a percentage is a term of a sum (492%-10.05), not a factor (492*98%)."""
+    if isinstance(node, BinOp):
+        if node.op in "+-" and any(
+            isinstance(side, NumNode) and side.text.endswith("%")
+            for side in (node.left, node.right)
+        ):
+            return True
+        return _percent_added(node.left) or _percent_added(node.right)
+    if isinstance(node, Neg):
+        return _percent_added(node.operand)
+    return False
 
 
 def _in_result_unit(value: Quantity, result: Amount) -> tuple[Quantity | None, str]:
