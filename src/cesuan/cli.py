@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     rules_cli.register(cmd)
     export.register(cmd, _load_all)  # cesuan export (Excel), in cesuan/export
     whatif_cli.register(cmd)
+    from cesuan.scan.cli import register  # scan/draft: text-first audit (issue 17)
+
+    register(cmd)
     return p
 
 
@@ -170,6 +173,10 @@ def write_output(text: str, output: str | None) -> None:
 def _run(args: argparse.Namespace) -> int:
     if getattr(args, "handler", None) is not None:  # a command registered by its own module
         return int(args.handler(args))
+    from cesuan.scan.cli import run as run_scan
+
+    if (code := run_scan(args)) is not None:
+        return code
     if args.command == "calc":
         results = [evaluate(c) for c in _load_all(args.paths, args)]
         if args.format == "json":
