@@ -1,32 +1,63 @@
 """The `cesuan` command: a thin shell over the library (calc, audit, explain, schema).
 
-What it does: parses arguments (help in Chinese), calls cesuan.api, prints with cesuan.report,
-and maps outcomes to exit codes: 0 success, 1 audit findings (mismatch, sum_mismatch,
-written_expression), 2 bad input (the error, never a traceback unless --debug), 3 internal error.
+What it does: parses arguments (help and argparse's own errors in Chinese), runs each case file
+as its own task (cesuan.batch; `--jobs N` on a process pool), prints with cesuan.report, shows
+progress on stderr for long runs, and maps outcomes to exit codes: 0 success, 1 audit findings,
+2 bad input (every good case is still reported in full, each bad file as a located error), 3
+internal error. Output never fails on a narrow console encoding (GBK): text replaces what the
+console cannot show, JSON escapes it (docs/cli.md#编码).
 What it must not do: compute anything itself. It is the only module that prints or exits.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import codecs
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from cesuan import report
-from cesuan.api import audit, evaluate, load_case
-from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
-from cesuan.expr.compiler import suggest_name
-from cesuan.model import Case, case_json_schema
+from cesuan.batch import CASE_SUFFIXES, Done, Task, case_files, default_jobs, run
+from cesuan.errors import CesuanError, ErrorKind
 from cesuan.provenance import dumps
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-_CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+# argparse's own messages (it has no Chinese catalogue): pattern → Chinese, applied in order.
+_ARGPARSE_ZH = [
+    (r"^argument (.+?): (.*)$", r"参数 \1：\2"),
+    (r"the following arguments are required: (.*)$", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)$", r"无法识别的参数：\1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)$", r"无效的选择 \1（可选：\2）"),
+    (r"invalid int value: (.*)$", r"应为整数，却是 \1"),
+    (r"invalid (\w+) value: (.*)$", r"无效的 \1 值：\2"),
+    (r"expected one argument$", r"需要一个值"),
+    (r"expected at least one argument$", r"至少需要一个值"),
+    (r"ambiguous option: (.*) could match (.*)$", r"选项 \1 有歧义，可能是 \2"),
+    (r"not allowed with argument (.*)$", r"不能与参数 \1 同时使用"),
+]
+
+
+def _zh(message: str) -> str:
+    for pattern, repl in _ARGPARSE_ZH:
+        message = re.sub(pattern, repl, message)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose own errors are Chinese (exit 2, like any bad input)."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}：错误：{_zh(message)}\n")
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -37,206 +68,360 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)  # type: ignore[arg-type]
 
 
-def _parser() -> argparse.ArgumentParser:
-    from cesuan import __version__
-
-    common = argparse.ArgumentParser(add_help=False)
-    # SUPPRESS: a subcommand without --debug must not reset `cesuan --debug calc …`.
-    common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示完整的调用栈"
-    )
-
-    p = argparse.ArgumentParser(
-        prog="cesuan",
-        formatter_class=_Formatter,
-        add_help=False,
-        parents=[common],
-        description="预算测算：按公式和单位精确计算、生成测算依据、核对申报数。",
-        epilog="退出码：0 成功；1 审核发现不符；2 输入有误；3 内部错误。",
-    )
+def _chinese(p: argparse.ArgumentParser, title: str = "参数") -> argparse.ArgumentParser:
     p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-    p.add_argument(
-        "--version", action="version", version=f"cesuan {__version__}", help="显示版本并退出"
-    )
-    p._positionals.title = "子命令"
+    p._positionals.title = title
     p._optionals.title = "选项"
-    sub = p.add_subparsers(dest="command", metavar="命令")
-
-    def cmd(name: str, help_: str) -> argparse.ArgumentParser:
-        c = sub.add_parser(
-            name,
-            help=help_,
-            description=help_,
-            formatter_class=_Formatter,
-            add_help=False,
-            parents=[common],
-        )
-        c.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-        c._positionals.title = "参数"
-        c._optionals.title = "选项"
-        return c
-
-    c = cmd("calc", "计算案例中每一行的金额")
-    c.add_argument("paths", nargs="+", metavar="案例", help="案例文件或目录")
-    c.add_argument("--format", choices=["table", "json"], default="table", help="输出格式")
-    c.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
-
-    a = cmd("audit", "核对申报数：列出所有不符之处")
-    a.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
-    a.add_argument("--format", choices=["text", "json", "md"], default="text", help="输出格式")
-    a.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
-    a.add_argument("-v", "--verbose", action="store_true", help="也列出提示（无测算、缺少出处）")
-
-    e = cmd("explain", "生成测算依据文字")
-    e.add_argument("case", metavar="案例", help="案例文件")
-    e.add_argument("line", nargs="?", metavar="明细id", help="只输出这一行")
-    e.add_argument("--format", choices=["text", "md"], default="text", help="输出格式")
-    e.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
-
-    cmd("schema", "输出案例文件的 JSON Schema（供编辑器校验）")
     return p
 
 
-def case_files(paths: Sequence[str]) -> list[Path]:
-    """Files as given, and every .yaml/.yml/.json below each directory, sorted."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out += sorted(
-                f for f in p.rglob("*") if f.suffix.lower() in _CASE_SUFFIXES and f.is_file()
-            )
-        else:
-            out.append(p)
-    return out
+def add_command(
+    sub: Any, name: str, help_: str, run_: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    """A subcommand with Chinese help; `run_(args)` runs it and returns the exit code. Other
+    modules add their subcommands through this (one entry in `_COMMANDS`)."""
+    c = sub.add_parser(
+        name, help=help_, description=help_, formatter_class=_Formatter, add_help=False
+    )
+    # SUPPRESS: a subcommand without --debug must not reset `cesuan --debug calc …`.
+    c.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示完整的调用栈"
+    )
+    c.set_defaults(run=run_)
+    return _chinese(c)
 
 
-def _load_all(paths: Sequence[str]) -> list[Case]:
-    files = case_files(paths)
-    if not files:
-        raise CesuanError(
-            ErrorKind.FILE_NOT_FOUND, "没有找到案例文件（.yaml/.yml/.json）", text=" ".join(paths)
-        )
-    cases, errors = [], []
-    progress = _Progress(len(files))
-    for f in files:
-        try:
-            cases.append(load_case(f))
-        except CesuanError as err:
-            errors.append(err)
-        progress.step()
-    progress.done()
-    if errors:
-        flat = [x for e in errors for x in (e.errors if isinstance(e, CesuanErrors) else [e])]
-        raise CesuanErrors(flat) if len(flat) > 1 else flat[0]
-    return cases
+def _batch_options(c: argparse.ArgumentParser, formats: list[str]) -> None:
+    c.add_argument("--format", choices=formats, default=formats[0], help="输出格式")
+    c.add_argument("-o", "--output", metavar="文件", help="写入文件（UTF-8，原子写入）而不是屏幕")
+    c.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="用 N 个进程并行处理（0 = 每个 CPU 一个；默认 1，逐个处理）；输出与逐个处理完全相同",
+    )
+    c.add_argument("-q", "--quiet", action="store_true", help="不在 stderr 显示进度")
+
+
+def _add_calc(sub: Any) -> None:
+    c = add_command(sub, "calc", "计算案例中每一行的金额", _run_calc)
+    c.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
+    _batch_options(c, ["table", "json"])
+
+
+def _add_audit(sub: Any) -> None:
+    a = add_command(sub, "audit", "核对申报数：列出所有不符之处", _run_audit)
+    a.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
+    _batch_options(a, ["text", "json", "md"])
+    a.add_argument("-v", "--verbose", action="store_true", help="也列出提示（无测算、缺少出处）")
+
+
+def _add_explain(sub: Any) -> None:
+    e = add_command(sub, "explain", "生成测算依据文字", _run_explain)
+    e.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录（旧写法：案例 明细id）")
+    e.add_argument("--line", metavar="明细id", help="只输出这一行")
+    _batch_options(e, ["text", "md"])
+
+
+def _add_schema(sub: Any) -> None:
+    s = add_command(
+        sub, "schema", "输出 JSON Schema：案例文件（默认）或 calc、audit 的 JSON 输出", _run_schema
+    )
+    s.add_argument(
+        "which",
+        nargs="?",
+        choices=["case", "calc", "audit"],
+        default="case",
+        metavar="种类",
+        help="case（案例文件，供编辑器校验）、calc 或 audit（--format json 的输出）",
+    )
+    s.add_argument("-o", "--output", metavar="文件", help="写入文件而不是屏幕")
+
+
+# The subcommands, in the order `cesuan --help` lists them: adding one is one entry here.
+_COMMANDS: list[Callable[[Any], None]] = [_add_calc, _add_audit, _add_explain, _add_schema]
+
+
+def _parser() -> argparse.ArgumentParser:
+    from cesuan import __version__
+
+    p = _Parser(
+        prog="cesuan",
+        formatter_class=_Formatter,
+        add_help=False,
+        description="预算测算：按公式和单位精确计算、生成测算依据、核对申报数。",
+        epilog="退出码：0 成功；1 审核发现不符；2 输入有误；3 内部错误。详见 docs/cli.md。",
+    )
+    p.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
+    p.add_argument(
+        "--version", action="version", version=f"cesuan {__version__}", help="显示版本并退出"
+    )
+    _chinese(p, "子命令")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    for add in _COMMANDS:
+        add(sub)
+    return p
+
+
+# ── running a batch ──────────────────────────────────────────────────────────────────────────
 
 
 class _Progress:
-    """A one-line progress bar on a terminal for long runs; nothing when output is piped."""
+    """Progress on stderr for long runs: a bar on a terminal, else a line every 10 s; silent
+    for runs that end within the first second, and with --quiet."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(
+        self,
+        total: int,
+        *,
+        quiet: bool,
+        stream: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream or sys.stderr
+        self.clock = clock
         self.total, self.n = total, 0
-        self.on = total >= 20 and sys.stderr.isatty()
+        self.on = not quiet and total > 1
+        self.tty = self.stream.isatty()
+        self.start = self.last = clock()
+        self.shown = False
 
     def step(self) -> None:
         self.n += 1
-        if self.on and (self.n % 10 == 0 or self.n == self.total):
+        now = self.clock()
+        if not self.on or now - self.start < 1:
+            return
+        if self.tty and (now - self.last >= 0.1 or self.n == self.total):
             filled = 30 * self.n // self.total
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.n}/{self.total}")
-            sys.stderr.flush()
+            bar = "#" * filled + "." * (30 - filled)
+            self.stream.write(f"\r[{bar}] {self.n}/{self.total}")
+        elif not self.tty and (now - self.last >= 10 or not self.shown):
+            pct = 100 * self.n // self.total
+            self.stream.write(
+                f"进度：{self.n}/{self.total} 个文件（{pct}%），已用 {now - self.start:.0f} 秒\n"
+            )
+        else:
+            return
+        self.stream.flush()
+        self.last, self.shown = now, True
 
     def done(self) -> None:
-        if self.on:
-            sys.stderr.write("\n")
+        if self.shown:
+            end = "\n" if self.tty else ""
+            spent = self.clock() - self.start
+            self.stream.write(f"{end}完成：{self.n} 个文件，用时 {spent:.1f} 秒\n")
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Print, or write atomically: a temporary file beside the target, then rename."""
+def _tasks(args: argparse.Namespace, line: str | None = None) -> list[Task]:
+    files = case_files(args.paths)
+    if not files:
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND,
+            "没有找到案例文件（.yaml/.yml/.json）",
+            text=" ".join(args.paths),
+            hint="目录中以 . 开头的文件和 cesuan 自己的 JSON 输出不算案例（docs/cli.md）",
+        )
+    debug = getattr(args, "debug", False)
+    return [Task(args.command, str(f), args.format, line, debug) for f in files]
+
+
+def _run_tasks(args: argparse.Namespace, tasks: list[Task]) -> list[Done]:
+    _check_output(args.output)
+    jobs = default_jobs() if args.jobs == 0 else args.jobs
+    if jobs < 0:
+        raise CesuanError(ErrorKind.SCHEMA, f"--jobs 应为 0 或正整数，却是 {jobs}")
+    if getattr(args, "debug", False):
+        jobs = 1  # a traceback is wanted: keep it in this process
+    progress = _Progress(len(tasks), quiet=args.quiet)
+    done = list(run(tasks, jobs=jobs, step=progress.step))
+    progress.done()
+    return done
+
+
+def _exit_code(done: Sequence[Done]) -> int:
+    if any(d.internal for d in done):
+        return EXIT_INTERNAL
+    if any(d.errors for d in done):
+        return EXIT_BAD_INPUT
+    return EXIT_FINDINGS if any(d.findings for d in done) else EXIT_OK
+
+
+def _finish(args: argparse.Namespace, done: Sequence[Done], text: str, *, json: bool) -> int:
+    write_output(text, args.output, json=json)
+    bad = [d.path for d in done if d.errors]
+    if bad and args.output:  # the errors are in the file: say so where the user looks
+        names = "、".join(bad[:5]) + ("等" if len(bad) > 5 else "")
+        sys.stderr.write(_safe(f"错误：{len(bad)} 个文件无法处理（{names}），详见 {args.output}\n"))
+    return _exit_code(done)
+
+
+def _errors(done: Sequence[Done]) -> list[dict[str, Any]]:
+    return [e for d in done for e in d.errors]
+
+
+def _run_calc(args: argparse.Namespace) -> int:
+    done = _run_tasks(args, _tasks(args))
+    if args.format == "json":
+        cases = [d.data for d in done if d.data is not None]
+        return _finish(args, done, dumps(report.envelope("calc", cases, _errors(done))), json=True)
+    pieces = [d.text if d.text is not None else _shown(d) for d in done]
+    return _finish(args, done, "\n\n".join(pieces), json=False)
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    done = _run_tasks(args, _tasks(args))
+    cases = [d.data for d in done if d.data is not None]
+    data = report.envelope("audit", cases, _errors(done))
+    if args.format == "json":
+        return _finish(args, done, dumps(data), json=True)
+    if args.format == "md":
+        return _finish(args, done, report.audit_markdown(data), json=False)
+    shown = [s for d in done for s in d.shown]
+    return _finish(args, done, report.audit_text(data, shown, verbose=args.verbose), json=False)
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    line = args.line
+    p = args.paths
+    # The old form `cesuan explain 案例 明细id`: a second word that is no file is a line id.
+    old_form = len(p) == 2 and not p[1].lower().endswith(CASE_SUFFIXES)
+    if line is None and old_form and not Path(p[1]).exists():
+        args.paths, line = p[:1], p[1]
+    done = _run_tasks(args, _tasks(args, line))
+    several = len(done) > 1
+    if args.format == "md":
+        pieces = [d.text for d in done if d.text is not None]
+        errs = _errors(done)
+        if errs:
+            pieces.append(
+                "\n".join(
+                    ["## 无法处理的文件", "", *(x for e in errs for x in report.error_markdown(e))]
+                )
+            )
+        return _finish(args, done, "\n".join(pieces), json=False)
+    pieces = []
+    for d in done:
+        body = d.text if d.text is not None else _shown(d)
+        pieces.append(f"【{report.clean(d.path)}】\n{body}" if several else body)
+    return _finish(args, done, "\n\n".join(pieces), json=False)
+
+
+def _shown(d: Done) -> str:
+    return "\n\n".join(report.error_text(s) for s in d.shown)
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    from cesuan.schemas import output_schema
+
+    write_output(dumps(output_schema(args.which)), args.output, json=True)
+    return EXIT_OK
+
+
+# ── output ───────────────────────────────────────────────────────────────────────────────────
+
+# Characters the reports use that a GBK console lacks, and what stands in for them; anything
+# else that cannot be shown becomes '?'. Only the screen copy changes: files are always UTF-8.
+_STAND_IN = {"\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u2248": "约"}
+
+
+def _text_stand_in(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeEncodeError)
+    bad = err.object[err.start : err.end]
+    return "".join(_STAND_IN.get(c, "?") for c in bad), err.end
+
+
+def _json_escape(err: UnicodeError) -> tuple[str, int]:
+    """JSON must stay exact: what the console cannot encode is written as a \\uXXXX escape
+    (a surrogate pair beyond the BMP), which every JSON reader turns back into the character."""
+    assert isinstance(err, UnicodeEncodeError)
+    out = []
+    for c in err.object[err.start : err.end]:
+        data = c.encode("utf-16-be")
+        out += [f"\\u{int.from_bytes(data[i : i + 2], 'big'):04x}" for i in range(0, len(data), 2)]
+    return "".join(out), err.end
+
+
+codecs.register_error("cesuan-text", _text_stand_in)
+codecs.register_error("cesuan-json", _json_escape)
+
+
+def _safe(text: str, stream: TextIO | None = None, *, json: bool = False) -> str:
+    """`text` as the stream's encoding can carry it (see _STAND_IN and _json_escape)."""
+    enc = getattr(stream or sys.stderr, "encoding", None) or "utf-8"
+    try:
+        text.encode(enc)
+    except UnicodeEncodeError:
+        text = text.encode(enc, "cesuan-json" if json else "cesuan-text").decode(enc)
+    except LookupError:
+        pass
+    return text
+
+
+def _check_output(output: str | None) -> None:
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     target = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    if target.is_dir():
+        raise CesuanError(ErrorKind.FILE_NOT_FOUND, "-o 给的是目录，应为文件", text=output)
+    if not target.parent.is_dir():
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND,
+            f"输出目录不存在：{target.parent}",
+            text=output,
+            hint="先建好这个目录，或换一个 -o 路径",
+        )
+
+
+def write_output(text: str, output: str | None, *, json: bool = False) -> None:
+    """Print (in what the console can show), or write UTF-8 atomically: a temporary file beside
+    the target, then rename, so a reader never sees half a report."""
+    text = text if text.endswith("\n") else text + "\n"
+    if output is None:
+        sys.stdout.write(_safe(text, sys.stdout, json=json))
+        return
+    _check_output(output)
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, target)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND, f"无法写入输出文件：{e.strerror}", text=output
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _run(args: argparse.Namespace) -> int:
-    if args.command == "calc":
-        results = [evaluate(c) for c in _load_all(args.paths)]
-        if args.format == "json":
-            data = [r.to_dict() for r in results]
-            text = dumps(data[0] if len(data) == 1 else data)
-        else:
-            text = "\n\n".join(report.calc_table(r) for r in results)
-        write_output(text, args.output)
-        return EXIT_OK
-    if args.command == "audit":
-        audits = [audit(c) for c in _load_all(args.paths)]
-        if args.format == "json":
-            text = dumps(report.audit_json(audits))
-        elif args.format == "md":
-            text = report.audit_markdown(audits)
-        else:
-            text = report.audit_text(audits, verbose=args.verbose)
-        write_output(text, args.output)
-        return EXIT_FINDINGS if any(a.has_errors for a in audits) else EXIT_OK
-    if args.command == "explain":
-        result = evaluate(load_case(args.case))
-        if args.line is not None:
-            from cesuan.basis import explain_line
-
-            try:
-                text = explain_line(result, args.line)
-            except KeyError:
-                ids = [r.id for r in result.lines]
-                near = suggest_name(args.line, ids)
-                raise CesuanError(
-                    ErrorKind.UNKNOWN_NAME,
-                    f"案例中没有明细 '{args.line}'",
-                    file=args.case,
-                    hint=f"是否为 '{near}'？" if near else "可用的明细：" + "、".join(ids),
-                ) from None
-        elif args.format == "md":
-            text = report.explain_markdown(result)
-        else:
-            from cesuan.basis import explain_table
-
-            text = "\n".join(
-                f"{report.clean(i)}\t{report.clean(t)}" for i, _, t, _ in explain_table(result)
-            )
-        write_output(text, args.output)
-        return EXIT_OK
-    if args.command == "schema":
-        write_output(json.dumps(case_json_schema(), ensure_ascii=False, indent=2), None)
-        return EXIT_OK
-    _parser().print_help()
-    return EXIT_BAD_INPUT
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `cesuan` console script."""
     args = _parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
     try:
-        return _run(args)
+        if not hasattr(args, "run"):
+            _parser().print_help()
+            return EXIT_BAD_INPUT
+        code: int = args.run(args)
+        return code
     except CesuanError as e:
-        if getattr(args, "debug", False):
+        if debug:
             raise
-        sys.stderr.write(f"错误：{e}\n")
+        sys.stderr.write(_safe(f"错误：{e}\n"))
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
     except Exception as e:  # an engine bug: say so plainly, no traceback without --debug
-        if getattr(args, "debug", False):
+        if debug:
             raise
         sys.stderr.write(
-            f"内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行，并把输出报告给维护者。\n"
+            _safe(
+                f"内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行，并把输出报告给维护者。\n"
+            )
         )
         return EXIT_INTERNAL
 
