@@ -227,12 +227,12 @@ def test_progress_goes_to_stderr_and_quiet_silences_it() -> None:
     stream = Stream()
     p = _Progress(100, quiet=False, stream=stream, clock=lambda: Clock.now)  # type: ignore[arg-type]
     for i in range(100):
-        Clock.now = i * 0.5  # 50 s in all: a line at once after 1 s, then every 10 s
+        Clock.now = i * 0.5  # 50 s in all: not piped to a terminal, a line every 10 s
         p.step()
     p.done()
     lines = "".join(stream.written).splitlines()
-    assert lines[0].startswith("进度：3/100 个文件")
-    assert len(lines) == 1 + 4 + 1  # at 1 s, at 11, 21, 31, 41 s, and the final line
+    assert lines[0] == "进度：21/100 个文件（21%），已用 10 秒"  # the 21st file ends at 10 s
+    assert len(lines) == 4 + 1  # at 10, 20, 30, 40 s, and the final line
     assert lines[-1].startswith("完成：100 个文件")
     quiet = Stream()
     q = _Progress(100, quiet=True, stream=quiet, clock=lambda: Clock.now)  # type: ignore[arg-type]

@@ -169,8 +169,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 class _Progress:
-    """Progress on stderr for long runs: a bar on a terminal, else a line every 10 s; silent
-    for runs that end within the first second, and with --quiet."""
+    """Progress on stderr for long runs: a bar on a terminal after the first second, else a
+    line every 10 s (so a piped run of thousands of files shows it is alive); nothing for
+    short runs, and nothing with --quiet. stdout is never touched."""
 
     def __init__(
         self,
@@ -190,17 +191,18 @@ class _Progress:
 
     def step(self) -> None:
         self.n += 1
-        now = self.clock()
-        if not self.on or now - self.start < 1:
+        if not self.on:
             return
-        if self.tty and (now - self.last >= 0.1 or self.n == self.total):
+        now = self.clock()
+        if self.tty and now - self.start >= 1 and now - self.last >= 0.1:
             filled = 30 * self.n // self.total
             bar = "#" * filled + "." * (30 - filled)
             self.stream.write(f"\r[{bar}] {self.n}/{self.total}")
-        elif not self.tty and (now - self.last >= 10 or not self.shown):
+        elif not self.tty and now - self.last >= 10:
             pct = 100 * self.n // self.total
+            spent = now - self.start
             self.stream.write(
-                f"进度：{self.n}/{self.total} 个文件（{pct}%），已用 {now - self.start:.0f} 秒\n"
+                f"进度：{self.n}/{self.total} 个文件（{pct}%），已用 {spent:.0f} 秒\n"
             )
         else:
             return
