@@ -206,6 +206,19 @@ def test_json_on_a_gbk_console_stays_exact() -> None:
     assert json.loads(gbk.stdout.decode("gbk")) == json.loads(utf8.stdout)
 
 
+def test_what_a_narrow_console_cannot_show_is_replaced_in_text_and_escaped_in_json() -> None:
+    from cesuan.cli import _safe
+
+    class Gbk:
+        encoding = "gbk"
+
+    assert _safe("差额：−0.11 万元 😀", Gbk()) == "差额：-0.11 万元 ?"  # type: ignore[arg-type]
+    data = {"label": "−1 😀 万元"}
+    escaped = _safe(json.dumps(data, ensure_ascii=False), Gbk(), json=True)  # type: ignore[arg-type]
+    escaped.encode("gbk")
+    assert json.loads(escaped) == data
+
+
 def test_progress_goes_to_stderr_and_quiet_silences_it() -> None:
     from cesuan.cli import _Progress
 
