@@ -219,6 +219,14 @@ def test_what_a_narrow_console_cannot_show_is_replaced_in_text_and_escaped_in_js
     assert json.loads(escaped) == data
 
 
+def test_the_gbk_file_hint_works_on_windows() -> None:
+    p = run("calc", str(INVALID / "encoding_gbk.yaml"))
+    assert p.returncode == 2
+    assert "GBK" in p.stdout
+    assert "记事本" in p.stdout
+    assert "iconv" not in p.stdout  # Windows has no iconv
+
+
 def test_progress_goes_to_stderr_and_quiet_silences_it() -> None:
     from cesuan.cli import _Progress
 

@@ -18,6 +18,7 @@ from typing import Any
 from cesuan.basis import explain_table, result_text
 from cesuan.evaluation import Result
 from cesuan.provenance import engine_version
+from cesuan.quantity import Quantity
 from cesuan.reconcile import KIND_ZH, SEVERITY, Audit
 
 __all__ = [
@@ -141,8 +142,6 @@ def audit_case(a: Audit) -> dict[str, Any]:
 
 
 def _amount(x: Any, r: Any) -> str:
-    from cesuan.quantity import Quantity
-
     return str(Quantity(x, r.unit))
 
 
