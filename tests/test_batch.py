@@ -136,6 +136,17 @@ def test_a_directory_is_audited_again_beside_its_own_report(tmp_path: Path) -> N
     assert "cesuan 的输出文件" in named.stdout
 
 
+def test_with_o_the_errors_are_in_the_file_and_stderr_says_so(mixed: Path) -> None:
+    out = mixed / "报告.md"
+    p = run("audit", str(mixed), "--format", "md", "-o", str(out))
+    assert p.returncode == 2
+    assert p.stdout == ""
+    assert "2 个文件无法处理" in p.stderr
+    report = out.read_text(encoding="utf-8")
+    assert "comms.sms" in report
+    assert "未知变量 'aera'" in report
+
+
 def test_the_directory_rule(mixed: Path) -> None:
     (mixed / "notes.txt").write_text("不是案例", encoding="utf-8")
     out = mixed / "out.json"
