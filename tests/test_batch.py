@@ -204,6 +204,18 @@ def test_a_gbk_console_never_makes_an_internal_error(args: list[str]) -> None:
     assert "万元" in text
 
 
+def test_an_argument_a_gbk_console_cannot_show_is_still_a_chinese_usage_error() -> None:
+    p = subprocess.run(
+        [sys.executable, "-m", "cesuan", "audit", str(JIANGHAN), "--format", "x\U0001f600"],
+        capture_output=True,
+        cwd=ROOT,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "gbk"},
+    )
+    assert p.returncode == 2
+    assert "无效的选择 'x?'" in p.stderr.decode("gbk")
+
+
 def test_json_on_a_gbk_console_stays_exact() -> None:
     utf8 = run("audit", str(JIANGHAN), "--format", "json")
     gbk = subprocess.run(

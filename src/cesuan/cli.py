@@ -59,6 +59,12 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}：错误：{_zh(message)}\n")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # A wrong argument is echoed back: it may hold what a GBK console cannot show.
+        if message:
+            stream = file or sys.stderr
+            stream.write(_safe(message, stream))
+
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(
