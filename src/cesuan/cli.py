@@ -12,7 +12,6 @@ What it must not do: compute anything itself. It is the only module that prints 
 from __future__ import annotations
 
 import argparse
-import codecs
 import os
 import re
 import sys
@@ -24,6 +23,7 @@ from typing import Any, TextIO
 
 from cesuan import report
 from cesuan.batch import CASE_SUFFIXES, Done, Task, case_files, default_jobs, run
+from cesuan.console import fit
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.provenance import dumps
 
@@ -301,13 +301,7 @@ def _run_explain(args: argparse.Namespace) -> int:
     several = len(done) > 1
     if args.format == "md":
         pieces = [d.text for d in done if d.text is not None]
-        errs = _errors(done)
-        if errs:
-            pieces.append(
-                "\n".join(
-                    ["## 无法处理的文件", "", *(x for e in errs for x in report.error_markdown(e))]
-                )
-            )
+        pieces += report.errors_markdown("无法处理的文件", _errors(done))
         return _finish(args, done, "\n".join(pieces), json=False)
     pieces = []
     for d in done:
@@ -329,42 +323,10 @@ def _run_schema(args: argparse.Namespace) -> int:
 
 # ── output ───────────────────────────────────────────────────────────────────────────────────
 
-# Characters the reports use that a GBK console lacks, and what stands in for them; anything
-# else that cannot be shown becomes '?'. Only the screen copy changes: files are always UTF-8.
-_STAND_IN = {"\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u2248": "约"}
-
-
-def _text_stand_in(err: UnicodeError) -> tuple[str, int]:
-    assert isinstance(err, UnicodeEncodeError)
-    bad = err.object[err.start : err.end]
-    return "".join(_STAND_IN.get(c, "?") for c in bad), err.end
-
-
-def _json_escape(err: UnicodeError) -> tuple[str, int]:
-    """JSON must stay exact: what the console cannot encode is written as a \\uXXXX escape
-    (a surrogate pair beyond the BMP), which every JSON reader turns back into the character."""
-    assert isinstance(err, UnicodeEncodeError)
-    out = []
-    for c in err.object[err.start : err.end]:
-        data = c.encode("utf-16-be")
-        out += [f"\\u{int.from_bytes(data[i : i + 2], 'big'):04x}" for i in range(0, len(data), 2)]
-    return "".join(out), err.end
-
-
-codecs.register_error("cesuan-text", _text_stand_in)
-codecs.register_error("cesuan-json", _json_escape)
-
 
 def _safe(text: str, stream: TextIO | None = None, *, json: bool = False) -> str:
-    """`text` as the stream's encoding can carry it (see _STAND_IN and _json_escape)."""
-    enc = getattr(stream or sys.stderr, "encoding", None) or "utf-8"
-    try:
-        text.encode(enc)
-    except UnicodeEncodeError:
-        text = text.encode(enc, "cesuan-json" if json else "cesuan-text").decode(enc)
-    except LookupError:
-        pass
-    return text
+    """`text` as the stream's encoding can carry it (cesuan.console)."""
+    return fit(text, getattr(stream or sys.stderr, "encoding", None) or "utf-8", json=json)
 
 
 def _check_output(output: str | None) -> None:

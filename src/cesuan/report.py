@@ -33,6 +33,7 @@ __all__ = [
     "envelope",
     "error_markdown",
     "error_text",
+    "errors_markdown",
     "explain_markdown",
     "explain_text",
     "md",
@@ -188,6 +189,13 @@ def error_text(shown: str) -> str:
     return f"错误：{shown}"
 
 
+def errors_markdown(title: str, errors: Sequence[Mapping[str, Any]]) -> list[str]:
+    """A Markdown section listing every bad input (nothing when there is none)."""
+    if not errors:
+        return []
+    return ["\n".join([f"## {title}", "", *(x for e in errors for x in error_markdown(e))])]
+
+
 def error_markdown(err: Mapping[str, Any]) -> list[str]:
     """A bad input in a Markdown report: where, what kind, what, and what to try."""
     where = " · ".join(
@@ -309,10 +317,7 @@ def audit_markdown(data: Mapping[str, Any]) -> str:
             f"| {md(f['case'])} | {md(f['label'])} | {md(KIND_ZH[f['kind']])} | {md(f['message'])} |"
             for f in info
         ]
-    if data["errors"]:
-        out += ["", "## 无法审核的文件", ""]
-        for e in data["errors"]:
-            out += error_markdown(e)
+    out += ["", *errors_markdown("无法审核的文件", data["errors"])]
     return "\n".join(out).rstrip() + "\n"
 
 
