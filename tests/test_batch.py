@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cesuan
 from cesuan.batch import case_files, is_cesuan_output
@@ -315,3 +317,34 @@ def test_raise_errors_raises_all_after_trying_all() -> None:
             [_mapping("x", "1 公顷米"), _mapping("ok", "1 元"), "no/such.yaml"], raise_errors=True
         )
     assert [e.file for e in info.value.errors] == ["#1 x", "no/such.yaml"]
+
+
+_POOL = [
+    _mapping("g1", "1 元"),
+    _mapping("g2", "2.50 万元"),
+    _mapping("b1", "1 公顷米"),  # unknown unit
+    {"case": "b2", "title": "空", "lines": []},  # no lines
+    str(EXAMPLES / "hall-rent.yaml"),
+    "no/such.yaml",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(range(len(_POOL))), max_size=8))
+def test_each_outcome_is_what_its_input_gives_alone(picks: list[int]) -> None:
+    # Whatever else is in the batch and in whatever order, the i-th outcome is exactly what the
+    # i-th input gives on its own: a bad input never changes or hides another's result.
+    batch = [_POOL[i] for i in picks]
+    outcomes = cesuan.evaluate_many(batch)
+    assert len(outcomes) == len(batch)
+    for case, got in zip(batch, outcomes, strict=True):
+        (alone,) = cesuan.evaluate_many([case])
+        assert got.ok == alone.ok
+        if got.ok:
+            assert got.value is not None
+            assert alone.value is not None
+            assert got.value.to_json() == alone.value.to_json()
+        else:
+            assert [e.to_dict() | {"file": None} for e in got.errors] == [
+                e.to_dict() | {"file": None} for e in alone.errors
+            ]
