@@ -93,10 +93,13 @@ def test_good_cases_and_located_errors_in_every_format(mixed: Path) -> None:
     assert "未知变量 'aera'" in md.stdout
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "md"])
-def test_jobs_2_gives_the_bytes_of_a_serial_run(mixed: Path, fmt: str) -> None:
-    serial = run("audit", str(mixed), "--format", fmt)
-    parallel = run("audit", str(mixed), "--format", fmt, "--jobs", "2")
+@pytest.mark.parametrize(
+    ("command", "fmt"),
+    [("audit", "text"), ("audit", "json"), ("audit", "md"), ("calc", "table"), ("explain", "md")],
+)
+def test_jobs_2_gives_the_bytes_of_a_serial_run(mixed: Path, command: str, fmt: str) -> None:
+    serial = run(command, str(mixed), "--format", fmt)
+    parallel = run(command, str(mixed), "--format", fmt, "--jobs", "2")
     assert parallel.returncode == serial.returncode == 2
     assert parallel.stdout == serial.stdout
 
