@@ -44,7 +44,7 @@ def main() -> int:
     loaded, peak_load = tracemalloc.get_traced_memory()
     tracemalloc.reset_peak()
     t1 = time.perf_counter()
-    results = cesuan.evaluate_many(cases)
+    results = [o.value for o in cesuan.evaluate_many(cases, raise_errors=True)]
     t2 = time.perf_counter()
     gc.collect()
     current, peak_eval = tracemalloc.get_traced_memory()

@@ -240,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     prepared = baseline.prepare(ws)
     timed = interleaved(
         args.repeat,
-        evaluate=lambda: cesuan.evaluate_many(cases),
+        evaluate=lambda: [o.value for o in cesuan.evaluate_many(cases, raise_errors=True)],
         baseline=lambda: baseline.compute(prepared),
     )
     t_eval, results = timed["evaluate"]

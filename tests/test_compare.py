@@ -285,7 +285,7 @@ def test_compare_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_pat
 def test_set_on_calc_explain_and_audit(capsys: pytest.CaptureFixture[str]) -> None:
     s = ["--set", "hall.rent.area=8500 平方米"]
     assert main(["calc", str(HALL), *s, "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["overrides"][0]["source"] == "--set"
+    assert json.loads(capsys.readouterr().out)["cases"][0]["overrides"][0]["source"] == "--set"
     assert main(["explain", str(HALL), "hall.rent", *s]) == 0
     assert "大厅面积8500平方米" in capsys.readouterr().out
     # the form states 502.1604 for the rent: the what-if does not match it, and says why
@@ -305,9 +305,10 @@ def _out(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def test_bad_set_options_are_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    # A bad --set is that case's error: reported in the output with the rest (cesuan.batch).
     assert main(["calc", str(HALL), "--set", "hall.rent.area"]) == 2
-    assert "--set 应写作 明细id.输入名=数量" in capsys.readouterr().err
+    assert "--set 应写作 明细id.输入名=数量" in capsys.readouterr().out
     assert main(["calc", str(HALL.parent), "--set", "hall.rent.area=1 平方米"]) == 2
     assert "只能用于一个案例文件" in capsys.readouterr().err
     assert main(["calc", str(HALL), "--set", "hall.rent.aera=1 平方米"]) == 2
-    assert "是否为 'hall.rent.area'？" in capsys.readouterr().err
+    assert "是否为 'hall.rent.area'？" in capsys.readouterr().out

@@ -88,7 +88,7 @@ def test_no_output_format_carries_raw_control_or_bidi_characters(
     p = run(*args, cwd=folder)
     assert p.returncode in (0, 1), p.stderr
     no_raw(p.stdout)
-    no_raw(p.stderr)
+    no_raw(p.stdout + p.stderr)
     if "json" in args:  # the same data, only written with escapes
         assert GOOD["lines"][0]["label"] in _strings(json.loads(p.stdout))  # type: ignore[index]
 
@@ -133,8 +133,8 @@ def _bad(folder: Path, name: str, change: dict[str, object]) -> subprocess.Compl
 def test_no_error_message_carries_raw_characters(folder: Path, change: dict[str, object]) -> None:
     p = _bad(folder, "bad.json", change)
     assert p.returncode == 2, p.stdout
-    no_raw(p.stderr)
-    assert "\\x1b" in p.stderr or "\\u202e" in p.stderr  # shown, not dropped
+    no_raw(p.stdout + p.stderr)
+    assert "\\x1b" in p.stdout + p.stderr or "\\u202e" in p.stdout + p.stderr  # shown, not dropped
 
 
 @pytest.mark.parametrize("what", ["source", "case"])
@@ -148,8 +148,8 @@ def test_the_quote_hint_and_the_case_id_are_escaped(folder: Path, what: str) -> 
     write_case(folder, "hint.json", case)
     p = run("calc", "hint.json", cwd=folder)
     assert p.returncode == 2
-    no_raw(p.stderr)
-    assert "\\x1b" in p.stderr
+    no_raw(p.stdout + p.stderr)
+    assert "\\x1b" in p.stdout + p.stderr
 
 
 def test_a_file_name_in_an_audited_directory_is_escaped(folder: Path) -> None:
@@ -158,8 +158,8 @@ def test_a_file_name_in_an_audited_directory_is_escaped(folder: Path) -> None:
     (d / f"坏{EVIL.replace('/', '')}.yaml").write_text("case: [", encoding="utf-8")
     p = run("audit", "dir", cwd=folder)
     assert p.returncode == 2
-    no_raw(p.stderr)
-    assert "坏\\x1b" in p.stderr
+    no_raw(p.stdout + p.stderr)
+    assert "坏\\x1b" in p.stdout + p.stderr
 
 
 def test_escape_keeps_json_data_and_printable_text() -> None:

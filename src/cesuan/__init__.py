@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
 if _typing.TYPE_CHECKING:
-    from cesuan.api import audit, evaluate, evaluate_many, explain, load_case
+    from cesuan.api import Outcome, audit, audit_many, evaluate, evaluate_many, explain, load_case
     from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
     from cesuan.evaluation import LineResult, Result
     from cesuan.expr.evaluate import evaluate_formula
@@ -42,11 +42,13 @@ _WHERE = {
     "Finding": "cesuan.reconcile",
     "Line": "cesuan.model",
     "LineResult": "cesuan.evaluation",
+    "Outcome": "cesuan.api",
     "Quantity": "cesuan.quantity",
     "Result": "cesuan.evaluation",
     "Unit": "cesuan.units",
     "apply_overrides": "cesuan.scenario",
     "audit": "cesuan.api",
+    "audit_many": "cesuan.api",
     "evaluate": "cesuan.api",
     "evaluate_formula": "cesuan.expr.evaluate",
     "evaluate_many": "cesuan.api",
@@ -66,12 +68,14 @@ __all__ = [
     "Finding",
     "Line",
     "LineResult",
+    "Outcome",
     "Quantity",
     "Result",
     "Unit",
     "__version__",
     "apply_overrides",
     "audit",
+    "audit_many",
     "evaluate",
     "evaluate_formula",
     "evaluate_many",

@@ -1,32 +1,71 @@
 """The `cesuan` command: a thin shell over the library (calc, audit, explain, schema).
 
-What it does: parses arguments (help in Chinese), calls cesuan.api, prints with cesuan.report,
-and maps outcomes to exit codes: 0 success, 1 audit findings (mismatch, sum_mismatch,
-written_expression), 2 bad input (the error, never a traceback unless --debug), 3 internal error.
+What it does: parses arguments (help and argparse's own errors in Chinese), runs each case file
+as its own task (cesuan.batch; `--jobs N` on a process pool), prints with cesuan.report, shows
+progress on stderr for long runs, and maps outcomes to exit codes: 0 success, 1 audit findings,
+2 bad input (every good case is still reported in full, each bad file as a located error), 3
+internal error. Output never fails on a narrow console encoding (GBK): text replaces what the
+console cannot show, JSON escapes it (docs/cli.md#编码).
 What it must not do: compute anything itself. It is the only module that prints or exits.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from cesuan import export, report, rules_cli, whatif_cli
-from cesuan.api import audit, evaluate, load_case
+from cesuan.api import load_case
+from cesuan.batch import CASE_SUFFIXES, Done, Task, default_jobs, find_cases, run
+from cesuan.console import fit
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
-from cesuan.expr.compiler import suggest_name
-from cesuan.files import walk_cases
-from cesuan.model import Case, case_json_schema
+from cesuan.model import Case
 from cesuan.provenance import dumps
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+# argparse's own messages (it has no Chinese catalogue): pattern → Chinese, applied in order.
+_ARGPARSE_ZH = [
+    (r"^argument (.+?): (.*)$", r"参数 \1：\2"),
+    (r"the following arguments are required: (.*)$", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)$", r"无法识别的参数：\1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)$", r"无效的选择 \1（可选：\2）"),
+    (r"invalid int value: (.*)$", r"应为整数，却是 \1"),
+    (r"invalid (\w+) value: (.*)$", r"无效的 \1 值：\2"),
+    (r"expected one argument$", r"需要一个值"),
+    (r"expected at least one argument$", r"至少需要一个值"),
+    (r"ambiguous option: (.*) could match (.*)$", r"选项 \1 有歧义，可能是 \2"),
+    (r"not allowed with argument (.*)$", r"不能与参数 \1 同时使用"),
+]
+
+
+def _zh(message: str) -> str:
+    for pattern, repl in _ARGPARSE_ZH:
+        message = re.sub(pattern, repl, message)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose own errors are Chinese (exit 2, like any bad input)."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}：错误：{_zh(message)}\n")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # A wrong argument is echoed back: it may hold what a GBK console cannot show.
+        if message:
+            stream = file or sys.stderr
+            stream.write(_safe(message, stream))
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -37,225 +76,406 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)  # type: ignore[arg-type]
 
 
-def _parser() -> argparse.ArgumentParser:
-    from cesuan import __version__
-
-    common = argparse.ArgumentParser(add_help=False)
-    # SUPPRESS: a subcommand without --debug must not reset `cesuan --debug calc …`.
-    common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示完整的调用栈"
-    )
-
-    p = argparse.ArgumentParser(
-        prog="cesuan",
-        formatter_class=_Formatter,
-        add_help=False,
-        parents=[common],
-        description="预算测算：按公式和单位精确计算、生成测算依据、核对申报数。",
-        epilog="退出码：0 成功；1 审核发现不符；2 输入有误；3 内部错误。",
-    )
+def _chinese(p: argparse.ArgumentParser, title: str = "参数") -> argparse.ArgumentParser:
     p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-    p.add_argument(
-        "--version", action="version", version=f"cesuan {__version__}", help="显示版本并退出"
-    )
-    p._positionals.title = "子命令"
+    p._positionals.title = title
     p._optionals.title = "选项"
-    sub = p.add_subparsers(dest="command", metavar="命令")
-
-    def cmd(name: str, help_: str) -> argparse.ArgumentParser:
-        c = sub.add_parser(
-            name,
-            help=help_,
-            description=help_,
-            formatter_class=_Formatter,
-            add_help=False,
-            parents=[common],
-        )
-        c.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-        c._positionals.title = "参数"
-        c._optionals.title = "选项"
-        return c
-
-    c = cmd("calc", "计算案例中每一行的金额")
-    c.add_argument("paths", nargs="+", metavar="案例", help="案例文件或目录")
-    c.add_argument("--format", choices=["table", "json", "csv"], default="table", help="输出格式")
-    c.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
-    whatif_cli.add_options(c)
-
-    a = cmd("audit", "核对申报数：列出所有不符之处")
-    a.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
-    a.add_argument("--format", choices=["text", "json", "md"], default="text", help="输出格式")
-    a.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
-    a.add_argument("-v", "--verbose", action="store_true", help="也列出提示（无测算、缺少出处）")
-    whatif_cli.add_options(a)
-
-    e = cmd("explain", "生成测算依据文字")
-    e.add_argument("case", metavar="案例", help="案例文件")
-    e.add_argument("line", nargs="?", metavar="明细id", help="只输出这一行")
-    e.add_argument("--format", choices=["text", "md"], default="text", help="输出格式")
-    e.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
-    whatif_cli.add_options(e)
-
-    cmd("schema", "输出案例文件的 JSON Schema（供编辑器校验）")
-    rules_cli.register(cmd)
-    export.register(cmd, _load_all)  # cesuan export (Excel), in cesuan/export
-    whatif_cli.register(cmd)
-    from cesuan.scan.cli import register  # scan/draft: text-first audit (issue 17)
-
-    register(cmd)
     return p
 
 
-def case_files(paths: Sequence[str]) -> list[Path]:
-    """Files as given, and every .yaml/.yml/.json below each directory, sorted."""
-    return walk_cases(paths)[0]
+def add_command(
+    sub: Any, name: str, help_: str, run_: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    """A subcommand with Chinese help; `run_(args)` runs it and returns the exit code. Other
+    modules add their subcommands through this (one entry in `_COMMANDS`)."""
+    c = sub.add_parser(
+        name, help=help_, description=help_, formatter_class=_Formatter, add_help=False
+    )
+    # SUPPRESS: a subcommand without --debug must not reset `cesuan --debug calc …`.
+    c.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示完整的调用栈"
+    )
+    c.set_defaults(run=run_)
+    return _chinese(c)
 
 
-def _load_all(paths: Sequence[str], args: argparse.Namespace | None = None) -> list[Case]:
-    # No recursion, no symlinked folder followed; links and special files are listed so that
-    # loading each gives its own located error (cesuan.files, issue 13).
-    files, errors = walk_cases(paths)
-    if not files and not errors:
-        raise CesuanError(
-            ErrorKind.FILE_NOT_FOUND, "没有找到案例文件（.yaml/.yml/.json）", text=" ".join(paths)
-        )
-    cases: list[Case] = []
-    progress = _Progress(len(files))
-    for f in files:
-        try:
-            cases.append(load_case(f) if args is None else whatif_cli.load(f, args, len(files)))
-        except CesuanError as err:
-            errors.append(err)
-        progress.step()
-    progress.done()
-    if errors:
-        flat = [x for e in errors for x in (e.errors if isinstance(e, CesuanErrors) else [e])]
-        omitted = sum(e.omitted for e in errors if isinstance(e, CesuanErrors))
-        raise CesuanErrors(flat, omitted=omitted) if len(flat) > 1 else flat[0]
-    return cases
+def _batch_options(c: argparse.ArgumentParser, formats: list[str]) -> None:
+    c.add_argument("--format", choices=formats, default=formats[0], help="输出格式")
+    c.add_argument("-o", "--output", metavar="文件", help="写入文件（UTF-8，原子写入）而不是屏幕")
+    c.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="用 N 个进程并行处理（0 = 每个 CPU 一个；默认 1，逐个处理）；输出与逐个处理完全相同",
+    )
+    c.add_argument("-q", "--quiet", action="store_true", help="不在 stderr 显示进度")
+
+
+def _add_calc(sub: Any) -> None:
+    c = add_command(sub, "calc", "计算案例中每一行的金额", _run_calc)
+    c.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
+    _batch_options(c, ["table", "json", "csv"])  # csv columns: docs/export.md
+    whatif_cli.add_options(c)
+
+
+def _add_audit(sub: Any) -> None:
+    a = add_command(sub, "audit", "核对申报数：列出所有不符之处", _run_audit)
+    a.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
+    _batch_options(a, ["text", "json", "md"])
+    a.add_argument("-v", "--verbose", action="store_true", help="也列出提示（无测算、缺少出处）")
+    whatif_cli.add_options(a)
+
+
+def _add_explain(sub: Any) -> None:
+    e = add_command(sub, "explain", "生成测算依据文字", _run_explain)
+    e.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录（旧写法：案例 明细id）")
+    e.add_argument("--line", metavar="明细id", help="只输出这一行")
+    _batch_options(e, ["text", "md"])
+    whatif_cli.add_options(e)
+
+
+def _add_schema(sub: Any) -> None:
+    s = add_command(
+        sub, "schema", "输出 JSON Schema：案例文件（默认）或 calc、audit 的 JSON 输出", _run_schema
+    )
+    s.add_argument(
+        "which",
+        nargs="?",
+        choices=["case", "calc", "audit"],
+        default="case",
+        metavar="种类",
+        help="case（案例文件，供编辑器校验）、calc 或 audit（--format json 的输出）",
+    )
+    s.add_argument("-o", "--output", metavar="文件", help="写入文件而不是屏幕")
+
+
+# The subcommands, in the order `cesuan --help` lists them: adding one is one entry here.
+def _add_others(sub: Any) -> None:
+    """Subcommands that live in their own modules and add themselves through `cmd`."""
+
+    def cmd(name: str, help_: str) -> argparse.ArgumentParser:
+        return add_command(sub, name, help_, _run_other)
+
+    rules_cli.register(cmd)
+    whatif_cli.register(cmd)
+    export.register(cmd, _load_all)
+    from cesuan.scan.cli import register as register_scan  # scan/draft (issue 17)
+
+    register_scan(cmd)
+
+
+_COMMANDS: list[Callable[[Any], None]] = [
+    _add_calc,
+    _add_audit,
+    _add_explain,
+    _add_schema,
+    _add_others,
+]
+
+
+def _parser() -> argparse.ArgumentParser:
+    from cesuan import __version__
+
+    p = _Parser(
+        prog="cesuan",
+        formatter_class=_Formatter,
+        add_help=False,
+        description="预算测算：按公式和单位精确计算、生成测算依据、核对申报数。",
+        epilog="退出码：0 成功；1 审核发现不符；2 输入有误；3 内部错误。详见 docs/cli.md。",
+    )
+    p.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
+    p.add_argument(
+        "--version", action="version", version=f"cesuan {__version__}", help="显示版本并退出"
+    )
+    _chinese(p, "子命令")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    for add in _COMMANDS:
+        add(sub)
+    return p
+
+
+# ── running a batch ──────────────────────────────────────────────────────────────────────────
 
 
 class _Progress:
-    """A one-line progress bar on a terminal for long runs; nothing when output is piped."""
+    """Progress on stderr for long runs: a bar on a terminal after the first second, else a
+    line every 10 s (so a piped run of thousands of files shows it is alive); nothing for
+    short runs, and nothing with --quiet. stdout is never touched."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(
+        self,
+        total: int,
+        *,
+        quiet: bool,
+        stream: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream or sys.stderr
+        self.clock = clock
         self.total, self.n = total, 0
-        self.on = total >= 20 and sys.stderr.isatty()
+        self.on = not quiet and total > 1
+        self.tty = self.stream.isatty()
+        self.start = self.last = clock()
+        self.shown = False
 
     def step(self) -> None:
         self.n += 1
-        if self.on and (self.n % 10 == 0 or self.n == self.total):
+        if not self.on:
+            return
+        now = self.clock()
+        if self.tty and now - self.start >= 1 and now - self.last >= 0.1:
             filled = 30 * self.n // self.total
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.n}/{self.total}")
-            sys.stderr.flush()
+            bar = "#" * filled + "." * (30 - filled)
+            self.stream.write(f"\r[{bar}] {self.n}/{self.total}")
+        elif not self.tty and now - self.last >= 10:
+            pct = 100 * self.n // self.total
+            spent = now - self.start
+            self.stream.write(
+                f"进度：{self.n}/{self.total} 个文件（{pct}%），已用 {spent:.0f} 秒\n"
+            )
+        else:
+            return
+        self.stream.flush()
+        self.last, self.shown = now, True
 
     def done(self) -> None:
-        if self.on:
-            sys.stderr.write("\n")
+        if self.shown:
+            end = "\n" if self.tty else ""
+            spent = self.clock() - self.start
+            self.stream.write(f"{end}完成：{self.n} 个文件，用时 {spent:.1f} 秒\n")
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Print, or write atomically: a temporary file beside the target, then rename."""
+def _tasks(args: argparse.Namespace, line: str | None = None) -> list[Task | Done]:
+    """A task per case file, and a ready outcome for each problem met while looking for them
+    (a folder too deep, a link): those are reported like a bad file, the rest still run."""
+    files, problems = find_cases(args.paths)
+    if not files and not problems:
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND,
+            "没有找到案例文件（.yaml/.yml/.json）",
+            text=" ".join(args.paths),
+            hint="目录中以 . 开头的文件和 cesuan 自己的 JSON 输出不算案例（docs/cli.md）",
+        )
+    debug = getattr(args, "debug", False)
+    sets = tuple(getattr(args, "overrides", None) or ())
+    scenario = getattr(args, "scenario", None)
+    if (sets or scenario) and len(files) > 1:
+        raise CesuanError(
+            ErrorKind.SCHEMA,
+            f"--set/--scenario 只能用于一个案例文件，这里有 {len(files)} 个",
+            hint="一次只对一个案例做测算情景",
+        )
+    early: list[Task | Done] = [
+        Done(str(e.file or ""), errors=(e.to_dict(),), shown=(str(e),)) for e in problems
+    ]
+    return early + [
+        Task(args.command, str(f), args.format, line, debug, sets, scenario) for f in files
+    ]
+
+
+def _run_tasks(args: argparse.Namespace, items: list[Task | Done]) -> list[Done]:
+    _check_output(args.output)
+    jobs = default_jobs() if args.jobs == 0 else args.jobs
+    if jobs < 0:
+        raise CesuanError(ErrorKind.SCHEMA, f"--jobs 应为 0 或正整数，却是 {jobs}")
+    if getattr(args, "debug", False):
+        jobs = 1  # a traceback is wanted: keep it in this process
+    tasks = [t for t in items if isinstance(t, Task)]
+    progress = _Progress(len(tasks), quiet=args.quiet)
+    done = list(run(tasks, jobs=jobs, step=progress.step))
+    progress.done()
+    return [d for d in items if isinstance(d, Done)] + done
+
+
+def _exit_code(done: Sequence[Done]) -> int:
+    if any(d.internal for d in done):
+        return EXIT_INTERNAL
+    if any(d.errors for d in done):
+        return EXIT_BAD_INPUT
+    return EXIT_FINDINGS if any(d.findings for d in done) else EXIT_OK
+
+
+def _finish(args: argparse.Namespace, done: Sequence[Done], text: str, *, json: bool) -> int:
+    write_output(text, args.output, json=json)
+    bad = [d.path for d in done if d.errors]
+    if bad and args.output:  # the errors are in the file: say so where the user looks
+        names = "、".join(bad[:5]) + ("等" if len(bad) > 5 else "")
+        sys.stderr.write(_safe(f"错误：{len(bad)} 个文件无法处理（{names}），详见 {args.output}\n"))
+    return _exit_code(done)
+
+
+def _errors(done: Sequence[Done]) -> list[dict[str, Any]]:
+    return [e for d in done for e in d.errors]
+
+
+def _run_calc(args: argparse.Namespace) -> int:
+    done = _run_tasks(args, _tasks(args))
+    if args.format == "json":
+        cases = [d.data for d in done if d.data is not None]
+        return _finish(args, done, dumps(report.envelope("calc", cases, _errors(done))), json=True)
+    if args.format == "csv":  # one header, then every case's rows; a BOM so Excel reads a file
+        rows = "".join(d.text for d in done if d.text is not None)
+        bom = "\ufeff" if args.output else ""
+        text = bom + ",".join(export.CSV_COLUMNS) + "\r\n" + rows
+        for d in done:
+            if d.errors:
+                sys.stderr.write(_safe(_shown(d) + "\n"))
+        return _finish(args, done, text, json=False)
+    pieces = [d.text if d.text is not None else _shown(d) for d in done]
+    return _finish(args, done, "\n\n".join(pieces), json=False)
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    done = _run_tasks(args, _tasks(args))
+    cases = [d.data for d in done if d.data is not None]
+    data = report.envelope("audit", cases, _errors(done))
+    if args.format == "json":
+        return _finish(args, done, dumps(data), json=True)
+    if args.format == "md":
+        notes = whatif_cli.audit_notes(cases, "md")
+        return _finish(args, done, report.audit_markdown(data) + notes, json=False)
+    shown = [s for d in done for s in d.shown]
+    text = report.audit_text(data, shown, verbose=args.verbose)
+    return _finish(args, done, text + whatif_cli.audit_notes(cases, "text"), json=False)
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    line = args.line
+    p = args.paths
+    # The old form `cesuan explain 案例 明细id`: a second word that is no file is a line id.
+    old_form = len(p) == 2 and not p[1].lower().endswith(CASE_SUFFIXES)
+    if line is None and old_form and not Path(p[1]).exists():
+        args.paths, line = p[:1], p[1]
+    done = _run_tasks(args, _tasks(args, line))
+    several = len(done) > 1
+    if args.format == "md":
+        pieces = [d.text for d in done if d.text is not None]
+        pieces += report.errors_markdown("无法处理的文件", _errors(done))
+        return _finish(args, done, "\n".join(pieces), json=False)
+    pieces = []
+    for d in done:
+        body = d.text if d.text is not None else _shown(d)
+        pieces.append(f"【{report.clean(d.path)}】\n{body}" if several else body)
+    return _finish(args, done, "\n\n".join(pieces), json=False)
+
+
+def _shown(d: Done) -> str:
+    return "\n\n".join(report.error_text(s) for s in d.shown)
+
+
+def _run_other(args: argparse.Namespace) -> int:
+    """A subcommand registered by its own module (rules, compare, export, scan, draft)."""
+    if getattr(args, "handler", None) is not None:
+        return int(args.handler(args))
+    if getattr(args, "scan_run", None) is not None:
+        return int(args.scan_run(args))
+    if args.command == "rules":
+        write_output(rules_cli.run(args), args.output)
+    else:
+        write_output(whatif_cli.run_compare(args), args.output)
+    return EXIT_OK
+
+
+def _load_all(paths: Sequence[str]) -> list[Case]:
+    """Every case of `paths`, or every problem found in them raised together (`export`)."""
+    files, errors = find_cases(paths)
+    cases: list[Case] = []
+    for f in files:
+        try:
+            cases.append(load_case(f))
+        except CesuanError as e:
+            errors.append(e)
+    if errors:
+        flat = [x for e in errors for x in (e.errors if isinstance(e, CesuanErrors) else [e])]
+        raise CesuanErrors(flat) if len(flat) > 1 else flat[0]
+    if not cases:
+        raise CesuanError(ErrorKind.FILE_NOT_FOUND, "没有找到案例文件", text=" ".join(paths))
+    return cases
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    from cesuan.schemas import output_schema
+
+    write_output(dumps(output_schema(args.which)), args.output, json=True)
+    return EXIT_OK
+
+
+# ── output ───────────────────────────────────────────────────────────────────────────────────
+
+
+def _safe(text: str, stream: TextIO | None = None, *, json: bool = False) -> str:
+    """`text` as the stream's encoding can carry it (cesuan.console)."""
+    return fit(text, getattr(stream or sys.stderr, "encoding", None) or "utf-8", json=json)
+
+
+def _check_output(output: str | None) -> None:
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     target = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    if target.is_dir():
+        raise CesuanError(ErrorKind.FILE_NOT_FOUND, "-o 给的是目录，应为文件", text=output)
+    if not target.parent.is_dir():
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND,
+            f"输出目录不存在：{target.parent}",
+            text=output,
+            hint="先建好这个目录，或换一个 -o 路径",
+        )
+
+
+def write_output(
+    text: str, output: str | None, *, json: bool = False, verbatim: bool = False
+) -> None:
+    """Print (in what the console can show), or write UTF-8 atomically: a temporary file beside
+    the target, then rename, so a reader never sees half a report. A final newline is added
+    unless `verbatim` (a form's source text is written exactly as read)."""
+    text = text if verbatim or text.endswith("\n") else text + "\n"
+    if output is None:
+        sys.stdout.write(_safe(text, sys.stdout, json=json))
+        return
+    _check_output(output)
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, target)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND, f"无法写入输出文件：{e.strerror}", text=output
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _run(args: argparse.Namespace) -> int:
-    if getattr(args, "handler", None) is not None:  # a command registered by its own module
-        return int(args.handler(args))
-    from cesuan.scan.cli import run as run_scan
-
-    if (code := run_scan(args)) is not None:
-        return code
-    if args.command == "calc":
-        results = [evaluate(c) for c in _load_all(args.paths, args)]
-        if args.format == "json":
-            data = [r.to_dict() for r in results]
-            text = dumps(data[0] if len(data) == 1 else data)
-        elif args.format == "csv":  # columns: docs/export.md; a BOM so that Excel reads a file
-            text = export.calc_csv(results, bom=args.output is not None)
-        else:
-            text = "\n\n".join(report.calc_table(r) for r in results)
-            text += whatif_cli.overrides_note(results)
-        write_output(text, args.output)
-        return EXIT_OK
-    if args.command == "audit":
-        audits = [audit(c) for c in _load_all(args.paths, args)]
-        if args.format == "json":
-            text = dumps(whatif_cli.audit_json_notes(report.audit_json(audits), audits))
-        elif args.format == "md":
-            text = report.audit_markdown(audits) + whatif_cli.audit_notes(audits, "md")
-        else:
-            text = report.audit_text(audits, verbose=args.verbose)
-            text += whatif_cli.audit_notes(audits, "text")
-        write_output(text, args.output)
-        return EXIT_FINDINGS if any(a.has_errors for a in audits) else EXIT_OK
-    if args.command == "explain":
-        result = evaluate(whatif_cli.load(args.case, args))
-        if args.line is not None:
-            from cesuan.basis import explain_line
-
-            try:
-                text = report.clean(explain_line(result, args.line))
-            except KeyError:
-                ids = [r.id for r in result.lines]
-                near = suggest_name(args.line, ids)
-                raise CesuanError(
-                    ErrorKind.UNKNOWN_NAME,
-                    f"案例中没有明细 '{args.line}'",
-                    file=args.case,
-                    hint=f"是否为 '{near}'？" if near else "可用的明细：" + "、".join(ids),
-                ) from None
-        elif args.format == "md":
-            text = report.explain_markdown(result)
-        else:
-            from cesuan.basis import explain_table
-
-            text = "\n".join(
-                f"{report.clean(i)}\t{report.clean(t)}" for i, _, t, _ in explain_table(result)
-            )
-        write_output(text + whatif_cli.overrides_note([result]), args.output)
-        return EXIT_OK
-    if args.command == "compare":
-        write_output(whatif_cli.run_compare(args), args.output)
-        return EXIT_OK
-    if args.command == "rules":
-        write_output(rules_cli.run(args), args.output)
-        return EXIT_OK
-    if args.command == "schema":
-        write_output(json.dumps(case_json_schema(), ensure_ascii=False, indent=2), None)
-        return EXIT_OK
-    _parser().print_help()
-    return EXIT_BAD_INPUT
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `cesuan` console script."""
     args = _parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
     try:
-        return _run(args)
+        if not hasattr(args, "run"):
+            _parser().print_help()
+            return EXIT_BAD_INPUT
+        code: int = args.run(args)
+        return code
     except CesuanError as e:
-        if getattr(args, "debug", False):
+        if debug:
             raise
-        sys.stderr.write(f"错误：{e}\n")
+        sys.stderr.write(_safe(f"错误：{e}\n"))
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
     except Exception as e:  # an engine bug: say so plainly, no traceback without --debug
-        if getattr(args, "debug", False):
+        if debug:
             raise
         sys.stderr.write(
-            f"内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行，并把输出报告给维护者。\n"
+            _safe(
+                f"内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行，并把输出报告给维护者。\n"
+            )
         )
         return EXIT_INTERNAL
 

@@ -15,11 +15,19 @@ strings here, parsed by cesuan.plan where errors can point at their place in the
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from cesuan.errors import nearest_line
+from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all
 from cesuan.limits import MAX_LINES
 
 __all__ = [
@@ -62,8 +70,43 @@ def _meaningful(v: tuple[str, ...]) -> tuple[str, ...]:
     return v
 
 
-class _Frozen(BaseModel):
+if TYPE_CHECKING:
+    from pydantic._internal._model_construction import ModelMetaclass as _Meta
+else:
+    _Meta = type(BaseModel)  # pydantic's metaclass, without importing its private module
+
+
+class _Checked(_Meta):
+    """Built in Python (`Line(id=...)`), a model fails as a file does: with CesuanErrors naming
+    each field, never pydantic's ValidationError (issue 12). Only a direct call comes through
+    here: files and mappings are validated by cesuan.loader, which adds lines and hints."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except ValidationError as e:
+            raise_all([_error(cls.__name__, err) for err in e.errors()])
+
+
+class _Frozen(BaseModel, metaclass=_Checked):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+def _error(model: str, err: Any) -> CesuanError:
+    path = ".".join(str(x) for x in err["loc"])
+    t = err["type"]
+    bad_id = t == "string_pattern_mismatch" and err["loc"][-1:] in (("id",), ("case",))
+    msg = {
+        "missing": "缺少必填字段",
+        "extra_forbidden": "没有这个字段",
+        "string_pattern_mismatch": f"格式不对，应符合 {err.get('ctx', {}).get('pattern')}",
+    }.get(t, str(err["msg"]).removeprefix("Value error, "))
+    return CesuanError(
+        ErrorKind.INVALID_ID if bad_id else ErrorKind.SCHEMA,
+        f"{model}：{msg}",
+        field=path or None,
+        text=err["input"] if isinstance(err["input"], str) else None,
+    )
 
 
 class Input(_Frozen):

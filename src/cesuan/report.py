@@ -1,31 +1,55 @@
-"""Rendering for people and tools: terminal tables, audit reports (text, Markdown, JSON).
+"""Rendering for people and tools: the versioned JSON outputs, terminal tables, audit reports.
 
-What it does: lays out results, audits and 测算依据 tables, in Chinese, aligned for wide
-characters. Text that comes from a case (labels, quotes, notes) is escaped first, so that a case
-cannot move the cursor, recolour a terminal or break a Markdown table.
+What it does: builds the plain data of the JSON outputs (`calc_case`, `audit_case`, `envelope`:
+`format_version`, the engine, every case in input order, every bad file as a located error) and
+renders text and Markdown *from that same data*, so the three formats always say the same thing
+and a batch run on a process pool renders byte for byte like a serial one. Text that comes from a
+case (labels, quotes, notes) is escaped first, so that a case cannot move the cursor, recolour a
+terminal or break a Markdown table.
 What it must not do: compute, reconcile, print or exit: it returns strings and plain data.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cesuan.basis import explain_table, result_text
 from cesuan.escaping import escape
 from cesuan.evaluation import Result
-from cesuan.reconcile import KIND_ZH, Audit
+from cesuan.provenance import engine_version
+from cesuan.quantity import Quantity
+from cesuan.reconcile import KIND_ZH, SEVERITY, Audit
 
 __all__ = [
-    "audit_json",
+    "FORMAT_VERSION",
+    "SCHEMA_IDS",
+    "audit_case",
     "audit_markdown",
     "audit_text",
+    "calc_case",
     "calc_table",
     "clean",
+    "envelope",
+    "error_markdown",
+    "error_text",
+    "errors_markdown",
     "explain_markdown",
+    "explain_text",
     "md",
 ]
+
+# Bumped in the minor place when a field is added, in the major place when a field is removed or
+# changes meaning (docs/cli.md#输出格式). Tools should check the major part.
+FORMAT_VERSION = "1.0"
+# The "$schema" of each output: its first key (sorted keys put "$" first), so that a directory
+# scan recognises cesuan's own outputs from their first bytes and never reads them as cases.
+SCHEMA_IDS = {
+    "calc": "urn:cesuan:schema:calc-output:1",
+    "audit": "urn:cesuan:schema:audit-output:1",
+    "case": "urn:cesuan:schema:case:1",
+}
 
 
 def clean(text: object) -> str:
@@ -51,120 +75,90 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([fmt(header), fmt(["-" * w for w in cols]), *(fmt(r) for r in rows)])
 
 
+# ── JSON data ────────────────────────────────────────────────────────────────────────────────
+
+
+def envelope(
+    output: str, cases: Sequence[Mapping[str, Any]], errors: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The one shape of every JSON output, for one file or many: a version, the engine, every
+    good case in input order, every bad input as a located error."""
+    return {
+        "$schema": SCHEMA_IDS[output],
+        "format_version": FORMAT_VERSION,
+        "engine": engine_version(),
+        "cases": list(cases),
+        "errors": list(errors),
+    }
+
+
+def calc_case(result: Result) -> dict[str, Any]:
+    """One case of `cesuan calc --format json`: `Result.to_dict()` with its lines as a list in
+    the case's order (the result's own dict is keyed by id, so it is independent of line order),
+    and the file it came from. The engine version is on the envelope, once."""
+    data = dict(result.to_dict())
+    by_id: dict[str, Any] = data.pop("lines")  # type: ignore[assignment]
+    data.pop("engine", None)
+    data["lines"] = [by_id[ln.id] for ln in result.case.lines]
+    data["file"] = result.case.file
+    return data
+
+
+def audit_case(a: Audit) -> dict[str, Any]:
+    """One case of `cesuan audit --format json`: the summary, every stated line with its status
+    and both values it can be checked by, and every finding (most serious first)."""
+    case, result = a.result.case, a.result
+    lines = []
+    for c in a.checks:
+        r = result[c.line_id]
+        over_stated = None if r.local is None else _amount(r.local, r)
+        lines.append(
+            {
+                "line_id": c.line_id,
+                "label": c.label,
+                "status": c.status,
+                "stated": c.stated,
+                # One meaning per field: the line's value from the computed values of the lines
+                # it uses, and the same formula over their *stated* amounts (null if it uses none).
+                "value": None if c.status == "unverifiable" else str(r.quantity),
+                "value_over_stated_parts": over_stated,
+            }
+        )
+    return {
+        "case": case.case,
+        "title": case.title,
+        "agency": case.agency,
+        "file": case.file,
+        "has_errors": a.has_errors,
+        "summary": a.summary(),
+        "lines": lines,
+        "findings": [f.to_dict() for f in a.findings],
+    }
+
+
+def _amount(x: Any, r: Any) -> str:
+    return str(Quantity(x, r.unit))
+
+
+# ── calc and explain ─────────────────────────────────────────────────────────────────────────
+
+
 def calc_table(result: Result) -> str:
     """id, 项目内容, 计算值 (in the line's unit), 申报数 and 单位 for every line, in case order."""
     case = result.case
-    order = {ln.id: i for i, ln in enumerate(case.lines)}
     rows = []
-    for r in sorted(result.lines, key=lambda x: order[x.id]):
-        p = r.planned
-        stated = ""
-        if p.stated is not None:
-            stated = clean("".join(p.line.stated.value.split()) if p.line.stated else "")
-        computed = result_text(r)
-        if p.how == "stated":
-            computed = "（无测算）"
-        rows.append([clean(r.id), clean(p.line.label), computed, stated])
+    for ln in case.lines:
+        r = result[ln.id]
+        stated = clean("".join(ln.stated.value.split())) if ln.stated is not None else ""
+        computed = "（无测算）" if r.planned.how == "stated" else result_text(r)
+        rows.append([clean(ln.id), clean(ln.label), computed, stated])
     head = f"{clean(case.title)}（{clean(case.case)}）"
     return head + "\n" + _table(["id", "项目内容", "计算值", "申报数"], rows)
 
 
-def _finding_lines(f: Any) -> list[str]:
-    out = [
-        f"[{KIND_ZH[f.kind]}] {clean(f.case)} · {clean(f.line_id)} {clean(f.label)}",
-        f"    {clean(f.message)}",
-    ]
-    if f.substituted:
-        out.append(f"    算式：{clean(f.substituted)}")
-    if f.difference:
-        out.append(f"    差额：{f.difference}（计算 − 申报）")
-    if f.caused_by:
-        out.append(f"    源于：{'、'.join(clean(c) for c in f.caused_by)}")
-    for q in f.quotes:
-        out.append(f"    原文：“{clean(q)}”")
-    if f.note:
-        out.append(f"    说明：{clean(f.note)}")
-    return out
-
-
-def audit_text(audits: Sequence[Audit], *, verbose: bool = False) -> str:
-    """The auditor's terminal report: per-case summary, then findings most serious first.
-
-    Info findings (unverifiable, quote_missing) are counted; `verbose` lists them too.
-    """
-    out = ["审核结果", ""]
-    for a in audits:
-        s = a.summary()
-        n_err = sum(1 for f in a.findings if f.severity == "error")
-        out.append(
-            f"{clean(a.result.case.title)}（{clean(a.case)}）：核对 "
-            f"{s['match'] + s['rounded_match'] + s['mismatch']} 项，相符 {s['match']}，"
-            f"四舍五入后相符 {s['rounded_match']}，不符 {s['mismatch']}；"
-            f"无测算 {s['unverifiable']}；问题 {n_err} 个"
-        )
-    findings = sorted((f for a in audits for f in a.findings), key=lambda f: f.sort_key())
-    shown = [f for f in findings if verbose or f.severity != "info"]
-    out.append("")
-    if not shown:
-        out.append("未发现不符。")
-    for f in shown:
-        out.extend(_finding_lines(f))
-        out.append("")
-    hidden = len(findings) - len(shown)
-    if hidden:
-        out.append(f"另有 {hidden} 条提示（无测算过程、缺少出处），用 --verbose 查看。")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def audit_json(audits: Sequence[Audit]) -> dict[str, Any]:
-    """{"cases": [...], "findings": [...]} with exact decimal strings."""
-    findings = sorted((f for a in audits for f in a.findings), key=lambda f: f.sort_key())
-    return {"cases": [a.to_dict() for a in audits], "findings": [f.to_dict() for f in findings]}
-
-
-def audit_markdown(audits: Sequence[Audit]) -> str:
-    """A report an auditor can file."""
-    out = ["# 预算测算审核报告", ""]
-    out += [
-        "| 项目 | 填报单位 | 相符 | 四舍五入后相符 | 不符 | 无测算 |",
-        "|---|---|---|---|---|---|",
-    ]
-    for a in audits:
-        s = a.summary()
-        out.append(
-            f"| {md(a.result.case.title)} | {md(a.result.case.agency or '')} | "
-            f"{s['match']} | {s['rounded_match']} | {s['mismatch']} | {s['unverifiable']} |"
-        )
-    findings = sorted((f for a in audits for f in a.findings), key=lambda f: f.sort_key())
-    out += ["", "## 发现的问题", ""]
-    serious = [f for f in findings if f.severity != "info"]
-    if not serious:
-        out.append("未发现不符。")
-    for i, f in enumerate(serious, 1):
-        out.append(
-            f"### {i}. {md(KIND_ZH[f.kind])}：{md(f.label)}（{md(f.case)} · {md(f.line_id)}）"
-        )
-        out.append("")
-        out.append(f"- 说明：{md(f.message)}")
-        if f.stated:
-            out.append(f"- 申报：{md(f.stated)}；计算：{md(f.computed)}；差额：{md(f.difference)}")
-        if f.substituted:
-            out.append(f"- 算式：{md(f.substituted)}")
-        if f.caused_by:
-            out.append(f"- 源于：{md('、'.join(f.caused_by))}")
-        for q in f.quotes:
-            out.append(f"- 原文：“{md(q)}”")
-        if f.note:
-            out.append(f"- 备注：{md(f.note)}")
-        out.append("")
-    info = [f for f in findings if f.severity == "info"]
-    if info:
-        out += ["## 提示", "", "| 项目 | 明细 | 类型 | 说明 |", "|---|---|---|---|"]
-        out += [
-            f"| {md(f.case)} | {md(f.label)} | {md(KIND_ZH[f.kind])} | {md(f.message)} |"
-            for f in info
-        ]
-    return "\n".join(out).rstrip() + "\n"
+def explain_text(result: Result) -> str:
+    """One `id<TAB>测算依据` line per line of the case, in case order."""
+    return "\n".join(f"{clean(i)}\t{clean(t)}" for i, _, t, _ in explain_table(result))
 
 
 def explain_markdown(result: Result) -> str:
@@ -178,3 +172,159 @@ def explain_markdown(result: Result) -> str:
     for _, label, text, amount in explain_table(result):
         out.append(f"| {md(label)} | {md(text)} | {md(amount)} |")
     return "\n".join(out) + "\n"
+
+
+# ── errors ───────────────────────────────────────────────────────────────────────────────────
+
+
+def error_text(shown: str) -> str:
+    """A bad input in a text report: `错误：` and the error as `str(CesuanError)` shows it
+    (file, line, field, the offending text with a caret, and the hint)."""
+    return f"错误：{shown}"
+
+
+def errors_markdown(title: str, errors: Sequence[Mapping[str, Any]]) -> list[str]:
+    """A Markdown section listing every bad input (nothing when there is none)."""
+    if not errors:
+        return []
+    return ["\n".join([f"## {title}", "", *(x for e in errors for x in error_markdown(e))])]
+
+
+def error_markdown(err: Mapping[str, Any]) -> list[str]:
+    """A bad input in a Markdown report: where, what kind, what, and what to try."""
+    where = " · ".join(
+        md(x)
+        for x in (
+            err.get("file"),
+            f"第{err['line']}行" if err.get("line") else None,
+            err.get("line_id"),
+            err.get("field"),
+        )
+        if x
+    )
+    out = [f"- **{where or '（输入）'}**（{md(err.get('kind'))}）：{md(err.get('message'))}"]
+    if err.get("text"):
+        out.append(f"  - 原文：`{clean(err['text']).replace('`', '')}`")
+    if err.get("hint"):
+        out.append(f"  - 提示：{md(err['hint'])}")
+    return out
+
+
+# ── audit reports, rendered from the audit JSON data ─────────────────────────────────────────
+
+
+def _findings(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every case's findings, most serious first; within a rank, in case and line order."""
+    found = [f for c in data["cases"] for f in c["findings"]]
+    return sorted(found, key=lambda f: SEVERITY[f["kind"]][0])
+
+
+def _summary_line(c: Mapping[str, Any]) -> str:
+    s = c["summary"]
+    n_err = sum(1 for f in c["findings"] if f["severity"] == "error")
+    return (
+        f"{clean(c['title'])}（{clean(c['case'])}）：核对 "
+        f"{s['match'] + s['rounded_match'] + s['mismatch']} 项，相符 {s['match']}，"
+        f"四舍五入后相符 {s['rounded_match']}，不符 {s['mismatch']}；"
+        f"无测算 {s['unverifiable']}；问题 {n_err} 个"
+    )
+
+
+def _finding_lines(f: Mapping[str, Any]) -> list[str]:
+    out = [
+        f"[{KIND_ZH[f['kind']]}] {clean(f['case'])} · {clean(f['line_id'])} {clean(f['label'])}",
+        f"    {clean(f['message'])}",
+    ]
+    details = _details(f, clean, "说明")
+    if f["difference"]:  # right after the arithmetic it comes from
+        at = 1 if details and details[0][0] == "算式" else 0
+        details.insert(at, ("差额", f"{f['difference']}（计算 − 申报）"))
+    return out + [f"    {k}：{v}" for k, v in details]
+
+
+def _details(f: Mapping[str, Any], esc: Any, note: str) -> list[tuple[str, str]]:
+    """算式, 源于, 原文 and the note of a finding, escaped for the format, in report order."""
+    out = []
+    if f["substituted"]:
+        out.append(("算式", esc(f["substituted"])))
+    if f["caused_by"]:
+        out.append(("源于", esc("、".join(f["caused_by"]))))
+    out += [("原文", f"“{esc(q)}”") for q in f["quotes"]]
+    if f["note"]:
+        out.append((note, esc(f["note"])))
+    return out
+
+
+def audit_text(
+    data: Mapping[str, Any], shown_errors: Sequence[str], *, verbose: bool = False
+) -> str:
+    """The auditor's terminal report: per-case summary, findings most serious first, then every
+    input that could not be audited. Info findings are counted; `verbose` lists them too.
+
+    `shown_errors` are the bad inputs as `str(CesuanError)` shows them (with the caret line)."""
+    out = ["审核结果", ""]
+    out += [_summary_line(c) for c in data["cases"]]
+    if shown_errors:
+        out.append(f"无法审核的文件 {len(shown_errors)} 个（见文末）")
+    findings = _findings(data)
+    shown = [f for f in findings if verbose or f["severity"] != "info"]
+    out.append("")
+    if not shown and data["cases"]:
+        out.append("未发现不符。")
+    for f in shown:
+        out.extend(_finding_lines(f))
+        out.append("")
+    hidden = len(findings) - len(shown)
+    if hidden:
+        out.append(f"另有 {hidden} 条提示（无测算过程、缺少出处），用 --verbose 查看。")
+    while out[-1] == "":
+        out.pop()
+    for e in shown_errors:
+        out += ["", error_text(e)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def audit_markdown(data: Mapping[str, Any]) -> str:
+    """A report an auditor can file."""
+    out = ["# 预算测算审核报告", ""]
+    out += [
+        "| 项目 | 填报单位 | 相符 | 四舍五入后相符 | 不符 | 无测算 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in data["cases"]:
+        s = c["summary"]
+        out.append(
+            f"| {md(c['title'])} | {md(c['agency'] or '')} | "
+            f"{s['match']} | {s['rounded_match']} | {s['mismatch']} | {s['unverifiable']} |"
+        )
+    findings = _findings(data)
+    out += ["", "## 发现的问题", ""]
+    serious = [f for f in findings if f["severity"] != "info"]
+    if not serious:
+        out.append("未发现不符。")
+    for i, f in enumerate(serious, 1):
+        out += _finding_markdown(i, f)
+    info = [f for f in findings if f["severity"] == "info"]
+    if info:
+        out += ["## 提示", "", "| 项目 | 明细 | 类型 | 说明 |", "|---|---|---|---|"]
+        out += [
+            f"| {md(f['case'])} | {md(f['label'])} | {md(KIND_ZH[f['kind']])} | {md(f['message'])} |"
+            for f in info
+        ]
+    out += ["", *errors_markdown("无法审核的文件", data["errors"])]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _finding_markdown(i: int, f: Mapping[str, Any]) -> list[str]:
+    out = [
+        f"### {i}. {md(KIND_ZH[f['kind']])}：{md(f['label'])}（{md(f['case'])} · {md(f['line_id'])}）",
+        "",
+        f"- 说明：{md(f['message'])}",
+    ]
+    if f["stated"]:
+        out.append(
+            f"- 申报：{md(f['stated'])}；计算：{md(f['computed'])}；差额：{md(f['difference'])}"
+        )
+    out += [f"- {k}：{v}" for k, v in _details(f, md, "备注")]
+    out.append("")
+    return out

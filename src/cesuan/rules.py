@@ -214,7 +214,7 @@ def _walk(root: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
 @functools.cache
 def load_rules() -> dict[str, Rule]:
     """Every shipped rule by id, loaded once per process (they are immutable)."""
-    root = resources.files("cesuan").joinpath("formulas")
+    root = resources.files("cesuan.formulas")  # ./formulas, mapped in by pyproject.toml
     rules = {}
     for rid, entry in _walk(root, ""):
         where = f"formulas/{rid.replace('.', '/')}.yaml"

@@ -114,17 +114,19 @@ def overrides_note(results: Sequence[Result]) -> str:
     return "\n测算情景改动：" + clean("；".join(changes)) if changes else ""
 
 
-def audit_notes(audits: Sequence[Audit], fmt: str) -> str:
-    """The text or Markdown section after an audit report: overrides applied and stale quotes
-    (empty when there are none)."""
+def audit_notes(cases: Sequence[dict[str, Any]], fmt: str) -> str:
+    """The text or Markdown section after an audit report: overrides applied and stale quotes,
+    read from each case's audit JSON data (`audit_case_notes` put them there; empty when there
+    are none)."""
     rows = []
-    for a in audits:
-        case = a.result.case
-        rows += [
-            (case.case, f"{o.line}.{o.input}", f"测算情景改动：{_change(o, target=False)}")
-            for o in case.overrides
-        ]
-        rows += [(case.case, f"{s.line_id} {s.field}", s.message()) for s in stale_quotes(case)]
+    for data in cases:
+        cid = str(data.get("case", ""))
+        for o in data.get("overrides", []):
+            change = f"{o['old']} → {o['new']}（{o['source']}{'：' + o['note'] if o.get('note') else ''}）"
+            rows.append((cid, f"{o['line']}.{o['input']}", f"测算情景改动：{change}"))
+        for q in data.get("stale_quotes", []):
+            msg = f"引文中没有 {q['value']} 这个数：“{q['quote']}”（引文可能已过时）"
+            rows.append((cid, f"{q['line_id']} {q['field']}", msg))
     if not rows:
         return ""
     if fmt == "md":
@@ -134,6 +136,11 @@ def audit_notes(audits: Sequence[Audit], fmt: str) -> str:
         out = ["", "测算情景与引文（提示，不影响退出码）："]
         out += [f"  {clean(c)} · {clean(w)}：{clean(m)}" for c, w, m in rows]
     return "\n".join(out) + "\n"
+
+
+def audit_case_notes(case_data: dict[str, Any], a: Audit) -> dict[str, Any]:
+    """One case's audit JSON data with its `overrides` and `stale_quotes` added."""
+    return audit_json_notes({"cases": [case_data]}, [a])["cases"][0]  # type: ignore[no-any-return]
 
 
 def audit_json_notes(data: dict[str, Any], audits: Sequence[Audit]) -> dict[str, Any]:

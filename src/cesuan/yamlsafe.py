@@ -90,7 +90,9 @@ def decode(data: bytes, *, file: str | None = None, limit: int = MAX_CASE_BYTES)
             f"文件{guess}（第 {line} 行，第 {e.start} 字节 0x{data[e.start]:02X}）",
             file=file,
             line=line,
-            hint="请另存为 UTF-8 编码，例如 iconv -f GBK -t UTF-8 旧文件 > 新文件",
+            # Windows has no iconv (issue 12): name what works there first.
+            hint="请另存为 UTF-8 编码：记事本“另存为”时编码选 UTF-8；或在 PowerShell 中 "
+            "Get-Content -Encoding Default 旧文件 | Set-Content -Encoding UTF8 新文件",
         ) from None
 
 

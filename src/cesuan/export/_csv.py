@@ -69,12 +69,17 @@ def _row(case: str, r: LineResult, unit_places: Mapping[str, int]) -> list[str]:
 
 
 def calc_csv(
-    results: Sequence[Result], *, bom: bool = False, unit_places: Mapping[str, int] = UNIT_PLACES
+    results: Sequence[Result],
+    *,
+    bom: bool = False,
+    header: bool = True,
+    unit_places: Mapping[str, int] = UNIT_PLACES,
 ) -> str:
     """The CSV text of the lines of `results` (a header row, then one row per line).
 
     `bom` puts a UTF-8 byte order mark first, which Excel needs to read Chinese text in a
-    .csv file correctly (WPS and other programs do not mind it).
+    .csv file correctly (WPS and other programs do not mind it). `header=False` leaves out the
+    header row (a batch joins the rows of each case under one header).
 
     >>> import cesuan
     >>> text = calc_csv([cesuan.evaluate("cases/examples/hall-rent.yaml")])
@@ -84,7 +89,8 @@ def calc_csv(
     """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_COLUMNS)
+    if header:
+        w.writerow(CSV_COLUMNS)
     for res in results:
         order = {ln.id: i for i, ln in enumerate(res.case.lines)}
         for r in sorted(res.lines, key=lambda x: order[x.id]):

@@ -304,6 +304,6 @@ def write_draft(report: ScanReport, output: str | Path) -> tuple[Path, Path, int
     case = draft_case(report, source_path.name)
     head = f"# 由 cesuan draft 从 {report.document.name} 起草；原文见 {source_path.name}。\n"
     body = yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=10_000)
-    write_output(report.document.text, str(source_path))
+    write_output(report.document.text, str(source_path), verbatim=True)
     write_output(head + body, str(case_path))
     return case_path, source_path, len(case["lines"])

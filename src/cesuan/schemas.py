@@ -1,0 +1,191 @@
+"""The published JSON Schemas of cesuan's outputs (`cesuan schema calc|audit`) and of its input
+(`cesuan schema case`, the editor schema of cesuan.model).
+
+What it does: describes, as data, the versioned envelope every JSON output shares and the case
+objects inside it (calc: provenance; audit: summary, per-line status, findings), with one
+meaning per field. Tools may rely on every field named here for the whole major version of
+`format_version`; a new field means a new minor version, so readers ignore fields they do not
+know (objects other than the envelope and the errors stay open for that reason).
+What it must not do: build or read outputs; the tests check every bundled case's outputs
+against these schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cesuan.report import FORMAT_VERSION, SCHEMA_IDS
+
+__all__ = ["output_schema"]
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+_STR = {"type": "string"}
+_OPT_STR = {"type": ["string", "null"]}
+# Exact decimal text (or p/q where a value does not terminate), then the unit, if any.
+_AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(/[0-9]+)?( \S.*)?$"}
+_OPT_AMOUNT = {"anyOf": [_AMOUNT, {"type": "null"}]}
+_QUOTES = {"type": "array", "items": _STR}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None, **kw: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": required or list(props), **kw}
+
+
+_ERROR = _obj(
+    {
+        "kind": {**_STR, "description": "错误类别（ErrorKind 的值，或 internal = 内部错误）"},
+        "message": {**_STR, "description": "中文说明"},
+        "hint": _OPT_STR,
+        "text": {**_OPT_STR, "description": "出错的原文"},
+        "column": {"type": ["integer", "null"]},
+        "file": {**_OPT_STR, "description": "出错的文件"},
+        "line": {"type": ["integer", "null"], "description": "文件中的行号（从 1 起）"},
+        "line_id": _OPT_STR,
+        "field": {**_OPT_STR, "description": "案例中的位置，如 lines[hall.rent].inputs.area"},
+    },
+    required=["kind", "message", "file"],
+    additionalProperties=False,
+)
+
+_TRACE = _obj(
+    {
+        "id": _STR,
+        "label": _STR,
+        "how": {"enum": ["formula", "value", "stated"]},
+        "unit": _STR,
+        "value": {**_AMOUNT, "description": "本行的值（声明的取整之后），本行单位"},
+        "formula": _STR,
+        "rule": _STR,
+        "inputs": {
+            "type": "object",
+            "additionalProperties": _obj(
+                {"value": _STR, "quote": _QUOTES, "source": _OPT_STR, "label": _OPT_STR}
+            ),
+        },
+        "uses": {"type": "object", "additionalProperties": _obj({"hash": _STR})},
+        "over_stated_parts": _obj(
+            {
+                "value": {**_AMOUNT, "description": "同一公式按所用各行的申报数计算的值"},
+                "parts": {"type": "object"},
+            },
+        ),
+        "stated": _obj({"value": _STR, "quote": _QUOTES}),
+        "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    },
+    required=["id", "label", "how", "unit", "value", "hash"],
+)
+
+_CALC_CASE = _obj(
+    {
+        "case": _STR,
+        "title": _STR,
+        "agency": _OPT_STR,
+        "year": {"type": ["integer", "null"]},
+        "file": {**_OPT_STR, "description": "案例文件"},
+        "source_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "lines": {"type": "array", "items": _TRACE, "description": "各行，按案例中的顺序"},
+    },
+    required=["case", "title", "agency", "year", "file", "hash", "lines"],
+)
+
+_STATUS = {"enum": ["match", "rounded_match", "mismatch", "unverifiable", "not_stated"]}
+_CHECK = _obj(
+    {
+        "line_id": _STR,
+        "label": _STR,
+        "status": _STATUS,
+        "stated": {**_OPT_AMOUNT, "description": "表上的申报数（无则为 null）"},
+        "value": {**_OPT_AMOUNT, "description": "本行按所用各行的计算结果算出的值（本行单位）"},
+        "value_over_stated_parts": {
+            **_OPT_AMOUNT,
+            "description": "同一公式按所用各行的申报数算出的值；不引用其他行时为 null",
+        },
+    }
+)
+_FINDING = _obj(
+    {
+        "kind": _STR,
+        "severity": {"enum": ["error", "warning", "info"]},
+        "case": _STR,
+        "file": _OPT_STR,
+        "line_id": _STR,
+        "label": _STR,
+        "message": _STR,
+        "stated": _OPT_STR,
+        "computed": {
+            **_OPT_STR,
+            "description": "本发现所核对的计算值：mismatch/sum_mismatch 为按所用各行申报数（"
+            "不引用其他行时按测算依据）算出的值，consequence 为按各行计算结果算出的值，"
+            "written_expression 为表上算式按原样算出的值",
+        },
+        "difference": {**_OPT_STR, "description": "computed − stated"},
+        "unit": _OPT_STR,
+        "formula": _OPT_STR,
+        "substituted": _OPT_STR,
+        "quotes": _QUOTES,
+        "note": _OPT_STR,
+        "caused_by": _QUOTES,
+    },
+    required=["kind", "severity", "case", "line_id", "label", "message", "quotes"],
+)
+_SUMMARY = _obj({k: {"type": "integer", "minimum": 0} for k in _STATUS["enum"]})
+_AUDIT_CASE = _obj(
+    {
+        "case": _STR,
+        "title": _STR,
+        "agency": _OPT_STR,
+        "file": _OPT_STR,
+        "has_errors": {"type": "boolean", "description": "有 error 级发现（audit 退出码 1）"},
+        "summary": _SUMMARY,
+        "lines": {
+            "type": "array",
+            "items": _CHECK,
+            "description": "有申报数或计算的各行，按案例顺序",
+        },
+        "findings": {"type": "array", "items": _FINDING, "description": "最严重的在前"},
+    }
+)
+
+
+def _envelope(which: str, case: dict[str, Any], title: str) -> dict[str, Any]:
+    return {
+        "$schema": _DRAFT,
+        "$id": SCHEMA_IDS[which],
+        "title": title,
+        **_obj(
+            {
+                "$schema": {"const": SCHEMA_IDS[which]},
+                "format_version": {
+                    "type": "string",
+                    "pattern": r"^1\.[0-9]+$",
+                    "description": f"输出格式的版本（本 schema：{FORMAT_VERSION}）",
+                },
+                "engine": {**_STR, "description": "cesuan 的版本，如 'cesuan 0.1.0'"},
+                "cases": {
+                    "type": "array",
+                    "items": case,
+                    "description": "处理成功的案例，按输入顺序",
+                },
+                "errors": {
+                    "type": "array",
+                    "items": _ERROR,
+                    "description": "无法处理的输入，每个问题一项",
+                },
+            },
+            additionalProperties=False,
+        ),
+    }
+
+
+def output_schema(which: str) -> dict[str, Any]:
+    """The JSON Schema of `case` files, or of the `calc`/`audit` JSON output."""
+    if which == "case":
+        from cesuan.model import case_json_schema
+
+        return case_json_schema()
+    if which == "calc":
+        return _envelope("calc", _CALC_CASE, "cesuan calc --format json")
+    if which == "audit":
+        return _envelope("audit", _AUDIT_CASE, "cesuan audit --format json")
+    raise ValueError(which)
