@@ -85,6 +85,9 @@ def test_the_drainage_gap_is_reported_once_with_its_consequences_under_it(
         "budget.district",
     ]
     assert all(c["caused_by"] == ["drain"] for c in first["consequences"])
+    # …but it explains their last digits: 100.003 = 100 (drain) + 0.003 (203.203 − 203.2).
+    assert all(c["rounding_from"] == ["new"] for c in first["consequences"])
+    assert {c["difference"] for c in first["consequences"]} == {"100.003 万元"}
     assert [c["ref"] for c in first["consequences"]] == ["1.1", "1.2", "1.3"]
     assert drain["counts"] == {"issues": 4, "consequences": 3, "hidden": 0, "notes": 1}
     sms = form(rep, "shenpi-dating")

@@ -186,7 +186,13 @@ def _form(c: Mapping[str, Any], mat: Materiality | None, refs: _Refs) -> dict[st
         ref = refs.next("hidden" if hide else "issue")
         e = _entry(f, ref, f["caused_by"] if f["kind"] == "consequence" else ())
         e["consequences"] = [
-            _entry(x, f"{ref}.{i}", causes) for i, (x, causes) in enumerate(under.get(id(f), []), 1)
+            {
+                **_entry(x, f"{ref}.{i}", causes),
+                # Lines reconcile also traced it to that matched after rounding: no causes,
+                # but they explain a last digit (100.003 against a gap of 100).
+                "rounding_from": [y for y in x["caused_by"] if y not in causes],
+            }
+            for i, (x, causes) in enumerate(under.get(id(f), []), 1)
         ]
         (hidden if hide else shown).append(e)
     return {

@@ -220,7 +220,9 @@ def _rows(e: Mapping[str, Any], spans: Mapping[str, Any]) -> list[str]:
     if e["substituted"]:
         rows.append(f"<dt>算式</dt><dd>{esc(e['substituted'])}</dd>")
     if e["caused_by"]:
-        rows.append(f"<dt>源于</dt><dd>{esc('、'.join(e['caused_by']))}</dd>")
+        also = e.get("rounding_from")
+        extra = f"（另含四舍五入后相符的 {esc('、'.join(also))} 的尾差）" if also else ""
+        rows.append(f"<dt>源于</dt><dd>{esc('、'.join(e['caused_by']))}{extra}</dd>")
     rows += [
         f"<dt>原文</dt><dd>{_quote(e, k, q, spans)}</dd>" for k, q in enumerate(e["quotes"], 1)
     ]

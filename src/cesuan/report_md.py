@@ -153,6 +153,8 @@ def _finding(e: Mapping[str, Any]) -> list[str]:
                 f"  - {md(c['ref'])} {md(c['label'])}（{md(c['line_id'])}）：{_amounts(c)}；"
                 f"源于 {md('、'.join(c['caused_by']))}"
             )
+            if c["rounding_from"]:
+                line += f"（另含四舍五入后相符的 {md('、'.join(c['rounding_from']))} 的尾差）"
             out.append(line + "".join(f"；原文 {q}" for q in _quotes(c)))
             if c["note"]:
                 out.append(f"    备注：{md(c['note'])}")

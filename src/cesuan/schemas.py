@@ -174,9 +174,19 @@ _ENTRY = _obj(
     },
     required=["ref", "kind", "severity", "line_id", "label", "message", "quotes", "caused_by"],
 )
+_CONSEQUENCE = {
+    **_ENTRY,
+    "properties": {
+        **_ENTRY["properties"],
+        "rounding_from": {**_QUOTES, "description": "同样追溯到的、四舍五入后相符的行（非成因）"},
+    },
+}
 _ROOT = {
     **_ENTRY,
-    "properties": {**_ENTRY["properties"], "consequences": {"type": "array", "items": _ENTRY}},
+    "properties": {
+        **_ENTRY["properties"],
+        "consequences": {"type": "array", "items": _CONSEQUENCE},
+    },
 }
 _AT_ISSUE = _obj(
     {
