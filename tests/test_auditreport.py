@@ -257,3 +257,72 @@ def test_case_text_cannot_become_markup() -> None:
     md = render_markdown(rep)
     assert "<script>" not in md
     assert "\x1b" not in md
+
+
+def _finding(
+    kind: str, line: str, diff: str | None, caused_by: list[str] | None = None
+) -> dict[str, Any]:
+    severity = {"consequence": "warning", "unverifiable": "info"}.get(kind, "error")
+    return {
+        "kind": kind,
+        "severity": severity,
+        "case": "t",
+        "file": None,
+        "line_id": line,
+        "label": line,
+        "message": f"{kind} {line}",
+        "stated": "100 万元" if diff else None,
+        "computed": None,
+        "difference": diff,
+        "unit": "万元" if diff else None,
+        "formula": None,
+        "substituted": None,
+        "quotes": [],
+        "note": None,
+        "caused_by": caused_by or [],
+    }
+
+
+def _one_case(findings: list[dict[str, Any]]) -> dict[str, Any]:
+    summary = dict.fromkeys(["match", "rounded_match", "mismatch", "unverifiable", "not_stated"], 0)
+    case = {"case": "t", "title": "T", "agency": None, "file": None, "findings": findings}
+    return envelope("audit", [{**case, "summary": summary}], [])
+
+
+def test_a_consequence_of_two_causes_sits_under_the_larger_one_and_names_both() -> None:
+    data = _one_case(
+        [
+            _finding("mismatch", "a", "-2 万元"),
+            _finding("mismatch", "b", "30 万元"),
+            _finding("consequence", "sum", "28 万元", ["a", "b", "r"]),
+        ]
+    )
+    (f,) = build_report(data, date=DAY)["forms"]
+    # |30| > |−2|: b ranks first and hosts the consequence; r (no finding of its own) is no cause.
+    assert [e["line_id"] for e in f["findings"]] == ["b", "a"]
+    (c,) = f["findings"][0]["consequences"]
+    assert (c["caused_by"], c["rounding_from"]) == (["a", "b"], ["r"])
+    assert f["findings"][1]["consequences"] == []
+    assert f["at_issue"]["money"] == "32 万元"  # 30 + 2; the consequence's 28 is not added
+
+
+def test_a_consequence_without_a_real_cause_stands_alone() -> None:
+    data = _one_case([_finding("consequence", "sum", "0.01 万元", ["r1", "r2"])])
+    (f,) = build_report(data, date=DAY)["forms"]
+    assert [(e["kind"], e["caused_by"]) for e in f["findings"]] == [("consequence", ["r1", "r2"])]
+    assert f["at_issue"] == {"amounts": 0, "money": "0 万元", "other": []}  # a warning
+
+
+def test_the_threshold_hides_only_what_is_strictly_below_it() -> None:
+    data = _one_case(
+        [_finding("mismatch", "a", "0.33 万元"), _finding("mismatch", "b", "-3300 元")]
+    )
+    for threshold, hidden in (("0.33 万元", []), ("3300.01 元", ["a", "b"]), ("0.0033%", [])):
+        rep = build_report(data, date=DAY, materiality=parse_materiality(threshold))
+        (f,) = rep["forms"]
+        assert [e["line_id"] for e in f["hidden"]] == hidden, threshold
+        assert len(f["hidden"]) + len(f["findings"]) == 2
+    # 0.34% of the stated 100 万元 is 0.34 万元 > 0.33 万元 = 3300 元: both hidden.
+    rep = build_report(data, date=DAY, materiality=parse_materiality("0.34%"))
+    assert rep["summary"]["total"]["hidden"] == 2
+    assert rep["opinion"]["total"]["amounts"] == 0
