@@ -197,6 +197,13 @@ def test_the_markdown_report_reads_as_filed() -> None:
     assert md.count("差额 100 万元") == 1  # the drainage gap, once
     assert md.count("差额 100.003 万元") == 3  # its three consequences, under it
     assert "| **合计** | 46 | 42 | 22 | 5 | 4 | 0 | 26 | 174.48 万元 |" in md
+    # The drainage section's own line repeats its summary row: 14 checked = 10 + 1 rounded + 3
+    # not matching; 4 issues = those 3 + the written expression of drain.step2 (whose stated
+    # 3637.8 matches the line's reading).
+    assert (
+        "申报数核对 14 个，相符 11 个（其中四舍五入后相符 1 个），无测算 1 个；问题 4 处，连带影响 3 处"
+        in md
+    )
     assert "</p>" not in md  # quotes without the form's markup
     assert "“=3593.45万元。 3493.45”" in md
     # A note that matters is where it belongs, without -v: the two-year 延保运维费.

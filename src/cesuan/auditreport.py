@@ -28,6 +28,7 @@ from cesuan.reconcile import KIND_ZH
 from cesuan.units import parse_unit
 
 __all__ = [
+    "SUMMARY_NOTE",
     "build_report",
     "read_scope",
     "report_for_run",
@@ -35,6 +36,13 @@ __all__ = [
 ]
 
 TITLE = "预算测算审核报告"
+# What the columns of the summary table count (both renderers print it under the table).
+SUMMARY_NOTE = (
+    "核对、相符、无测算：申报数的个数（相符含四舍五入后相符）。问题：下文列出的不符之处，"
+    "每个成因一次；表上算式不成立的行，其申报数可能与计算结果相符，故问题可多于不相符的申报数。"
+    "连带影响：因问题而不符的合计数，列在其成因之下，不另计为问题；低于重要性：未展开、"
+    "单列的差异；提示：无测算过程、缺少出处等。涉及金额：问题差额绝对值之和。"
+)
 # Kinds whose stated line is a cause a consequence further up can be traced to (reconcile: a
 # wrong written expression does not propagate, the line's value comes from its formula).
 _CAUSES = ("mismatch", "sum_mismatch")
@@ -111,6 +119,8 @@ def build_report(
     )
     refs = _Refs()
     forms = [_form(c, materiality, refs) for c in cases]
+    for f in forms:
+        f["overview"] = _overview(f)
     return {
         "title": TITLE,
         "date": date,
@@ -212,6 +222,18 @@ def _form(c: Mapping[str, Any], mat: Materiality | None, refs: _Refs) -> dict[st
         },
         "at_issue": _at_issue([e for e in shown if e["severity"] == "error"]),
     }
+
+
+def _overview(form: Mapping[str, Any]) -> str:
+    """One sentence per form with the same counts as its summary row."""
+    r, n = _summary_row(form), form["counts"]
+    rounded = form["lines"]["rounded_match"]
+    return (
+        f"申报数核对 {r['checked']} 个，相符 {r['matched']} 个"
+        + (f"（其中四舍五入后相符 {rounded} 个）" if rounded else "")
+        + f"，无测算 {r['unverifiable']} 个；问题 {n['issues']} 处，连带影响 {n['consequences']} 处，"
+        f"低于重要性 {n['hidden']} 处，提示 {n['notes']} 条。"
+    )
 
 
 def _at_issue(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cesuan.auditreport import shown_text
+from cesuan.auditreport import SUMMARY_NOTE, shown_text
 from cesuan.report_md import section_number
 
 __all__ = ["esc", "render_html"]
@@ -150,16 +150,11 @@ def _summary(rep: Mapping[str, Any]) -> list[str]:
     t = rep["summary"]["total"]
     cells = "".join(f'<td class="n">{t[k]}</td>' for k in _KEYS)
     out.append(f'<tr class="total"><td>合计</td>{cells}<td class="n">{esc(t["money"])}</td></tr>')
-    out.append(
-        "</table><p>核对、相符、无测算：申报数的个数（相符含四舍五入后相符）。问题：下文列出的"
-        "不符之处，每个成因一次；连带影响：因问题而不符的合计数，列在其成因之下，不另计为问题；"
-        "低于重要性：未展开、单列的差异；提示：无测算过程、缺少出处等。涉及金额：问题差额绝对值之和。</p>"
-    )
+    out.append(f"</table><p>{esc(SUMMARY_NOTE)}</p>")
     return out
 
 
 def _form(i: int, form: Mapping[str, Any], source: str | None) -> list[str]:
-    s = form["lines"]
     entries = [
         (e, h)
         for group, hidden in ((form["findings"], False), (form["hidden"], True))
@@ -169,10 +164,8 @@ def _form(i: int, form: Mapping[str, Any], source: str | None) -> list[str]:
     spans = _locate(source, [e for e, _ in entries])
     out = [
         f'<section class="form" id="form-{i}"><h2>（{section_number(i)}）{esc(form["title"])}</h2>',
-        f"<p>填报单位：{esc(form['agency'] or '（未写）')}；案例：{esc(form['case'])}；"
-        f"申报数核对 {s['match'] + s['rounded_match'] + s['mismatch']} 个，相符 {s['match']} 个，"
-        f"四舍五入后相符 {s['rounded_match']} 个，不符 {s['mismatch']} 个，"
-        f"无测算 {s['unverifiable']} 个。</p>",
+        f"<p>填报单位：{esc(form['agency'] or '（未写）')}；案例：{esc(form['case'])}。"
+        f"{esc(form['overview'])}</p>",
         '<div class="cols"><div class="findings">',
     ]
     if not form["findings"]:

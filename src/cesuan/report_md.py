@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cesuan.auditreport import SUMMARY_NOTE
 from cesuan.report import error_markdown, md
 
 __all__ = ["CHINESE_NUMBERS", "render_markdown", "section_number"]
@@ -89,24 +90,18 @@ def _summary(rep: Mapping[str, Any]) -> list[str]:
     out.append(f"| **合计** | {cells} | {md(t['money'])} |")
     out += [
         "",
-        "核对、相符、无测算：申报数的个数（相符含四舍五入后相符）。问题：下文列出的不符之处，"
-        "每个成因一次；连带影响：因问题而不符的合计数，列在其成因之下，不另计为问题；"
-        "低于重要性：未展开、单列的差异；提示：无测算过程、缺少出处等。"
-        "涉及金额：问题差额绝对值之和。",
+        SUMMARY_NOTE,
         "",
     ]
     return out
 
 
 def _form(i: int, form: Mapping[str, Any]) -> list[str]:
-    s = form["lines"]
     out = [
         f"### （{section_number(i)}）{md(form['title'])}",
         "",
-        f"填报单位：{md(form['agency'] or '（未写）')}；案例：{md(form['case'])}；"
-        f"申报数核对 {s['match'] + s['rounded_match'] + s['mismatch']} 个，"
-        f"相符 {s['match']} 个，四舍五入后相符 {s['rounded_match']} 个，不符 {s['mismatch']} 个，"
-        f"无测算 {s['unverifiable']} 个。",
+        f"填报单位：{md(form['agency'] or '（未写）')}；案例：{md(form['case'])}。"
+        f"{md(form['overview'])}",
         "",
     ]
     if not form["findings"]:

@@ -232,6 +232,7 @@ _REPORT = _obj(
                     },
                     "hidden": {"type": "array", "items": _ROOT, "description": "低于重要性水平"},
                     "notes": {"type": "array", "items": _ENTRY, "description": "info 级提示"},
+                    "overview": {**_STR, "description": "本表的一句话概况（与汇总表同样的计数）"},
                     "counts": _obj(
                         dict.fromkeys(("issues", "consequences", "hidden", "notes"), _COUNTS)
                     ),
