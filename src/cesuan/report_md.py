@@ -21,7 +21,11 @@ CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
 def section_number(i: int) -> str:
-    """1 → 一 … 10 → 十, 11 → 十一 (section numbers of a Chinese report)."""
+    """1 → 一 … 10 → 十, 11 → 十一 (section numbers of a Chinese report).
+
+    >>> [section_number(i) for i in (1, 10, 11, 20, 23)]
+    ['一', '十', '十一', '二十', '二十三']
+    """
     if i <= 10:
         return CHINESE_NUMBERS[i - 1]
     tens, ones = divmod(i, 10)
