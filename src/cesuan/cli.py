@@ -123,8 +123,15 @@ def _add_calc(sub: Any) -> None:
 def _add_audit(sub: Any) -> None:
     a = add_command(sub, "audit", "核对申报数：列出所有不符之处", _run_audit)
     a.add_argument("paths", nargs="+", metavar="路径", help="案例文件或目录")
-    _batch_options(a, ["text", "json", "md"])
+    _batch_options(a, ["text", "json", "md", "html"])
     a.add_argument("-v", "--verbose", action="store_true", help="也列出提示（无测算、缺少出处）")
+    a.add_argument(
+        "--materiality",
+        metavar="差额",
+        help="重要性水平：差额绝对值低于它的不展开，单列计数（如 '1 万元' 或 0.5%%）；"
+        "用于 md、html、json",
+    )
+    a.add_argument("--date", metavar="YYYY-MM-DD", help="报告日期（默认今天）；用于 md、html、json")
     whatif_cli.add_options(a)
 
 
@@ -331,11 +338,28 @@ def _run_audit(args: argparse.Namespace) -> int:
     done = _run_tasks(args, _tasks(args))
     cases = [d.data for d in done if d.data is not None]
     data = report.envelope("audit", cases, _errors(done))
-    if args.format == "json":
-        return _finish(args, done, dumps(data), json=True)
-    if args.format == "md":
-        notes = whatif_cli.audit_notes(cases, "md")
-        return _finish(args, done, report.audit_markdown(data) + notes, json=False)
+    if args.format != "text":  # the filing report (docs/report.md): data, Markdown, HTML
+        from cesuan.auditreport import report_for_run
+
+        doc, sources = report_for_run(
+            data, materiality=args.materiality, date=args.date, today=args.format != "json"
+        )
+        if args.format == "json":
+            return _finish(args, done, dumps({**data, "report": doc}), json=True)
+        notes = whatif_cli.audit_notes(cases, args.format)
+        if args.format == "md":
+            from cesuan.report_md import render_markdown
+
+            return _finish(args, done, render_markdown(doc, data["errors"]) + notes, json=False)
+        from cesuan.report_html import render_html
+
+        return _finish(args, done, render_html(doc, sources, data["errors"]), json=False)
+    if args.materiality or args.date:
+        raise CesuanError(
+            ErrorKind.SCHEMA,
+            "--materiality 和 --date 只用于报告格式",
+            hint="加 --format md、html 或 json",
+        )
     shown = [s for d in done for s in d.shown]
     text = report.audit_text(data, shown, verbose=args.verbose)
     return _finish(args, done, text + whatif_cli.audit_notes(cases, "text"), json=False)

@@ -42,7 +42,7 @@ __all__ = [
 
 # Bumped in the minor place when a field is added, in the major place when a field is removed or
 # changes meaning (docs/cli.md#输出格式). Tools should check the major part.
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: audit JSON gains "report" (docs/report.md)
 # The "$schema" of each output: its first key (sorted keys put "$" first), so that a directory
 # scan recognises cesuan's own outputs from their first bytes and never reads them as cases.
 SCHEMA_IDS = {

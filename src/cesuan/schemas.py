@@ -148,6 +148,108 @@ _AUDIT_CASE = _obj(
 )
 
 
+# The filing report of `cesuan audit` (auditreport; docs/report.md): the same findings as
+# `cases[].findings`, grouped per form, each consequence under the finding that causes it.
+_QUOTE = _obj(
+    {
+        "text": {**_STR, "description": "原文，逐字"},
+        "shown": {**_STR, "description": "显示用：去掉 HTML 标记"},
+    }
+)
+_ENTRY = _obj(
+    {
+        "ref": {**_STR, "description": "报告中的编号：问题 1、连带影响 1.1、未展开 H1、提示 T1"},
+        "kind": _STR,
+        "kind_zh": _STR,
+        "severity": {"enum": ["error", "warning", "info"]},
+        "line_id": _STR,
+        "label": _STR,
+        "message": _STR,
+        "stated": _OPT_STR,
+        "computed": _OPT_STR,
+        "difference": {**_OPT_STR, "description": "computed − stated"},
+        "quotes": {"type": "array", "items": _QUOTE},
+        "caused_by": {**_QUOTES, "description": "本身不符的成因行（不含四舍五入后相符的行）"},
+        "note": _OPT_STR,
+    },
+    required=["ref", "kind", "severity", "line_id", "label", "message", "quotes", "caused_by"],
+)
+_CONSEQUENCE = {
+    **_ENTRY,
+    "properties": {
+        **_ENTRY["properties"],
+        "rounding_from": {**_QUOTES, "description": "同样追溯到的、四舍五入后相符的行（非成因）"},
+    },
+}
+_ROOT = {
+    **_ENTRY,
+    "properties": {
+        **_ENTRY["properties"],
+        "consequences": {"type": "array", "items": _CONSEQUENCE},
+    },
+}
+_AT_ISSUE = _obj(
+    {
+        "amounts": {"type": "integer", "minimum": 0, "description": "不符的数额个数"},
+        "money": {**_AMOUNT, "description": "差额绝对值之和（万元）"},
+        "other": {**_QUOTES, "description": "非金额单位的差额绝对值之和，每个单位一项"},
+    }
+)
+_COUNTS = {"type": "integer", "minimum": 0}
+_REPORT = _obj(
+    {
+        "title": _STR,
+        "date": {
+            "type": ["string", "null"],
+            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "报告日期；JSON 中未给 --date 时为 null（同一案例，同样的字节）",
+        },
+        "engine": _STR,
+        "materiality": {**_OPT_STR, "description": "重要性水平（--materiality），未设为 null"},
+        "scope": {
+            "type": "array",
+            "items": _obj(
+                {
+                    "case": _STR,
+                    "file": _OPT_STR,
+                    "file_sha256": {**_OPT_STR, "description": "案例文件字节的 SHA-256"},
+                    "source": _OPT_STR,
+                    "source_sha256": {
+                        **_OPT_STR,
+                        "description": "原文（读入后的文本，UTF-8）的 SHA-256",
+                    },
+                },
+                required=["case", "file"],
+            ),
+        },
+        "summary": _obj({"forms": {"type": "array"}, "total": {"type": "object"}}),
+        "forms": {
+            "type": "array",
+            "items": _obj(
+                {
+                    "case": _STR,
+                    "title": _STR,
+                    "findings": {
+                        "type": "array",
+                        "items": _ROOT,
+                        "description": "按严重程度、差额绝对值排序",
+                    },
+                    "hidden": {"type": "array", "items": _ROOT, "description": "低于重要性水平"},
+                    "notes": {"type": "array", "items": _ENTRY, "description": "info 级提示"},
+                    "overview": {**_STR, "description": "本表的一句话概况（与汇总表同样的计数）"},
+                    "counts": _obj(
+                        dict.fromkeys(("issues", "consequences", "hidden", "notes"), _COUNTS)
+                    ),
+                    "at_issue": _AT_ISSUE,
+                },
+            ),
+        },
+        "opinion": _obj({"forms": {"type": "array"}, "total": _AT_ISSUE, "text": _QUOTES}),
+        "errors": {"type": "integer", "minimum": 0, "description": "无法审核的输入个数"},
+    },
+)
+
+
 def _envelope(which: str, case: dict[str, Any], title: str) -> dict[str, Any]:
     return {
         "$schema": _DRAFT,
@@ -187,5 +289,8 @@ def output_schema(which: str) -> dict[str, Any]:
     if which == "calc":
         return _envelope("calc", _CALC_CASE, "cesuan calc --format json")
     if which == "audit":
-        return _envelope("audit", _AUDIT_CASE, "cesuan audit --format json")
+        schema = _envelope("audit", _AUDIT_CASE, "cesuan audit --format json")
+        # Added in format 1.1; optional, so 1.0 outputs still validate.
+        schema["properties"]["report"] = {**_REPORT, "description": "审核报告（docs/report.md）"}
+        return schema
     raise ValueError(which)

@@ -1,0 +1,368 @@
+"""The audit report as data: what an auditor files, built from the audit JSON of a run.
+
+What it does: turns the audit envelope (`report.envelope("audit", …)`: every case's findings as
+reconcile made them) into one report document of plain data: title, scope (each case file's
+SHA-256 and its source text's), date, engine, materiality, a summary whose counts are the
+findings that follow, one section per form (findings ranked by severity, then by absolute
+difference; each `consequence` listed under the finding that causes it; findings below the
+materiality threshold counted and listed as hidden; notes where they belong) and a closing
+审核意见 draft (how many amounts and how much money are at issue, per form and in total).
+The Markdown and HTML renderers (report_md, report_html) and the audit JSON all use this data.
+What it must not do: reconcile or re-classify findings (that is reconcile's job); drop a finding
+silently (every finding of the input is in exactly one place of the report); use float; print.
+Its only arithmetic is summing and comparing the exact differences reconcile reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from cesuan.errors import CesuanError, ErrorKind
+from cesuan.materiality import WAN, Materiality, amount, is_money, parse_materiality, text_in
+from cesuan.reconcile import KIND_ZH
+from cesuan.units import parse_unit
+
+__all__ = [
+    "SUMMARY_NOTE",
+    "build_report",
+    "read_scope",
+    "report_for_run",
+    "shown_text",
+]
+
+TITLE = "预算测算审核报告"
+# What the columns of the summary table count (both renderers print it under the table).
+SUMMARY_NOTE = (
+    "核对、相符、无测算：申报数的个数（相符含四舍五入后相符）。问题：下文列出的不符之处，"
+    "每个成因一次；表上算式不成立的行，其申报数可能与计算结果相符，故问题可多于不相符的申报数。"
+    "连带影响：因问题而不符的合计数，列在其成因之下，不另计为问题；低于重要性：未展开、"
+    "单列的差异；提示：无测算过程、缺少出处等。涉及金额：问题差额绝对值之和。"
+)
+# Kinds whose stated line is a cause a consequence further up can be traced to (reconcile: a
+# wrong written expression does not propagate, the line's value comes from its formula).
+_CAUSES = ("mismatch", "sum_mismatch")
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+# ── quotes without markup ────────────────────────────────────────────────────────────────────
+
+_CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.IGNORECASE)
+_INPUT = re.compile(r"<input\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def shown_text(text: str, *, keep_space: bool = False) -> str:
+    """Text from an extracted form as a reader should see it: HTML tags stripped, a checkbox as
+    ☑/☐ (docs/report.md#引文的显示). The verbatim text stays in the JSON.
+
+    >>> shown_text("=3593.45万元。</p>\\t3493.45")
+    '=3593.45万元。 3493.45'
+    >>> shown_text('2. 常年项目 <input checked="" type="checkbox"/>')
+    '2. 常年项目 ☑'
+    """
+    s = _TAG.sub("", _INPUT.sub("☐", _CHECKED.sub("☑", text)))
+    return s if keep_space else " ".join(s.split())
+
+
+# ── scope ────────────────────────────────────────────────────────────────────────────────────
+
+
+def read_scope(path: str) -> tuple[dict[str, Any], str | None]:
+    """The scope entry of one audited case file, and its source text (for the HTML report).
+
+    The case is loaded again through the loader (safe, quotes checked), so the source read is the
+    one the case names; `file_sha256` is over the file's bytes, `source_sha256` over the source
+    text as the loader read it (the text the quotes were checked against, as in `calc` JSON).
+    """
+    from cesuan.api import load_case
+
+    raw = Path(path).read_bytes()
+    case = load_case(path)
+    text = case.source_text
+    return {
+        "case": case.case,
+        "file": path,
+        "file_sha256": hashlib.sha256(raw).hexdigest(),
+        "source": case.source,
+        "source_sha256": None if text is None else hashlib.sha256(text.encode()).hexdigest(),
+    }, text
+
+
+# ── the report ───────────────────────────────────────────────────────────────────────────────
+
+
+def build_report(
+    data: Mapping[str, Any],
+    scopes: Sequence[Mapping[str, Any]] = (),
+    *,
+    date: str | None,
+    materiality: Materiality | None = None,
+) -> dict[str, Any]:
+    """The report document of one audit run (plain data, JSON-ready).
+
+    Args:
+        data: the audit envelope (`report.envelope("audit", cases, errors)`).
+        scopes: `read_scope(path)[0]` of each case file (matched by `file`).
+        date: the report's date, `YYYY-MM-DD` (injected, so that a report is reproducible).
+        materiality: findings whose |difference| is below it are hidden (counted and listed).
+    """
+    by_file = {s["file"]: s for s in scopes}
+    # Forms with issues first (an auditor reads those first), otherwise in input order; the
+    # numbering follows the order shown.
+    cases = sorted(
+        data["cases"], key=lambda c: not any(f["severity"] != "info" for f in c["findings"])
+    )
+    refs = _Refs()
+    forms = [_form(c, materiality, refs) for c in cases]
+    for f in forms:
+        f["overview"] = _overview(f)
+    return {
+        "title": TITLE,
+        "date": date,
+        "engine": data["engine"],
+        "materiality": None if materiality is None else materiality.text,
+        "scope": [by_file.get(c["file"]) or {"case": c["case"], "file": c["file"]} for c in cases],
+        "summary": {"forms": [_summary_row(f) for f in forms], "total": _total(forms)},
+        "forms": forms,
+        "opinion": _opinion(forms),
+        "errors": len(data["errors"]),
+    }
+
+
+class _Refs:
+    """Numbers the entries across the report: issues 1, 2 …; consequences 1.1 …; hidden H1 …;
+    notes T1 … (the HTML report's anchors are made from these)."""
+
+    def __init__(self) -> None:
+        self.n = {"issue": 0, "hidden": 0, "note": 0}
+
+    def next(self, what: str) -> str:
+        self.n[what] += 1
+        return {"issue": "", "hidden": "H", "note": "T"}[what] + str(self.n[what])
+
+
+def _entry(f: Mapping[str, Any], ref: str, causes: Sequence[str] = ()) -> dict[str, Any]:
+    keys = ("kind", "severity", "line_id", "label", "message", "stated", "computed")
+    keys += ("difference", "unit", "formula", "substituted", "note")  # type: ignore[assignment]
+    out = {k: f.get(k) for k in keys}
+    out.update(
+        ref=ref,
+        kind_zh=KIND_ZH[f["kind"]],
+        quotes=[{"text": q, "shown": shown_text(q)} for q in f["quotes"]],
+        caused_by=list(causes),
+    )
+    return out
+
+
+def _rank(f: Mapping[str, Any]) -> tuple[int, int, Fraction]:
+    """Severity first; then money before other units, larger |difference| first."""
+    diff = amount(f.get("difference"))
+    gap = Fraction(0) if diff is None else abs(diff[0]) * diff[1].factor
+    money = 0 if diff is not None and is_money(diff[1]) else 1
+    return _SEVERITY_ORDER[f["severity"]], money, -gap
+
+
+def _form(c: Mapping[str, Any], mat: Materiality | None, refs: _Refs) -> dict[str, Any]:
+    found = list(c["findings"])
+    order = {id(f): i for i, f in enumerate(found)}
+    notes = [f for f in found if f["severity"] == "info"]
+    roots = sorted(
+        (f for f in found if f["severity"] != "info" and f["kind"] != "consequence"),
+        key=lambda f: (*_rank(f), order[id(f)]),
+    )
+    # A consequence goes under the best-ranked finding that causes it; its causes are only
+    # the lines with a mismatch of their own (not those that matched after rounding).
+    real = {f["line_id"]: f for f in reversed(roots) if f["kind"] in _CAUSES}
+    under: dict[int, list[tuple[Mapping[str, Any], list[str]]]] = {}
+    for f in found:
+        if f["kind"] != "consequence":
+            continue
+        causes = [x for x in f["caused_by"] if x in real]
+        if causes:
+            host = min((real[x] for x in causes), key=lambda r: roots.index(r))
+            under.setdefault(id(host), []).append((f, causes))
+        else:  # no cause with a mismatch of its own: it stands alone (e.g. rounding adds up)
+            roots.append(f)
+    roots.sort(key=lambda f: (*_rank(f), order[id(f)]))
+    shown: list[dict[str, Any]] = []
+    hidden: list[dict[str, Any]] = []
+    for f in roots:
+        hide = mat is not None and mat.hides(f)
+        ref = refs.next("hidden" if hide else "issue")
+        e = _entry(f, ref, f["caused_by"] if f["kind"] == "consequence" else ())
+        e["consequences"] = [
+            {
+                **_entry(x, f"{ref}.{i}", causes),
+                # Lines reconcile also traced it to that matched after rounding: no causes,
+                # but they explain a last digit (100.003 against a gap of 100).
+                "rounding_from": [y for y in x["caused_by"] if y not in causes],
+            }
+            for i, (x, causes) in enumerate(under.get(id(f), []), 1)
+        ]
+        (hidden if hide else shown).append(e)
+    return {
+        "case": c["case"],
+        "title": c["title"],
+        "agency": c["agency"],
+        "file": c["file"],
+        "lines": dict(c["summary"]),
+        "findings": shown,
+        "hidden": hidden,
+        "notes": [_entry(f, refs.next("note")) for f in notes],
+        "counts": {
+            "issues": len(shown),
+            "consequences": sum(len(e["consequences"]) for e in shown),
+            "hidden": sum(1 + len(e["consequences"]) for e in hidden),
+            "notes": len(notes),
+        },
+        "at_issue": _at_issue([e for e in shown if e["severity"] == "error"]),
+    }
+
+
+def _overview(form: Mapping[str, Any]) -> str:
+    """One sentence per form with the same counts as its summary row."""
+    r, n = _summary_row(form), form["counts"]
+    rounded = form["lines"]["rounded_match"]
+    return (
+        f"申报数核对 {r['checked']} 个，相符 {r['matched']} 个"
+        + (f"（其中四舍五入后相符 {rounded} 个）" if rounded else "")
+        + f"，无测算 {r['unverifiable']} 个；问题 {n['issues']} 处，连带影响 {n['consequences']} 处，"
+        f"低于重要性 {n['hidden']} 处，提示 {n['notes']} 条。"
+    )
+
+
+def _at_issue(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """How many amounts are at issue and their |difference| summed: money in 万元, other units
+    each on their own (a consequence is never added: its cause is already counted)."""
+    money = Fraction(0)
+    other: dict[str, Fraction] = {}
+    amounts = 0
+    for e in entries:
+        diff = amount(e["difference"])
+        if diff is None:
+            continue
+        amounts += 1
+        if is_money(diff[1]):
+            money += abs(diff[0]) * diff[1].factor
+        else:
+            other[diff[1].text] = other.get(diff[1].text, Fraction(0)) + abs(diff[0])
+    return {
+        "amounts": amounts,
+        "money": text_in(money, WAN),
+        "other": [
+            text_in(v * parse_unit(u).factor, parse_unit(u)) for u, v in sorted(other.items())
+        ],
+    }
+
+
+def _summary_row(form: Mapping[str, Any]) -> dict[str, Any]:
+    s = form["lines"]
+    return {
+        "case": form["case"],
+        "title": form["title"],
+        "checked": s["match"] + s["rounded_match"] + s["mismatch"],
+        "matched": s["match"] + s["rounded_match"],
+        "unverifiable": s["unverifiable"],
+        **form["counts"],
+        "money": form["at_issue"]["money"],
+    }
+
+
+def _total(forms: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    rows = [_summary_row(f) for f in forms]
+    keys = ("checked", "matched", "unverifiable", "issues", "consequences", "hidden", "notes")
+    out: dict[str, Any] = {k: sum(r[k] for r in rows) for k in keys}
+    out.update(_sum_at_issue([f["at_issue"] for f in forms]))
+    return out
+
+
+def _sum_at_issue(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    money = sum((amount(p["money"])[0] for p in parts), Fraction(0))  # type: ignore[index]
+    other: dict[str, Fraction] = {}
+    for p in parts:
+        for t in p["other"]:
+            v, u = amount(t)  # type: ignore[misc]
+            other[u.text] = other.get(u.text, Fraction(0)) + v * u.factor
+    return {
+        "amounts": sum(p["amounts"] for p in parts),
+        "money": text_in(money * WAN.factor, WAN),
+        "other": [text_in(v, parse_unit(u)) for u, v in sorted(other.items())],
+    }
+
+
+def _opinion(forms: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The 审核意见 draft: per form and in total, how many amounts and how much is at issue."""
+    per = [
+        {"case": f["case"], "title": f["title"], **f["at_issue"]}
+        for f in forms
+        if f["at_issue"]["amounts"]
+    ]
+    total = _sum_at_issue([f["at_issue"] for f in forms])
+    checked = sum(_summary_row(f)["checked"] for f in forms)
+    first = f"经对 {len(forms)} 张申报表的 {checked} 个申报数逐项核对，"
+    if not per:
+        first += "未发现计算结果与申报数不符之处。"
+    else:
+        other = "、".join(total["other"])
+        first += (
+            f"发现 {len(per)} 张申报表共 {total['amounts']} 处数额不符，涉及金额 {total['money']}"
+            f"（各处差额绝对值之和；受其影响的合计数不重复计算）"
+            + (f"，另涉及数量 {other}" if other else "")
+            + "。"
+        )
+    lines = [first]
+    for p in per:
+        extra = "、".join(p["other"])
+        lines.append(
+            f"{p['title']}：{p['amounts']} 处，涉及金额 {p['money']}"
+            + (f"、数量 {extra}" if extra else "")
+            + "。"
+        )
+    hidden = sum(f["counts"]["hidden"] for f in forms)
+    unverifiable = sum(f["lines"]["unverifiable"] for f in forms)
+    tail = []
+    if hidden:
+        tail.append(f"低于重要性水平未展开的差异 {hidden} 处（列于各表之后）")
+    if unverifiable:
+        tail.append(f"只有金额、没有测算过程的申报数 {unverifiable} 个，无法核对")
+    if tail:
+        lines.append("另有" + "；".join(tail) + "。")
+    if per:
+        lines.append("建议填报单位对上述不符之处逐项说明或更正后重新报送。")
+    return {"forms": per, "total": total, "text": lines}
+
+
+def report_for_run(
+    data: Mapping[str, Any],
+    *,
+    materiality: str | None = None,
+    date: str | None = None,
+    today: bool = True,
+) -> tuple[dict[str, Any], dict[str, str | None]]:
+    """The report of an audit run, and each case's source text by case id (for HTML).
+
+    `date` defaults to today; `materiality` is the text of `--materiality`."""
+    import datetime
+
+    mat = None if materiality is None else parse_materiality(materiality)
+    scopes, sources = [], {}
+    for c in data["cases"]:
+        if c.get("file"):
+            scope, text = read_scope(c["file"])
+            scopes.append(scope)
+            sources[c["case"]] = text
+    try:
+        day = datetime.date.fromisoformat(date).isoformat() if date else None
+    except ValueError:
+        day = None
+        raise CesuanError(
+            ErrorKind.SCHEMA, "报告日期应写作 YYYY-MM-DD", field="--date", text=date
+        ) from None
+    if today:  # JSON leaves the date out unless given, so its bytes do not change by the day
+        day = day or datetime.date.today().isoformat()
+    return build_report(data, scopes, date=day, materiality=mat), sources
