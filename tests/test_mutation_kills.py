@@ -1,0 +1,112 @@
+"""Deterministic tests written to kill the mutants that survived `mutmut run` on exact.py,
+units.py and quantity.py (docs/testing.md records the scores and the mutants left as
+equivalent, with why).
+
+The property tests in test_exact.py would catch several of these mutants on a lucky draw, but a
+mutant must be killed every time: each test here is a fixed, hand-worked case naming the
+behaviour it pins.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from cesuan import exact
+
+# A Decimal of 401 digits is past the 400-digit private context: quantize raises there, and the
+# exact integer path must give the same rounding.
+LONG = "1" * 401
+
+
+def test_neg_of_a_long_decimal_is_exact() -> None:
+    # Unary minus in the default context would round to 28 digits.
+    a = Decimal("1" * 45)
+    assert exact.neg(a) == Decimal("-" + "1" * 45)
+    assert type(exact.neg(a)) is Decimal
+
+
+def test_ceil_and_floor_default_to_whole_numbers() -> None:
+    # ceil(0.25) = 1, floor(1.75) = 1 (not 0.3 and 1.7, as 1 place would give)
+    assert exact.ceil_to(Decimal("0.25")) == 1
+    assert exact.floor_to(Decimal("1.75")) == 1
+    assert exact.ceil_to(Fraction(1, 3)) == 1
+    assert exact.floor_to(Fraction(5, 3)) == 1
+
+
+@pytest.mark.parametrize(
+    ("how", "x", "places", "want"),
+    [
+        # negative places round to tens, hundreds …: 1250 → 12.50 hundreds → 13 → 1300
+        (exact.round_half_up, Decimal("1250"), -2, "1300"),
+        (exact.round_half_up, Decimal("-1250"), -2, "-1300"),
+        (exact.round_half_up, Decimal("1249"), -2, "1200"),
+        (exact.ceil_to, Decimal("1201"), -2, "1300"),
+        (exact.floor_to, Decimal("1299"), -2, "1200"),
+        (exact.floor_to, Decimal("-1201"), -2, "-1300"),
+        # Fractions take the integer path directly: 2501/2 = 1250.5 → 1300; 2399/2 = 1199.5
+        (exact.round_half_up, Fraction(2501, 2), -2, "1300"),
+        (exact.ceil_to, Fraction(2399, 2), -2, "1200"),
+        (exact.floor_to, Fraction(2399, 2), -2, "1100"),
+        # 21 places: one past the quantize table (0 … 20)
+        (exact.round_half_up, Decimal("0." + "0" * 21 + "5"), 21, "0." + "0" * 20 + "1"),
+        (exact.floor_to, Decimal("0." + "0" * 20 + "19"), 21, "0." + "0" * 20 + "1"),
+        # more digits than the 400-digit context: 111…1.5 → 111…12
+        (exact.round_half_up, Decimal(LONG + ".5"), 0, LONG[:-1] + "2"),
+        (exact.floor_to, Decimal(LONG + ".5"), 0, LONG),
+        (exact.ceil_to, Decimal(LONG + ".5"), 0, LONG[:-1] + "2"),
+    ],
+)
+def test_roundings_outside_the_quantize_fast_path(
+    how: object, x: exact.Num, places: int, want: str
+) -> None:
+    assert callable(how)
+    assert how(x, places) == Decimal(want)
+    mode = {exact.round_half_up: "half_up", exact.ceil_to: "ceil", exact.floor_to: "floor"}[how]
+    assert exact.rounder(places, mode)(x) == Decimal(want)
+
+
+def test_rounder_defaults_to_half_up() -> None:
+    # 1.005 → 1.01 (half-up), and a tie below zero goes away from zero.
+    assert exact.rounder(2)(Decimal("1.005")) == Decimal("1.01")
+    assert exact.rounder(0)(Decimal("-2.5")) == Decimal("-3")
+    assert exact.rounder(2)(Fraction(1, 3)) == Decimal("0.33")
+
+
+def test_scaler_of_one_is_none_and_of_two_doubles() -> None:
+    assert exact.scaler(Fraction(1)) is None
+    scale = exact.scaler(Fraction(2))
+    assert scale is not None
+    assert scale(Decimal("3.5")) == 7
+
+
+def test_power_of_ten_scalers() -> None:
+    by = exact.scaler(Fraction(1, 10000))
+    assert by is not None
+    assert by(Decimal("5021604")) == Decimal("502.1604")
+    up = exact.scaler(Fraction(10000))
+    assert up is not None
+    assert up(Decimal("502.1604")) == 5021604
+    assert up(Fraction(1, 3)) == Fraction(10000, 3)
+
+
+def test_format_exact_with_places_keeps_the_sign() -> None:
+    assert exact.format_exact(Decimal("-1.5"), places=2) == "-1.50"
+    assert exact.format_exact(Decimal("-0"), places=2) == "0.00"
+
+
+@pytest.mark.parametrize(
+    ("x", "text"),
+    [(Fraction(1, 10000), "0.0001"), (Fraction(3, 8), "0.375"), (Fraction(1, 625), "0.0016")],
+)
+def test_to_decimal_uses_the_fewest_places(x: Fraction, text: str) -> None:
+    # 10000 = 2⁴·5⁴ → 4 places; 8 = 2³ → 3; 625 = 5⁴ → 4: the smallest power of ten it divides.
+    assert str(exact.to_decimal(x)) == text
+
+
+def test_to_decimal_refuses_a_non_terminating_fraction() -> None:
+    # 1/3 has no finite decimal expansion; 3/8 = 0.375 has.
+    with pytest.raises(ValueError, match="no finite decimal expansion"):
+        exact.to_decimal(Fraction(1, 3))
