@@ -110,3 +110,52 @@ def test_to_decimal_refuses_a_non_terminating_fraction() -> None:
     # 1/3 has no finite decimal expansion; 3/8 = 0.375 has.
     with pytest.raises(ValueError, match="no finite decimal expansion"):
         exact.to_decimal(Fraction(1, 3))
+
+
+def test_a_float_is_refused_with_the_documented_message() -> None:
+    with pytest.raises(TypeError) as info:
+        exact.to_fraction(0.1)  # type: ignore[arg-type]
+    assert str(info.value) == "cesuan 的数值不能是 float；请用 Decimal 或 Fraction（或数量文本）"
+
+
+@pytest.mark.parametrize(
+    ("factor", "x", "want"),
+    [
+        # 3 × 1/12 = 0.25: 12 = 2²·3, and 3 divides 3, so the result is a finite decimal
+        (Fraction(1, 12), Decimal("3"), Decimal("0.25")),
+        # 3 × 1/15 = 0.2: 15 = 3·5
+        (Fraction(1, 15), Decimal("3"), Decimal("0.2")),
+        # 3·10³⁰ × 1/12 = 2.5·10²⁹: past float precision, still a Decimal
+        (Fraction(1, 12), Decimal("3" + "0" * 30), Decimal("25" + "0" * 28)),
+        # 5021604 × 1/10000 = 502.1604 (a power of ten moves the point)
+        (Fraction(1, 10000), Decimal("5021604"), Decimal("502.1604")),
+        # 7 × 12/5 = 16.8
+        (Fraction(12, 5), Decimal("7"), Decimal("16.8")),
+    ],
+)
+def test_a_scaled_finite_decimal_stays_a_decimal(
+    factor: Fraction, x: Decimal, want: Decimal
+) -> None:
+    scale = exact.scaler(factor)
+    assert scale is not None
+    got = scale(x)
+    assert got == want
+    assert type(got) is Decimal
+
+
+@pytest.mark.parametrize(
+    ("factor", "x", "want"),
+    [
+        (Fraction(1, 12), Decimal("7"), Fraction(7, 12)),  # 7/12 has no finite expansion
+        (Fraction(1, 12), Fraction(1, 3), Fraction(1, 36)),
+        (Fraction(1, 10000), Fraction(1, 3), Fraction(1, 30000)),
+    ],
+)
+def test_a_scaled_non_terminating_value_is_a_fraction(
+    factor: Fraction, x: exact.Num, want: Fraction
+) -> None:
+    scale = exact.scaler(factor)
+    assert scale is not None
+    got = scale(x)
+    assert got == want
+    assert type(got) is Fraction
