@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import pytest
 
+import cesuan
 from cesuan import exact
 
 # A Decimal of 401 digits is past the 400-digit private context: quantize raises there, and the
@@ -159,3 +160,84 @@ def test_a_scaled_non_terminating_value_is_a_fraction(
     got = scale(x)
     assert got == want
     assert type(got) is Fraction
+
+
+# --- units.py ----------------------------------------------------------------------------------
+
+
+def test_dimension_text() -> None:
+    from cesuan.units import parse_unit
+
+    # 万元/(平方米·月) in root units: 元 per 米² per 年 (月 is 1/12 年)
+    assert parse_unit("万元/(平方米·月)").dims_text() == "元/(年·米²)"
+    assert parse_unit("元").dims_text() == "元"
+    assert cesuan.parse_quantity("98%").unit.dims_text() == "无量纲"
+
+
+def test_powers_are_written_with_superscripts_or_a_caret() -> None:
+    from cesuan.units import parse_unit
+
+    assert parse_unit("米²").text == "米²"
+    assert parse_unit("米³").text == "米³"
+    assert parse_unit("米^4").text == "米^4"
+
+
+def test_an_unknown_unit_names_itself_and_suggests_the_longest_contained_name() -> None:
+    from cesuan.units import parse_unit, suggest_unit
+
+    # Too far from any name for difflib (ratio < 0.5): the longest defined name inside it.
+    assert suggest_unit("啊啊啊啊啊啊啊啊平方米") == "平方米"
+    assert suggest_unit("zzzq") is None
+    with pytest.raises(cesuan.CesuanError) as info:
+        parse_unit("zzzq")
+    e = info.value
+    assert (e.kind, e.text, e.column, e.hint) == (
+        "unknown_unit",
+        "zzzq",
+        0,
+        "可用单位见 docs/units.md",
+    )
+    assert str(e).startswith("未知单位 'zzzq'")
+
+
+# --- quantity.py -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("  -5 元", "-5 元"),
+        ("- 5 元", "-5 元"),
+        ("  - 5 元", "-5 元"),
+        ("+ 5 元", "5 元"),
+        ("98%", "0.98"),
+    ],
+)
+def test_signs_and_spaces_around_them(text: str, want: str) -> None:
+    assert str(cesuan.parse_quantity(text)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "message"),
+    [
+        ("X 元", 0, "数量应以数字开头\n  X 元\n  ^\n提示：例如 '12 月'、'8369.34 平方米'"),
+        ("-", 1, "此处应为数字，却是 结尾\n  -\n   ^"),
+        ("-*", 1, "此处应为数字，却是 '*'\n  -*\n   ^"),
+        ("3%元", 2, "百分数后不能再跟单位\n  3%元\n    ^\n提示：比例写作 98%，金额写作 30 万元"),
+        (
+            "3*4 元",
+            1,
+            "数字后不能出现 '*'\n  3*4 元\n   ^\n"
+            "提示：数量写作 数字 + 单位，如 '50 元/(平方米·月)'；计算请写在 formula 里",
+        ),
+        ("5 元 X", 3, "单位后有多余的 ' X'\n  5 元 X\n      ^"),
+    ],
+)
+def test_quantity_errors_say_what_and_where(text: str, column: int, message: str) -> None:
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.parse_quantity(text)
+    assert (info.value.kind, info.value.column, str(info.value)) == (
+        "quantity_syntax",
+        column,
+        message,
+    )
