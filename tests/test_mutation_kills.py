@@ -241,3 +241,17 @@ def test_quantity_errors_say_what_and_where(text: str, column: int, message: str
         column,
         message,
     )
+
+
+def test_a_unit_after_a_slash_may_follow_spaces_in_a_formula() -> None:
+    # 元/ 月 and 元/  (月) are the unit 元/月, as 元/月 is.
+    want = cesuan.parse_formula("a * 5 元/月")
+    assert cesuan.parse_formula("a * 5 元/ 月") == want
+    assert cesuan.parse_formula("a * 5 元/  (月)") == want
+
+
+@pytest.mark.parametrize(("formula", "column"), [("a * 5 元/", 8), ("a * 5 元/ ", 9)])
+def test_a_slash_at_the_end_of_a_formula_is_a_syntax_error(formula: str, column: int) -> None:
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.parse_formula(formula)
+    assert (info.value.kind, info.value.column) == ("formula_syntax", column)
