@@ -255,3 +255,16 @@ def test_a_slash_at_the_end_of_a_formula_is_a_syntax_error(formula: str, column:
     with pytest.raises(cesuan.CesuanError) as info:
         cesuan.parse_formula(formula)
     assert (info.value.kind, info.value.column) == ("formula_syntax", column)
+
+
+def test_quantity_refusals_name_the_problem() -> None:
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.parse_quantity(5)  # type: ignore[arg-type]
+    assert (info.value.kind, str(info.value)) == ("quantity_syntax", "数量应为文本，却是 int")
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.parse_quantity("nan")
+    e = info.value
+    assert (e.kind, e.text, e.hint) == ("non_finite", "nan", "金额和数量必须是确定的有限数字")
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.parse_quantity("5 €")
+    assert str(info.value).startswith("数量中不能出现字符 U+20AC")
