@@ -268,3 +268,74 @@ def test_quantity_refusals_name_the_problem() -> None:
     with pytest.raises(cesuan.CesuanError) as info:
         cesuan.parse_quantity("5 €")
     assert str(info.value).startswith("数量中不能出现字符 U+20AC")
+
+
+def test_unit_products_keep_integer_powers_and_cancel_aliases() -> None:
+    from cesuan.units import parse_unit
+
+    assert (parse_unit("元") / parse_unit("米²")).terms == (("元", 1), ("米", -2))
+    assert (parse_unit("元") * parse_unit("米²")).terms == (("元", 1), ("米", 2))
+    # 平米 is 平方米 by another name: they cancel (issue 14: unit text with mixed aliases)
+    assert (parse_unit("平米") * parse_unit("元/平方米")).text == "元"
+    assert (parse_unit("元/(平方米·月)") * parse_unit("月")).text == "元/平方米"
+
+
+def test_a_conversion_to_a_whole_number_is_a_decimal() -> None:
+    q = cesuan.parse_quantity("1 年").to("月")
+    assert q.magnitude == 12
+    assert type(q.magnitude) is Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "column", "message"),
+    [
+        (
+            "12,00 元",
+            "quantity_syntax",
+            2,
+            "千位分隔符 ',' 的位置不对\n  12,00 元\n    ^\n提示：每三位一组，例如 1,200 或 12,345.6；或者不写分隔符",
+        ),
+        (". 元", "quantity_syntax", 0, "'.' 前后都没有数字\n  . 元\n  ^"),
+        (
+            "１，２００ 元",
+            "quantity_syntax",
+            1,
+            "数字中不能用全角逗号 '，'\n  １，２００ 元\n    ^\n"
+            "提示：千位分隔请用半角 ','（如 1,200），或者不写分隔符",
+        ),
+        ("1" * 31 + " 元", "magnitude", 0, f"数字位数超过上限 30 位\n  {'1' * 31} 元\n  ^"),
+        ("5e", "unknown_unit", 1, "未知单位 'e'\n  5e\n   ^\n提示：可用单位见 docs/units.md"),
+    ],
+)
+def test_number_errors_say_what_and_where(text: str, kind: str, column: int, message: str) -> None:
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.parse_quantity(text)
+    assert (info.value.kind, info.value.column, str(info.value)) == (kind, column, message)
+
+
+def test_unit_and_conversion_errors_say_what_and_where() -> None:
+    from cesuan.units import parse_unit
+
+    cases = [
+        (lambda: parse_unit(5), None, "单位应为文本，却是 int"),  # type: ignore[arg-type]
+        (lambda: parse_unit("元 x"), 1, "单位后有多余的 ' x'\n  元 x\n    ^"),
+        (
+            lambda: parse_unit("元 €"),
+            2,
+            "单位中不能出现字符 U+20AC EURO SIGN\n  元 €\n     ^\n提示：删除该字符，或改用半角/常用汉字重新输入",
+        ),
+        (
+            lambda: cesuan.parse_quantity("5 元").to("米"),
+            None,
+            "不能把 元 换算为 米\n提示：两者量纲不同：元 与 米",
+        ),
+        (
+            lambda: cesuan.parse_quantity("98%").to("元"),
+            None,
+            "不能把 无量纲 换算为 元\n提示：两者量纲不同：无量纲 与 元",
+        ),
+    ]
+    for call, column, message in cases:
+        with pytest.raises(cesuan.CesuanError) as info:
+            call()
+        assert (info.value.column, str(info.value)) == (column, message)
