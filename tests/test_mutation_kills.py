@@ -339,3 +339,27 @@ def test_unit_and_conversion_errors_say_what_and_where() -> None:
         with pytest.raises(cesuan.CesuanError) as info:
             call()
         assert (info.value.column, str(info.value)) == (column, message)
+
+
+def test_unit_parentheses_nest_8_deep_and_9_are_refused() -> None:
+    # docs/formula-language.md: 单位里的括号最多嵌套 8 层.
+    from cesuan.units import parse_unit
+
+    assert parse_unit("(" * 8 + "元" + ")" * 8).text == "元"
+    with pytest.raises(cesuan.CesuanError) as info:
+        parse_unit("(" * 9 + "元" + ")" * 9)
+    assert (info.value.kind, info.value.text) == ("nesting", "(" * 9 + "元" + ")" * 9)
+    assert str(info.value).startswith("单位括号嵌套过深")
+
+
+def test_only_e_then_a_digit_or_sign_is_scientific_notation() -> None:
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.parse_quantity("5e5")
+    assert (
+        str(info.value)
+        == "不支持科学计数法\n  5e5\n   ^\n提示：请写出完整数字，例如 100000 或 10万"
+    )
+    for text in ("5ex", "5eX"):  # a unit name starting with e, not an exponent
+        with pytest.raises(cesuan.CesuanError) as info:
+            cesuan.parse_quantity(text)
+        assert info.value.kind == "unknown_unit"
