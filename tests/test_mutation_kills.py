@@ -363,3 +363,26 @@ def test_only_e_then_a_digit_or_sign_is_scientific_notation() -> None:
         with pytest.raises(cesuan.CesuanError) as info:
             cesuan.parse_quantity(text)
         assert info.value.kind == "unknown_unit"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "元/平方米·月",
+            "单位中 '/' 之后又出现 '·'，含义不明确\n  元/平方米·月\n           ^\n"
+            "提示：写作 元/(平方米·月) 或 元/平方米/月",
+        ),
+        (
+            "元/平方米·",
+            "单位中 '/' 之后又出现 '·'，含义不明确\n  元/平方米·\n           ^\n"
+            "提示：写作 元/(平方米·…) 或 元/平方米/…",
+        ),
+    ],
+)
+def test_a_dot_after_a_slash_is_ambiguous(text: str, message: str) -> None:
+    from cesuan.units import parse_unit
+
+    with pytest.raises(cesuan.CesuanError) as info:
+        parse_unit(text)
+    assert (info.value.kind, info.value.text, str(info.value)) == ("ambiguous_unit", text, message)
