@@ -1,10 +1,10 @@
-"""Golden tests over every case in cases/: each loads, evaluates and audits; the numbers and the
-findings match the reviewed snapshot in tests/golden/; and the real discrepancies of the five
+"""Golden tests over every case in cases/: each loads, evaluates and audits; its whole provenance
+JSON, findings and 测算依据 text match the reviewed snapshot in tests/golden/ (changed only
+through tests/golden/regen.py's diff, docs/testing.md); and the real discrepancies of the five
 江汉区 forms — checked by hand, independently of the engine — are exactly the ones reported."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import cesuan
+from tests.golden import regen
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = sorted((ROOT / "cases").rglob("*.yaml"))
@@ -24,11 +25,39 @@ def _id(p: Path) -> str:
 
 @pytest.mark.parametrize("path", CASES, ids=_id)
 def test_case_matches_its_golden_snapshot(path: Path) -> None:
-    golden = ROOT / "tests" / "golden" / path.relative_to(ROOT / "cases").with_suffix(".json")
-    expected = json.loads(golden.read_text(encoding="utf-8"))
-    audit = cesuan.audit(cesuan.load_case(path))
-    assert {r.id: str(r.quantity) for r in audit.result.lines} == expected["values"]
-    assert sorted([f.kind, f.line_id] for f in audit.findings) == expected["findings"]
+    # The whole provenance JSON (values, hashes), every finding with all its fields, and the
+    # 测算依据 text. A difference is to be read: `python tests/golden/regen.py` prints it.
+    for name, text in regen.snapshot(path).items():
+        golden = regen.GOLDEN / name
+        assert golden.read_text(encoding="utf-8") == text, (
+            f"{name} differs: run python tests/golden/regen.py to read the diff"
+        )
+
+
+def test_regen_shows_a_change_and_writes_only_when_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = ROOT / "cases" / "examples" / "hall-rent.yaml"
+    monkeypatch.setattr(regen, "case_paths", lambda: [case])
+    monkeypatch.setattr(regen, "GOLDEN", tmp_path)
+    (tmp_path / "examples").mkdir()
+    for name, text in regen.snapshot(case).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert regen.main([]) == 0
+    # A reviewed number changes: 120.528 → 120.529 in the golden file.
+    explain = tmp_path / "examples" / "hall-rent.explain.txt"
+    tampered = explain.read_text(encoding="utf-8").replace("120.528", "120.529")
+    explain.write_text(tampered, encoding="utf-8")
+    capsys.readouterr()
+    assert regen.main([]) == 1
+    out = capsys.readouterr().out
+    assert "-hall.property\t" in out
+    assert "+hall.property\t" in out
+    assert "120.529" in out
+    assert explain.read_text(encoding="utf-8") == tampered  # nothing written without --accept
+    assert regen.main(["--accept"]) == 0
+    assert "120.528" in explain.read_text(encoding="utf-8")
+    assert regen.main([]) == 0
 
 
 @pytest.mark.parametrize("path", CASES, ids=_id)

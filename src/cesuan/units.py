@@ -181,12 +181,18 @@ def lookup_name(name: str) -> Unit | None:
         return None
 
 
+# Characters that scale a unit: a name made of one of these and a known unit ('拾元', '兆元')
+# is a unit of another scale, never a typo of that unit or of one of its other scales.
+_MULTIPLIER_CHARS = frozenset("十拾百佰千仟万萬亿億兆")
+
+
 def _base_suffix(name: str) -> Unit | None:
-    """The unit of the longest defined name that `name` ends with ('拾元' → 元), if any."""
+    """The unit of the longest defined name that `name` ends with, when what stands before it
+    holds a multiplier character ('拾元' → 元, '拾万元' → 万元); else None."""
     for k in range(1, len(name)):
         u = lookup_name(name[k:])
         if u is not None:
-            return u
+            return u if _MULTIPLIER_CHARS.intersection(name[:k]) else None
     return None
 
 

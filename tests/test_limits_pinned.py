@@ -1,0 +1,232 @@
+"""Every documented limit pinned at its literal value: at the limit accepted, one over refused
+(issue 14).
+
+The numbers below are copied from docs/security.md and docs/formula-language.md (上限), never
+read from cesuan.limits: a limit moved in the code without the docs then fails here. Each
+refusal is checked for its error kind.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cesuan
+
+HEAD = "case: lim.a\ntitle: 限值\nlines:\n  - id: a\n    label: 甲\n    stated: 1 元\n"
+
+
+def _refused(kind: str, call: Any, *args: Any) -> cesuan.CesuanError:
+    with pytest.raises(cesuan.CesuanError) as info:
+        call(*args)
+    assert info.value.kind == kind, str(info.value)
+    return info.value
+
+
+def _case(*lines: dict[str, Any]) -> dict[str, Any]:
+    return {"case": "lim.a", "title": "限值", "lines": list(lines)}
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def test_case_file_of_2_000_000_bytes_is_read_and_one_byte_more_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    for size in (2_000_000, 2_000_001):
+        text = HEAD + "#" + "x" * (size - len(HEAD.encode()) - 2) + "\n"
+        p.write_text(text, encoding="utf-8")
+        assert p.stat().st_size == size
+        if size == 2_000_000:
+            assert cesuan.load_case(p).lines[0].id == "a"
+        else:
+            assert "2000000" in str(_refused("size_limit", cesuan.load_case, p))
+
+
+def test_source_of_5_000_000_bytes_is_read_and_one_byte_more_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(
+        "case: lim.a\ntitle: 限值\nsource: s.txt\nlines:\n"
+        "  - id: a\n    label: 甲\n    stated: {value: 1 元, quote: 甲}\n",
+        encoding="utf-8",
+    )
+    for size in (5_000_000, 5_000_001):
+        (tmp_path / "s.txt").write_bytes("甲".encode() + b"x" * (size - 3))
+        if size == 5_000_000:
+            assert cesuan.load_case(tmp_path / "c.yaml").lines[0].id == "a"
+        else:
+            _refused("size_limit", cesuan.load_case, tmp_path / "c.yaml")
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "mapping"])
+def test_a_string_of_10_000_characters_is_read_and_one_more_is_refused(
+    tmp_path: Path, suffix: str
+) -> None:
+    for n in (10_000, 10_001):
+        data = _case({"id": "a", "label": "甲" * n, "stated": "1 元"})
+        where: Any = data
+        if suffix != "mapping":
+            where = tmp_path / f"c.{suffix}"
+            text = HEAD.replace("label: 甲", "label: " + "甲" * n)
+            where.write_text(
+                text if suffix == "yaml" else json.dumps(data, ensure_ascii=False),
+                encoding="utf-8",
+            )
+        if n == 10_000:
+            assert len(cesuan.load_case(where).lines[0].label) == 10_000
+        else:
+            _refused("size_limit", cesuan.load_case, where)
+
+
+def _nested_yaml(lists: int) -> str:
+    # The case's own mapping is the first level; `lists` levels of lists inside `notes`.
+    return HEAD + "notes: " + "[" * lists + "1" + "]" * lists + "\n"
+
+
+def test_yaml_nesting_of_20_levels_passes_the_limit_and_21_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text(_nested_yaml(19), encoding="utf-8")  # 1 mapping + 19 lists = 20 levels
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.load_case(p)
+    assert info.value.kind == "schema"  # past the reader: notes must be text, not a list
+    p.write_text(_nested_yaml(20), encoding="utf-8")  # 21 levels
+    _refused("nesting", cesuan.load_case, p)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="JSON case files: the nesting limit of 20 is not enforced by the JSON reader "
+    "(21 to ~999 levels reach the schema check; docs/case-format.md 文件的安全限制)",
+)
+def test_json_nesting_of_21_levels_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "c.json"
+    p.write_text(
+        '{"case": "lim.a", "title": "x", "notes": ' + "[" * 20 + "1" + "]" * 20 + ', "lines": []}',
+        encoding="utf-8",
+    )
+    _refused("nesting", cesuan.load_case, p)
+
+
+def test_a_case_of_100_000_lines_loads_and_100_001_are_refused() -> None:
+    lines = [{"id": f"l{i}", "label": "甲", "stated": "1 元"} for i in range(100_001)]
+    assert len(cesuan.load_case(_case(*lines[:100_000])).lines) == 100_000
+    _refused("size_limit", cesuan.load_case, _case(*lines))
+
+
+# --- lines and formulas ----------------------------------------------------------------------
+
+
+def test_a_line_with_100_inputs_evaluates_and_101_are_refused() -> None:
+    for n in (100, 101):
+        inputs = {f"v{j}": "1 元" for j in range(n)}
+        # 100 inputs of 1 元 each add up to 100 元.
+        line = {"id": "a", "label": "甲", "formula": " + ".join(inputs), "inputs": inputs}
+        if n == 100:
+            assert cesuan.evaluate(_case(line))["a"].quantity.magnitude == 100
+        else:
+            _refused("size_limit", cesuan.evaluate, _case(line))
+
+
+def test_a_reference_chain_of_1000_lines_evaluates_and_1001_are_refused() -> None:
+    for n in (1000, 1001):
+        lines = [{"id": "l0", "label": "起", "formula": "x * 1", "inputs": {"x": "1 元"}}]
+        lines += [{"id": f"l{i}", "label": "链", "formula": f"l{i - 1} + x", "inputs": {"x": "1 元"}}
+                  for i in range(1, n)]  # fmt: skip
+        if n == 1000:
+            # l0 = 1 元, each further line adds 1 元: l999 = 1000 元.
+            assert cesuan.evaluate(_case(*lines))["l999"].quantity.magnitude == 1000
+        else:
+            _refused("size_limit", cesuan.evaluate, _case(*lines))
+
+
+def test_a_formula_of_2000_characters_parses_and_2001_are_refused() -> None:
+    cesuan.parse_formula("x" + " " * 1999)
+    _refused("size_limit", cesuan.parse_formula, "x" + " " * 2000)
+
+
+def test_39_parentheses_parse_and_40_are_refused() -> None:
+    # formula-language.md: depth 40, the formula itself is one level, so at most 39 parentheses.
+    cesuan.parse_formula("(" * 39 + "x" + ")" * 39)
+    _refused("nesting", cesuan.parse_formula, "(" * 40 + "x" + ")" * 40)
+    cesuan.parse_formula("-" * 39 + "x")
+    _refused("nesting", cesuan.parse_formula, "-" * 40 + "x")
+
+
+def test_500_nodes_parse_and_501_are_refused() -> None:
+    # 250 names and 249 '+' are 499 nodes; one negation makes 500; a second one 501.
+    terms = "+".join(["x"] * 250)
+    cesuan.parse_formula(terms)
+    cesuan.parse_formula("-" + terms)
+    _refused("size_limit", cesuan.parse_formula, "--" + terms)
+    # 251 names and 250 '+' are 501.
+    _refused("size_limit", cesuan.parse_formula, "+".join(["x"] * 251))
+
+
+def test_a_quantity_of_200_characters_parses_and_201_are_refused() -> None:
+    assert cesuan.parse_quantity("1 元" + " " * 197).magnitude == 1
+    _refused("size_limit", cesuan.parse_quantity, "1 元" + " " * 198)
+
+
+@pytest.mark.parametrize(
+    ("at_limit", "over"),
+    [
+        ("9" * 30 + " 元", "9" * 31 + " 元"),
+        ("0." + "9" * 30 + " 元", "0." + "9" * 31 + " 元"),
+        # leading zeros do not count: 0.000 then 30 digits is within the limit
+        ("0.000" + "1" * 30 + " 元", "0.000" + "1" * 31 + " 元"),
+        ("1" * 15 + "." + "1" * 15 + " 元", "1" * 15 + "." + "1" * 16 + " 元"),
+    ],
+)
+def test_a_number_of_30_digits_is_read_and_31_are_refused(at_limit: str, over: str) -> None:
+    cesuan.parse_quantity(at_limit)
+    _refused("magnitude", cesuan.parse_quantity, over)
+    _refused("magnitude", cesuan.parse_formula, over.replace(" 元", " + x"))
+
+
+NINES = "9" * 30
+
+
+def _product(unit: str, formula: str = "x * y", x_unit: str = "元") -> dict[str, Any]:
+    line = {
+        "id": "a",
+        "label": "甲",
+        "formula": formula,
+        "inputs": {"x": f"{NINES} {x_unit}", "y": NINES},
+        "unit": unit,
+    }
+    return _case(line)
+
+
+def test_a_line_result_of_60_digits_is_kept_and_61_are_refused() -> None:
+    # (10^30 − 1)² = 10^60 − 2·10^30 + 1: 60 digits (99…9800…01).
+    q = cesuan.evaluate(_product("元"))["a"].quantity
+    assert q.magnitude == (10**30 - 1) ** 2
+    assert len(str(q.magnitude)) == 60
+    # × 10: 61 digits.
+    _refused("magnitude", cesuan.evaluate, _product("元", "x * y * 10"))
+
+
+def test_result_digits_are_counted_in_root_units() -> None:
+    # In 万元 the same 60-digit product is 60 digits of 万元 = 64 digits of 元 (the root unit).
+    _refused("magnitude", cesuan.evaluate, _product("万元", x_unit="万元"))
+    # 60 digits of 元 shown in 万元 are still 60 digits of 元: kept.
+    assert cesuan.evaluate(_product("万元"))["a"].quantity.unit.text == "万元"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="MAX_VALUE_DIGITS: a line result with more than 60 digits after the point "
+    "(1E-90) is accepted, though docs/security.md counts the fractional part too",
+)
+def test_a_line_result_with_more_than_60_decimal_places_is_refused() -> None:
+    tiny = "0." + "0" * 29 + "1"  # 1E-30: one digit, past the leading zeros
+    line = {
+        "id": "a",
+        "label": "甲",
+        "formula": "x * y * y",
+        "inputs": {"x": f"{tiny} 元", "y": tiny},
+        "unit": "元",
+    }
+    # 1E-30 × 1E-30 × 1E-30 = 1E-90: 90 digits after the point.
+    _refused("magnitude", cesuan.evaluate, _case(line))
