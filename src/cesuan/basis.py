@@ -82,21 +82,20 @@ def _explain(result: Result, r: LineResult) -> str:
     if p.how == "value":
         return f"{ln.label}{value}。"
     assert p.compiled is not None
-    by_id = {x.id: x for x in result.lines}
     if len(p.refs) > 1 and not p.inputs and _is_sum(p.compiled.tree):
         parts = "；".join(
-            f"{by_id[ref].planned.line.label}{_num(by_id[ref].value, by_id[ref].unit)}"
+            f"{result[ref].planned.line.label}{_num(result[ref].value, result[ref].unit)}"
             for ref in p.refs
         )
         return f"{ln.label}共计{value}。其中：{parts}。"
     if len(p.refs) == 1 and not p.inputs and isinstance(p.compiled.tree, Name):
-        same = by_id[p.refs[0]].planned.line.label
+        same = result[p.refs[0]].planned.line.label
         return f"{ln.label}{value}（即{same}）。"
     values: dict[str, str] = {}
     for k in p.inputs:
         values[k] = (ln.inputs[k].label or "") + _as_written(ln.inputs[k].value or "")
     for ref in p.refs:
-        x = by_id[ref]
+        x = result[ref]
         values[ref] = x.planned.line.label + _num(x.value, x.unit)
     if p.rule is not None and p.rule.text:
         return f"{ln.label}：{_template(p.rule.text, r, values, value)}。"
@@ -149,8 +148,7 @@ def result_text(r: LineResult) -> str:
 
 def explain_table(result: Result) -> list[tuple[str, str, str, str]]:
     """(id, 项目内容, 测算依据及说明, 金额) for every line, in the case's order."""
-    order = {ln.id: i for i, ln in enumerate(result.case.lines)}
     rows = []
-    for r in sorted(result.lines, key=lambda x: order[x.id]):
+    for r in result.values():  # case order
         rows.append((r.id, r.planned.line.label, _explain(result, r), result_text(r)))
     return rows

@@ -14,7 +14,7 @@ non-terminating result without a declared rounding is an error, never a silently
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from decimal import Context, Decimal, Rounded
 
@@ -102,25 +102,39 @@ class _Building(_LineSlots):
         self.written = written
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """The evaluated case: per-line results in dependency order, and the plan behind them."""
+class Result(Mapping[str, LineResult]):
+    """The evaluated case: a read-only mapping of line id → `LineResult` in the case's order
+    (O(1) `result["hall.rent"]`, `in`, `len`, `keys`, `get`), and the plan behind it.
+    `lines` holds the same results in dependency order (every line after the lines it uses).
+    """
 
-    plan: Plan
-    lines: tuple[LineResult, ...]
+    __slots__ = ("_by_id", "lines", "plan")
+
+    def __init__(self, plan: Plan, lines: tuple[LineResult, ...]) -> None:
+        self.plan = plan
+        self.lines = lines
+        by_id = {r.id: r for r in lines}
+        # Case order: the order a reader of the form (and of explain/report) expects.
+        self._by_id = {ln.id: by_id[ln.id] for ln in plan.case.lines if ln.id in by_id}
 
     @property
     def case(self) -> Case:
         return self.plan.case
 
-    def __iter__(self) -> Iterator[LineResult]:
-        return iter(self.lines)
-
     def __getitem__(self, line_id: str) -> LineResult:
-        for r in self.lines:
-            if r.id == line_id:
-                return r
-        raise KeyError(line_id)
+        return self._by_id[line_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __repr__(self) -> str:
+        return f"Result(case={self.case.case!r}, lines={len(self)})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Result, (self.plan, self.lines))
 
     def to_dict(self) -> dict[str, object]:
         """Plain, deterministic data (see cesuan.provenance)."""

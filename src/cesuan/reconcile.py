@@ -218,12 +218,11 @@ class _Auditor:
         values = {}
         for k, q in p.inputs.items():
             values[k] = str(q).replace(" ", "")
-        by_id = {x.id: x for x in self.result.lines}
         for ref, v, _ in r.used:
-            values[ref] = _q(v, by_id[ref].unit).replace(" ", "")
+            values[ref] = _q(v, self.result[ref].unit).replace(" ", "")
         if not over_stated:
             for ref in p.refs:
-                values[ref] = _q(by_id[ref].value, by_id[ref].unit).replace(" ", "")
+                values[ref] = _q(self.result[ref].value, self.result[ref].unit).replace(" ", "")
         return substitute(p.compiled.tree, values)
 
     def line(self, r: LineResult) -> None:
