@@ -81,14 +81,14 @@ def _explain(result: Result, r: LineResult) -> str:
         return f"{ln.label}{value}。"
     if p.how == "value":
         return f"{ln.label}{value}。"
-    assert p.compiled is not None
-    if len(p.refs) > 1 and not p.inputs and _is_sum(p.compiled.tree):
+    assert p.formula is not None
+    if len(p.refs) > 1 and not p.inputs and _is_sum(p.formula.tree):
         parts = "；".join(
             f"{result[ref].planned.line.label}{_num(result[ref].value, result[ref].unit)}"
             for ref in p.refs
         )
         return f"{ln.label}共计{value}。其中：{parts}。"
-    if len(p.refs) == 1 and not p.inputs and isinstance(p.compiled.tree, Name):
+    if len(p.refs) == 1 and not p.inputs and isinstance(p.formula.tree, Name):
         same = result[p.refs[0]].planned.line.label
         return f"{ln.label}{value}（即{same}）。"
     values: dict[str, str] = {}
@@ -99,8 +99,8 @@ def _explain(result: Result, r: LineResult) -> str:
         values[ref] = x.planned.line.label + _num(x.value, x.unit)
     if p.rule is not None and p.rule.text:
         return f"{ln.label}：{_template(p.rule.text, r, values, value)}。"
-    arithmetic = substitute(p.compiled.tree, values).replace(" ", "")
-    natural = p.compiled.unit
+    arithmetic = substitute(p.formula.tree, values).replace(" ", "")
+    natural = p.formula.unit
     text = f"{ln.label}：{arithmetic}"
     exact_text = _num(r.exact, p.unit)
     if natural.dims == p.unit.dims and natural != p.unit and natural.terms:

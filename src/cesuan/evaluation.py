@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from decimal import Context, Decimal, Rounded
+from typing import cast
 
 from cesuan import exact
+from cesuan._steps import Step, steps
 from cesuan.errors import CesuanError, ErrorKind, raise_all
 from cesuan.exact import Num
 from cesuan.limits import MAX_VALUE_DIGITS
@@ -162,7 +164,7 @@ def _too_big(what: str) -> CesuanError:
     )
 
 
-def _check_size(value: Num, p: PlannedLine, what: str) -> None:
+def _check_size(value: Num, p: Step, what: str) -> None:
     """Refuse a value whose magnitude in root units (元, 米, 年, …) has more than
     MAX_VALUE_DIGITS digits before and after the point (or in a fraction's numerator or
     denominator). `value` is in the line's unit."""
@@ -190,16 +192,32 @@ def _check_size(value: Num, p: PlannedLine, what: str) -> None:
         raise _too_big(what)
 
 
-def _non_terminating(p: PlannedLine, value: Num) -> CesuanError:
+def _non_terminating(p: Step, value: Num) -> CesuanError:
     return CesuanError(
         ErrorKind.NON_TERMINATING,
-        f"结果 {exact.format_exact(value)} {p.unit.text} 除不尽",
+        f"结果 {exact.format_exact(value)} {p.p.unit.text} 除不尽",
         hint="声明取整方式，如 round: {places: 2}（四舍五入保留两位）",
     )
 
 
+_NO_ENV: dict[str, Num] = {}
+
+
+def _line_result(
+    p: PlannedLine,
+    exact_value: Num,
+    value: Num,
+    local: Num | None,
+    used: tuple[tuple[str, Num, bool], ...],
+    written: tuple[Num, ...],
+) -> LineResult:
+    r = _Building(p, exact_value, value, local, used, written)
+    object.__setattr__(r, "__class__", LineResult)
+    return cast(LineResult, r)
+
+
 def _evaluate_line(
-    p: PlannedLine, values: dict[str, Num], local_values: dict[str, Num]
+    s: Step, values: dict[str, Num], local_values: dict[str, Num]
 ) -> LineResult | None:
     """One line, or None when a line it uses was not evaluated (its error is reported).
 
@@ -208,41 +226,69 @@ def _evaluate_line(
     other lines reads them there directly; its own inputs are put beside them (an input may not
     be named like a line, so they never collide).
     """
-    written = tuple(w.compiled({}) for w in p.written) if p.written else ()
-    compiled = p.compiled
-    if compiled is None:  # a plain value, or a stated amount only
-        value = p.fixed
+    p = s.p
+    written = tuple(w(_NO_ENV) for w in s.written)
+    fn = s.fn
+    if fn is None:  # a plain value, or a stated amount only
+        value = s.fixed
         assert value is not None
         if type(value) is not Decimal and not exact.is_terminating(value):
-            raise _non_terminating(p, value)
-        r = _Building(p, value, value, None, (), written)
-        r.__class__ = LineResult  # type: ignore[assignment]
-        return r  # type: ignore[return-value]
+            raise _non_terminating(s, value)
+        return _line_result(p, value, value, None, (), written)
     refs = p.refs
     local = None
     used: tuple[tuple[str, Num, bool], ...] = ()
     if not refs:
-        value_exact = compiled.fn(p.env)  # in the line's unit
-        _check_size(value_exact, p, "计算结果")
+        value_exact = fn(s.env)  # in the line's unit
+        _check_size(value_exact, s, "计算结果")
     else:
         if not all(map(values.__contains__, refs)):
             return None
-        if p.env:
-            values.update(p.env)
-            local_values.update(p.env)
-        value_exact = compiled.fn(values)
-        _check_size(value_exact, p, "计算结果")
+        if s.env:
+            values.update(s.env)
+            local_values.update(s.env)
+        value_exact = fn(values)
+        _check_size(value_exact, s, "计算结果")
         # The same formula over the parts as the form states them: a discrepancy is then
         # found where it arises, not again in every total above it.
-        local = compiled.fn(local_values)
-        # (ref_stated has one flag per ref, made from refs by the plan.)
-        used = tuple(zip(refs, map(local_values.__getitem__, refs), p.ref_stated, strict=False))
-    value = value_exact if p.round_fn is None else p.round_fn(value_exact)
+        local = fn(local_values)
+        used = tuple(zip(refs, map(local_values.__getitem__, refs), s.ref_stated, strict=True))
+    value = value_exact if s.round_fn is None else s.round_fn(value_exact)
     if type(value) is not Decimal and not exact.is_terminating(value):
-        raise _non_terminating(p, value)
-    r = _Building(p, value_exact, value, local, used, written)
-    r.__class__ = LineResult  # type: ignore[assignment]
-    return r  # type: ignore[return-value]
+        raise _non_terminating(s, value)
+    return _line_result(p, value_exact, value, local, used, written)
+
+
+def _simple(s: Step) -> LineResult:
+    """The usual line — a formula over its own inputs — with _check_size's common case
+    inlined: this is where a batch of lines spends its time."""
+    assert s.fn is not None
+    value_exact = s.fn(s.env)
+    shift = s.shift
+    if (
+        shift is not None
+        and type(value_exact) is Decimal
+        and value_exact.adjusted() + shift < MAX_VALUE_DIGITS
+    ):
+        try:
+            _fits(value_exact)
+        except Rounded:
+            raise _too_big("计算结果") from None
+    else:
+        _check_size(value_exact, s, "计算结果")
+    value = value_exact if s.round_fn is None else s.round_fn(value_exact)
+    if type(value) is not Decimal and not exact.is_terminating(value):
+        raise _non_terminating(s, value)
+    # _line_result(p, value_exact, value, None, (), ()) without its frame.
+    res = _new(_Building)
+    res.planned = s.p
+    res.exact = value_exact
+    res.value = value
+    res.local = None
+    res.used = ()
+    res.written = ()
+    object.__setattr__(res, "__class__", LineResult)
+    return cast(LineResult, res)
 
 
 def evaluate_plan(plan: Plan) -> Result:
@@ -253,61 +299,28 @@ def evaluate_plan(plan: Plan) -> Result:
     values: dict[str, Num] = {}
     local_values: dict[str, Num] = {}
     results: list[LineResult] = []
-    append = results.append
     errors: list[CesuanError] = []
-    for p in plan.lines:
-        res: LineResult | _Building | None
+    for s in steps(plan):
         try:
-            if not p.simple:
-                res = _evaluate_line(p, values, local_values)
-                if res is None:
-                    continue
-            else:
-                # The usual line — a formula over its own inputs — is _evaluate_line inlined:
-                # this loop is where a batch of lines spends its time.
-                value_exact = p.compiled.fn(p.env)  # type: ignore[union-attr]
-                shift = p.shift
-                if (
-                    shift is not None
-                    and type(value_exact) is Decimal
-                    and value_exact.adjusted() + shift < MAX_VALUE_DIGITS
-                ):
-                    try:
-                        _fits(value_exact)
-                    except Rounded:
-                        raise _too_big("计算结果") from None
-                else:
-                    _check_size(value_exact, p, "计算结果")
-                value = value_exact if p.round_fn is None else p.round_fn(value_exact)
-                if type(value) is not Decimal and not exact.is_terminating(value):
-                    raise _non_terminating(p, value)
-                # _Building(p, value_exact, value, None, (), ()) without its __init__ frame.
-                res = _new(_Building)
-                res.planned = p
-                res.exact = value_exact
-                res.value = value
-                res.local = None
-                res.used = ()
-                res.written = ()
-                res.__class__ = LineResult  # type: ignore[assignment]
+            res = _simple(s) if s.simple else _evaluate_line(s, values, local_values)
         except CesuanError as e:
-            case = plan.case
-            path = f"lines[{p.index}]"
-            errors.append(
-                e.located(
-                    file=case.file,
-                    line=case.line_of(path + ".formula"),
-                    line_id=p.id,
-                    field=f"lines[{p.id}].formula",
-                )
-            )
+            errors.append(_located(e, plan.case, s.p))
             continue
-        lid = p.line.id
-        value = res.value
-        values[lid] = value
-        stated = p.stated_value
-        local_values[lid] = value if stated is None else stated
-        append(res)  # type: ignore[arg-type]
+        if res is None:
+            continue
+        lid = s.p.line.id
+        values[lid] = res.value
+        local_values[lid] = res.value if s.stated_value is None else s.stated_value
+        results.append(res)
     if errors:
         raise_all(errors, file=plan.case.file)
     return Result(plan, tuple(results))
+
+
+def _located(e: CesuanError, case: Case, p: PlannedLine) -> CesuanError:
+    return e.located(
+        file=case.file,
+        line=case.line_of(f"lines[{p.index}].formula"),
+        line_id=p.id,
+        field=f"lines[{p.id}].formula",
+    )

@@ -62,8 +62,8 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
         "value": qtext(r.value, p.unit),
     }
     if p.how == "formula":
-        assert p.compiled is not None
-        t["formula"] = p.compiled.text
+        assert p.formula is not None
+        t["formula"] = p.formula.text
         if p.rule is not None:
             t["rule"] = p.rule.id
         t["inputs"] = {
@@ -79,11 +79,11 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
         if aliases:
             t["bound_to_lines"] = aliases
         t["uses"] = {ref: {"hash": hashes[ref]} for ref in p.refs}
-        if p.compiled.unit != p.unit:
+        if p.formula.unit != p.unit:
             t["conversion"] = {
-                "from": p.compiled.unit.text,
+                "from": p.formula.unit.text,
                 "to": p.unit.text,
-                "factor": exact.format_exact(p.compiled.unit.factor / p.unit.factor),
+                "factor": exact.format_exact(p.formula.unit.factor / p.unit.factor),
             }
         if p.rounding is not None:
             places, unit, mode = p.rounding

@@ -213,7 +213,7 @@ class _Auditor:
 
     def substituted(self, r: LineResult, *, over_stated: bool) -> str | None:
         p = r.planned
-        if p.compiled is None:
+        if p.formula is None:
             return None
         values = {}
         for k, q in p.inputs.items():
@@ -223,7 +223,7 @@ class _Auditor:
         if not over_stated:
             for ref in p.refs:
                 values[ref] = _q(self.result[ref].value, self.result[ref].unit).replace(" ", "")
-        return substitute(p.compiled.tree, values)
+        return substitute(p.formula.tree, values)
 
     def line(self, r: LineResult) -> None:
         p = r.planned
@@ -273,7 +273,7 @@ class _Auditor:
             if not any(ref in self.mismatched for ref in p.refs):
                 status = _best(status, full_status)
         self.checks.append(Check(ln.id, ln.label, status, str(stated), _q(checked, stated.unit)))
-        formula = p.compiled.text if p.compiled is not None else ln.value
+        formula = p.formula.text if p.formula is not None else ln.value
         if status != "match":
             self.wrong.add(ln.id)
         if full_status == "mismatch":
@@ -343,9 +343,9 @@ def _best(a: Status, b: Status) -> Status:
 
 def _adds_parts(p: Any) -> bool:
     """Whether a line's formula only adds two or more named parts (a 合计 of 分项)."""
-    if p.compiled is None:
+    if p.formula is None:
         return False
-    tree = p.compiled.tree
+    tree = p.formula.tree
     return isinstance(tree, BinOp) and _sum_of_names(tree)
 
 
