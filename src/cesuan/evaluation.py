@@ -1,15 +1,18 @@
-"""Evaluate a planned case exactly, line by line in dependency order.
+"""Evaluate a planned case exactly, line by line in dependency order, in every reading.
 
-What it does: runs each line's compiled formula on exact magnitudes (its inputs as written, the
-lines it uses in their own units), converts the result exactly to the line's unit with the
-factors the plan worked out, applies only the roundings a line declares (half-up unless it says
-otherwise), and also evaluates, for lines that use other lines, the same formula over those
-lines' *stated* amounts (the check a reviewer does by hand: do the parts as written add up to
-the whole as written), and every expression the form writes, as written. Results keep
-references to the plan, so provenance is complete but compact: the JSON trace is only built
-when asked for (cesuan.provenance).
-What it must not do: format text, reconcile, or round anything that was not declared. A
-non-terminating result without a declared rounding is an error, never a silently cut decimal.
+What it does: runs each line's compiled formula on exact magnitudes and gives each line up to
+four readings, all in the line's unit (see `LineResult`): its `exact` value from the exact
+values of the lines it uses; `shown`, that value after the line's declared rounding (how the
+form shows the line); `over_shown`, the formula over the *shown* values of the lines it uses
+(the form's own arithmetic on the figures it prints), rounded as declared; and `over_stated`,
+the formula over the *stated* amounts of the lines it uses, rounded as declared (the check a
+reviewer does by hand). Exact values flow between lines: a `round` never replaces a line's
+exact value downstream. A non-terminating exact value stays a Fraction (displaying it is the
+report's job). Every expression the form writes is evaluated as written. Results keep
+references to the plan, so provenance is compact: the JSON trace is built only when asked for.
+What it must not do: format text, reconcile, or round anything that was not declared. A value
+that only the over-stated reading cannot compute (a stated part of 0 as a divisor) is recorded
+on that line (`over_stated_error`), never an abort of the case.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from dataclasses import dataclass, fields
 from decimal import Context, Decimal, Rounded
 from typing import cast
 
-from cesuan import exact
 from cesuan._steps import Step, steps
 from cesuan.errors import CesuanError, ErrorKind, raise_all
 from cesuan.exact import Num
@@ -32,24 +34,52 @@ from cesuan.units import Unit
 __all__ = ["LineResult", "Result", "evaluate_plan"]
 
 
-class _LineSlots:
-    """The storage of a LineResult: its six fields as slots (no __dict__)."""
+_FIELDS = (
+    "planned",
+    "exact",
+    "shown",
+    "over_shown",
+    "over_stated",
+    "over_stated_error",
+    "used",
+    "written",
+)
 
-    __slots__ = ("exact", "local", "planned", "used", "value", "written")
+
+class _LineSlots:
+    """The storage of a LineResult: its fields as slots (no __dict__)."""
+
+    __slots__ = _FIELDS
 
 
 @dataclass(frozen=True)
 class LineResult(_LineSlots):
-    """One line's numbers, all in the line's unit (`planned.unit`)."""
+    """One line's numbers, every one in the line's unit (`planned.unit`).
+
+    - `exact`: the formula over the exact values of the lines it uses (for a line without a
+      formula, its value or stated amount); never rounded.
+    - `shown`: `exact` after the line's declared rounding — how the form shows this line, the
+      line's result (`value`, `quantity`). Equal to `exact` when no rounding is declared.
+    - `over_shown`: the formula over the `shown` values of the lines it uses, then the line's
+      rounding — the form's arithmetic on the figures it prints. None for a line that uses no
+      other lines.
+    - `over_stated`: the formula over the stated amounts of the lines it uses (their `shown`
+      value where a line states none), then the line's rounding. None for a line that uses no
+      other lines, or when it cannot be computed: then `over_stated_error` says why.
+    - `used`: for each line it uses, (id, the value `over_stated` read, whether it is stated).
+    - `written`: each expression the form writes, evaluated as written, in its own unit.
+    """
 
     __slots__ = ()
 
     planned: PlannedLine
-    exact: Num  # before any declared rounding
-    value: Num  # after the declared rounding (the line's result)
-    local: Num | None  # the formula over the stated amounts of the lines it uses
-    used: tuple[tuple[str, Num, bool], ...]  # (line id, value used locally, was stated)
-    written: tuple[Num, ...]  # each written expression's value, in its own unit
+    exact: Num
+    shown: Num
+    over_shown: Num | None
+    over_stated: Num | None
+    over_stated_error: CesuanError | None
+    used: tuple[tuple[str, Num, bool], ...]
+    written: tuple[Num, ...]
 
     @property
     def id(self) -> str:
@@ -60,12 +90,17 @@ class LineResult(_LineSlots):
         return self.planned.unit
 
     @property
+    def value(self) -> Num:
+        """The line's result: `shown`."""
+        return self.shown
+
+    @property
     def quantity(self) -> Quantity:
-        return Quantity(self.value, self.planned.unit)
+        return Quantity(self.shown, self.planned.unit)
 
     @property
     def rounded(self) -> bool:
-        return self.planned.rounding is not None and self.exact != self.value
+        return self.planned.rounding is not None and self.exact != self.shown
 
     # As dataclass(slots=True, frozen=True) would: copy and pickle set the fields through these.
     def __getstate__(self) -> tuple[object, ...]:
@@ -82,26 +117,17 @@ _new = object.__new__
 class _Building(_LineSlots):
     """A LineResult being made. A frozen dataclass sets each field through object.__setattr__,
     which costs as much as the rest of a simple line's evaluation; this class stores the same
-    slots plainly and then becomes a LineResult (same layout, so `__class__` can change):
-    `r = _Building(…); r.__class__ = LineResult`."""
+    slots plainly and then becomes a LineResult (same layout, so `__class__` can change)."""
 
     __slots__ = ()
-
-    def __init__(
-        self,
-        planned: PlannedLine,
-        exact: Num,
-        value: Num,
-        local: Num | None,
-        used: tuple[tuple[str, Num, bool], ...],
-        written: tuple[Num, ...],
-    ) -> None:
-        self.planned = planned
-        self.exact = exact
-        self.value = value
-        self.local = local
-        self.used = used
-        self.written = written
+    planned: PlannedLine
+    exact: Num
+    shown: Num
+    over_shown: Num | None
+    over_stated: Num | None
+    over_stated_error: CesuanError | None
+    used: tuple[tuple[str, Num, bool], ...]
+    written: tuple[Num, ...]
 
 
 class Result(Mapping[str, LineResult]):
@@ -192,99 +218,112 @@ def _check_size(value: Num, p: Step, what: str) -> None:
         raise _too_big(what)
 
 
-def _non_terminating(p: Step, value: Num) -> CesuanError:
-    return CesuanError(
-        ErrorKind.NON_TERMINATING,
-        f"结果 {exact.format_exact(value)} {p.p.unit.text} 除不尽",
-        hint="声明取整方式，如 round: {places: 2}（四舍五入保留两位）",
-    )
-
-
 _NO_ENV: dict[str, Num] = {}
 
 
 def _line_result(
     p: PlannedLine,
     exact_value: Num,
-    value: Num,
-    local: Num | None,
-    used: tuple[tuple[str, Num, bool], ...],
-    written: tuple[Num, ...],
+    shown: Num,
+    over: tuple[Num | None, Num | None, CesuanError | None] = (None, None, None),
+    used: tuple[tuple[str, Num, bool], ...] = (),
+    written: tuple[Num, ...] = (),
 ) -> LineResult:
-    r = _Building(p, exact_value, value, local, used, written)
+    r = _new(_Building)
+    r.planned = p
+    r.exact = exact_value
+    r.shown = shown
+    r.over_shown, r.over_stated, r.over_stated_error = over
+    r.used = used
+    r.written = written
     object.__setattr__(r, "__class__", LineResult)
     return cast(LineResult, r)
 
 
-def _evaluate_line(
-    s: Step, values: dict[str, Num], local_values: dict[str, Num]
-) -> LineResult | None:
-    """One line, or None when a line it uses was not evaluated (its error is reported).
+class _Values:
+    """The lines evaluated so far, each in its own unit, in three readings: exact, shown, and
+    stated (the stated amount where there is one, else shown). A line's own inputs are put
+    beside them (an input may not be named like a line, so they never collide)."""
 
-    `values` holds the lines evaluated so far (each in its own unit), `local_values` the same
-    with each stated amount in place of its line's value. The formula of a line that uses
-    other lines reads them there directly; its own inputs are put beside them (an input may not
-    be named like a line, so they never collide).
-    """
+    def __init__(self) -> None:
+        self.exact: dict[str, Num] = {}
+        self.shown: dict[str, Num] = {}
+        self.stated: dict[str, Num] = {}
+
+    def add(self, s: Step, r: LineResult) -> None:
+        lid = s.p.line.id
+        self.exact[lid] = r.exact
+        self.shown[lid] = r.shown
+        self.stated[lid] = r.shown if s.stated_value is None else s.stated_value
+
+
+def _evaluate_line(s: Step, v: _Values) -> LineResult | None:
+    """One line, or None when a line it uses was not evaluated (its error is reported)."""
     p = s.p
     written = tuple(w(_NO_ENV) for w in s.written)
     fn = s.fn
     if fn is None:  # a plain value, or a stated amount only
-        value = s.fixed
-        assert value is not None
-        if type(value) is not Decimal and not exact.is_terminating(value):
-            raise _non_terminating(s, value)
-        return _line_result(p, value, value, None, (), written)
+        assert s.fixed is not None
+        return _line_result(p, s.fixed, s.fixed, written=written)
     refs = p.refs
-    local = None
-    used: tuple[tuple[str, Num, bool], ...] = ()
     if not refs:
-        value_exact = fn(s.env)  # in the line's unit
-        _check_size(value_exact, s, "计算结果")
-    else:
-        if not all(map(values.__contains__, refs)):
-            return None
-        if s.env:
-            values.update(s.env)
-            local_values.update(s.env)
-        value_exact = fn(values)
-        _check_size(value_exact, s, "计算结果")
-        # The same formula over the parts as the form states them: a discrepancy is then
-        # found where it arises, not again in every total above it.
-        local = fn(local_values)
-        used = tuple(zip(refs, map(local_values.__getitem__, refs), s.ref_stated, strict=True))
-    value = value_exact if s.round_fn is None else s.round_fn(value_exact)
-    if type(value) is not Decimal and not exact.is_terminating(value):
-        raise _non_terminating(s, value)
-    return _line_result(p, value_exact, value, local, used, written)
+        exact_value = fn(s.env)
+        _check_size(exact_value, s, "计算结果")
+        return _line_result(p, exact_value, _round(s, exact_value), written=written)
+    if not all(map(v.exact.__contains__, refs)):
+        return None
+    if s.env:
+        for d in (v.exact, v.shown, v.stated):
+            d.update(s.env)
+    exact_value = fn(v.exact)
+    _check_size(exact_value, s, "计算结果")
+    # The same formula over the parts as the form shows and as it states them: a discrepancy
+    # is then found where it arises, not again in every total above it. What only these
+    # readings cannot compute (a part of 0 as a divisor) is kept on the line, not raised.
+    over_shown, _ = _reading(s, v.shown)
+    over_stated, error = _reading(s, v.stated)
+    used = tuple(zip(refs, map(v.stated.__getitem__, refs), s.ref_stated, strict=True))
+    over = (over_shown, over_stated, error)
+    return _line_result(p, exact_value, _round(s, exact_value), over, used, written)
+
+
+def _reading(s: Step, env: dict[str, Num]) -> tuple[Num | None, CesuanError | None]:
+    """The line's formula over `env`, rounded as declared; or why it cannot be computed."""
+    assert s.fn is not None
+    try:
+        return _round(s, s.fn(env)), None
+    except CesuanError as e:
+        return None, e
+
+
+def _round(s: Step, x: Num) -> Num:
+    return x if s.round_fn is None else s.round_fn(x)
 
 
 def _simple(s: Step) -> LineResult:
     """The usual line — a formula over its own inputs — with _check_size's common case
     inlined: this is where a batch of lines spends its time."""
     assert s.fn is not None
-    value_exact = s.fn(s.env)
+    exact_value = s.fn(s.env)
     shift = s.shift
     if (
         shift is not None
-        and type(value_exact) is Decimal
-        and value_exact.adjusted() + shift < MAX_VALUE_DIGITS
+        and type(exact_value) is Decimal
+        and exact_value.adjusted() + shift < MAX_VALUE_DIGITS
     ):
         try:
-            _fits(value_exact)
+            _fits(exact_value)
         except Rounded:
             raise _too_big("计算结果") from None
     else:
-        _check_size(value_exact, s, "计算结果")
-    value = value_exact if s.round_fn is None else s.round_fn(value_exact)
-    if type(value) is not Decimal and not exact.is_terminating(value):
-        raise _non_terminating(s, value)
-    # _line_result(p, value_exact, value, None, (), ()) without its frame.
+        _check_size(exact_value, s, "计算结果")
+    shown = exact_value if s.round_fn is None else s.round_fn(exact_value)
+    # _line_result(s.p, exact_value, shown) without its frame.
     res = _new(_Building)
     res.planned = s.p
-    res.exact = value_exact
-    res.value = value
-    res.local = None
+    res.exact = exact_value
+    res.shown = shown
+    res.over_shown = res.over_stated = res.over_stated_error = None
     res.used = ()
     res.written = ()
     object.__setattr__(res, "__class__", LineResult)
@@ -296,21 +335,18 @@ def evaluate_plan(plan: Plan) -> Result:
 
     Lines that depend on a failed line are skipped (their cause is already reported).
     """
-    values: dict[str, Num] = {}
-    local_values: dict[str, Num] = {}
+    v = _Values()
     results: list[LineResult] = []
     errors: list[CesuanError] = []
     for s in steps(plan):
         try:
-            res = _simple(s) if s.simple else _evaluate_line(s, values, local_values)
+            res = _simple(s) if s.simple else _evaluate_line(s, v)
         except CesuanError as e:
             errors.append(_located(e, plan.case, s.p))
             continue
         if res is None:
             continue
-        lid = s.p.line.id
-        values[lid] = res.value
-        local_values[lid] = res.value if s.stated_value is None else s.stated_value
+        v.add(s, res)
         results.append(res)
     if errors:
         raise_all(errors, file=plan.case.file)

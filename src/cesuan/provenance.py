@@ -94,13 +94,19 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
                 "before": qtext(r.exact, p.unit),
                 "after": qtext(r.value, p.unit),
             }
-        if r.local is not None:
-            t["over_stated_parts"] = {
-                "value": qtext(r.local, p.unit),
+        if r.used:
+            over: dict[str, Any] = {
                 "parts": {
                     ref: {"value": exact.format_exact(v), "stated": s} for ref, v, s in r.used
                 },
             }
+            if r.over_stated is not None:
+                over["value"] = qtext(r.over_stated, p.unit)
+            if r.over_stated_error is not None:
+                over["error"] = r.over_stated_error.message
+            t["over_stated_parts"] = over
+        if r.over_shown is not None and r.over_shown != r.shown:
+            t["over_shown_parts"] = {"value": qtext(r.over_shown, p.unit)}
     elif p.how == "value":
         t["given"] = ln.value
     if ln.stated is not None:

@@ -14,39 +14,55 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any, Literal, cast
 
 from cesuan import exact
+from cesuan.errors import CesuanError
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, Name, substitute
 from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
 from cesuan.units import Unit
 
-__all__ = ["SEVERITY", "Audit", "Check", "Finding", "audit_result"]
+__all__ = ["KIND_ZH", "SEVERITY", "Audit", "Check", "Finding", "Kind", "audit_result"]
 
-Kind = Literal[
-    "written_expression", "mismatch", "sum_mismatch", "consequence", "unverifiable", "quote_missing"
-]
 Status = Literal["match", "rounded_match", "mismatch", "unverifiable", "not_stated"]
 
-# Most serious first. "error" findings make `cesuan audit` exit 1.
-SEVERITY: dict[str, tuple[int, str]] = {
-    "written_expression": (0, "error"),
-    "mismatch": (1, "error"),
-    "sum_mismatch": (2, "error"),
-    "consequence": (3, "warning"),
-    "unverifiable": (4, "info"),
-    "quote_missing": (5, "info"),
-}
 
-KIND_ZH = {
-    "written_expression": "表上算式不成立",
-    "mismatch": "计算结果与申报数不符",
-    "sum_mismatch": "分项之和与合计不符",
-    "consequence": "受上游差异影响",
-    "unverifiable": "申报数无测算过程",
-    "quote_missing": "缺少原文出处",
+class Kind(StrEnum):
+    """The one table of finding kinds: value, rank (most serious first), severity, Chinese
+    title. "error" findings make `cesuan audit` exit 1."""
+
+    rank: int
+    severity: str
+    title_zh: str
+
+    def __new__(cls, value: str, rank: int, severity: str, title_zh: str) -> Kind:
+        kind = str.__new__(cls, value)
+        kind._value_ = value
+        kind.rank, kind.severity, kind.title_zh = rank, severity, title_zh
+        return kind
+
+    WRITTEN_EXPRESSION = ("written_expression", 0, "error", "表上算式不成立")
+    MISMATCH = ("mismatch", 1, "error", "计算结果与申报数不符")
+    SUM_MISMATCH = ("sum_mismatch", 2, "error", "分项之和与合计不符")
+    CONSEQUENCE = ("consequence", 3, "warning", "受上游差异影响")
+    NOT_COMPUTABLE = ("not_computable", 4, "warning", "按分项申报数无法计算")
+    UNVERIFIABLE = ("unverifiable", 5, "info", "申报数无测算过程")
+    QUOTE_MISSING = ("quote_missing", 6, "info", "缺少原文出处")
+
+
+# Views of the table, by kind value, for callers that index by the string.
+SEVERITY: dict[str, tuple[int, str]] = {k.value: (k.rank, k.severity) for k in Kind}
+KIND_ZH: dict[str, str] = {k.value: k.title_zh for k in Kind}
+
+# Which reading of a line its stated amount was reconciled with (cesuan.evaluation.LineResult).
+Reading = Literal["exact", "over_shown", "over_stated"]
+READING_ZH: dict[str, str] = {
+    "exact": "按各分项测算结果（精确值）计算",
+    "over_shown": "按各分项取整后的数计算",
+    "over_stated": "按各分项申报数计算",
 }
 
 
@@ -69,17 +85,19 @@ class Finding:
     note: str | None = None
     caused_by: tuple[str, ...] = ()
     file: str | None = None
+    reading: Reading | None = None  # which reading of the line was compared
 
     @property
     def severity(self) -> str:
-        return SEVERITY[self.kind][1]
+        return self.kind.severity
 
     def sort_key(self) -> tuple[int, str]:
-        return SEVERITY[self.kind][0], self.case
+        return self.kind.rank, self.case
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
+            "kind": str(self.kind),
+            "reading": self.reading,
             "severity": self.severity,
             "case": self.case,
             "file": self.file,
@@ -107,6 +125,7 @@ class Check:
     status: Status
     stated: str | None
     computed: str | None
+    reading: Reading | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +165,7 @@ class Audit:
                     "status": c.status,
                     "stated": c.stated,
                     "computed": c.computed,
+                    "reading": c.reading,
                 }
                 for c in self.checks
             ],
@@ -196,11 +216,11 @@ class _Auditor:
         self.mismatched: set[str] = set()
         self.affected: dict[str, tuple[str, ...]] = {}  # line → root causes upstream
 
-    def add(self, kind: Kind, r: LineResult, message: str, **kw: Any) -> None:
+    def add(self, kind: str, r: LineResult, message: str, **kw: Any) -> None:
         ln = r.planned.line
         self.findings.append(
             Finding(
-                kind,
+                Kind[kind.upper()],
                 self.case.case,
                 ln.id,
                 ln.label,
@@ -211,40 +231,43 @@ class _Auditor:
             )
         )
 
-    def substituted(self, r: LineResult, *, over_stated: bool) -> str | None:
+    def substituted(self, r: LineResult, reading: Reading | None) -> str | None:
+        """The formula with the values of one reading put in (the parts' stated amounts, their
+        shown values, or their exact values)."""
         p = r.planned
         if p.formula is None:
             return None
-        values = {}
-        for k, q in p.inputs.items():
-            values[k] = str(q).replace(" ", "")
+        values = {k: str(q).replace(" ", "") for k, q in p.inputs.items()}
         for ref, v, _ in r.used:
-            values[ref] = _q(v, self.result[ref].unit).replace(" ", "")
-        if not over_stated:
-            for ref in p.refs:
-                values[ref] = _q(self.result[ref].value, self.result[ref].unit).replace(" ", "")
+            part = self.result[ref]
+            if reading == "exact":
+                v = part.exact
+            elif reading == "over_shown":
+                v = part.shown
+            values[ref] = _q(v, part.unit).replace(" ", "")
         return substitute(p.formula.tree, values)
+
+    def causes(self, r: LineResult) -> tuple[str, ...]:
+        """The wrong lines upstream of r (its parts that do not match exactly, and theirs)."""
+        found = {
+            c
+            for ref in r.planned.refs
+            for c in ((ref,) if ref in self.wrong else ()) + self.affected.get(ref, ())
+        }
+        if found:
+            self.affected[r.id] = tuple(sorted(found))
+        return tuple(sorted(found))
 
     def line(self, r: LineResult) -> None:
         p = r.planned
         ln = p.line
         for w, v in zip(p.written, r.written, strict=True):
             self.written(r, w, v)
-        causes = tuple(
-            sorted(
-                {
-                    c
-                    for ref in p.refs
-                    for c in ((ref,) if ref in self.wrong else ()) + self.affected.get(ref, ())
-                }
-            )
-        )
-        if causes:
-            self.affected[ln.id] = causes
+        causes = self.causes(r)
         if p.stated is None:
-            self.checks.append(Check(ln.id, ln.label, "not_stated", None, _q(r.value, p.unit)))
+            self.checks.append(Check(ln.id, ln.label, "not_stated", None, _q(r.shown, p.unit)))
             return
-        stated, places = p.stated, p.stated_places or 0
+        stated = p.stated
         quotes = ln.stated.quote if ln.stated else ()
         if not quotes:
             self.add("quote_missing", r, "申报数没有注明原文出处（quote）", stated=str(stated))
@@ -259,53 +282,81 @@ class _Auditor:
                 quotes=quotes,
             )
             return
-        full = _in(r.value, p.unit, stated.unit)
-        full_status: Status = compare(full, stated, places)
-        status: Status = full_status
-        checked = full
-        if r.local is not None:
-            # A total is checked over its parts as the form states them. It may also add up
-            # their exact values, when the parts differ from those only by rounding
-            # (120.528 → 120.53 can move the total's last digit; that is no discrepancy). If a
-            # part is wrong, the form's own parts do not add up to its total: a finding here too.
-            checked = _in(r.local, p.unit, stated.unit)
-            status = compare(checked, stated, places)
-            if not any(ref in self.mismatched for ref in p.refs):
-                status = _best(status, full_status)
-        self.checks.append(Check(ln.id, ln.label, status, str(stated), _q(checked, stated.unit)))
-        formula = p.formula.text if p.formula is not None else ln.value
+        self.reconcile(r, stated, causes, quotes)
+
+    def reconcile(
+        self, r: LineResult, stated: Quantity, causes: tuple[str, ...], quotes: tuple[str, ...]
+    ) -> None:
+        """Compare the line's readings with its stated amount. The computed readings (from the
+        exact or the shown values of its parts) count unless a part is itself a mismatch: then
+        the form's own parts must add up to its total, and only the over-stated reading counts."""
+        p, places = r.planned, r.planned.stated_places or 0
+        computed = [("exact", r.shown)]
+        if r.over_shown is not None and r.over_shown != r.shown:
+            computed.append(("over_shown", r.over_shown))
+        computed_in = [(k, p.unit.convert(v, stated.unit)) for k, v in computed]
+        full_reading, full, full_status = _best_of(computed_in, stated, places)
+        candidates = computed_in
+        if r.over_stated is not None:
+            over = p.unit.convert(r.over_stated, stated.unit)
+            part_wrong = any(ref in self.mismatched for ref in p.refs)
+            candidates = [("over_stated", over), *([] if part_wrong else computed_in)]
+        reading, checked, status = _best_of(candidates, stated, places)
+        shown_reading: Reading | None = reading if p.refs else None
+        self.checks.append(
+            Check(p.id, p.line.label, status, str(stated), _q(checked, stated.unit), shown_reading)
+        )
         if status != "match":
-            self.wrong.add(ln.id)
+            self.wrong.add(p.id)
         if full_status == "mismatch":
-            self.mismatched.add(ln.id)
+            self.mismatched.add(p.id)
+        if r.over_stated_error is not None:
+            self.not_computable(r, r.over_stated_error, quotes)
+        common = {"formula": p.formula.text if p.formula else None, "quotes": quotes}
         if status == "mismatch":
-            kind: Kind = "sum_mismatch" if _adds_parts(p) else "mismatch"
-            what = "按各分项申报数计算" if p.refs else "按测算依据计算"
+            what = READING_ZH[reading] if p.refs else "按测算依据计算"
             also = ""
-            if r.local is not None and full != checked:
-                also = f"（分项按测算结果计则为 {_q(full, stated.unit)}）"
+            if reading != full_reading and full != checked:
+                also = (
+                    f"（分项按测算结果计则为 {_q(full, stated.unit)}）"
+                    if full_status == "mismatch"
+                    else "（各分项按测算结果计则与申报数相符，差异在分项的申报数）"
+                )
             self.add(
-                kind,
+                "sum_mismatch" if _adds_parts(p) else "mismatch",
                 r,
                 f"{what}为 {_q(checked, stated.unit)}，申报 {stated}{also}",
                 **_amounts(checked, stated),
-                formula=formula,
-                substituted=self.substituted(r, over_stated=True),
-                quotes=quotes,
+                substituted=self.substituted(r, reading),
+                reading=shown_reading,
+                **common,
             )
-            return
-        if r.local is not None and full_status == "mismatch":
+        elif full_status == "mismatch" and causes:
             self.add(
                 "consequence",
                 r,
+                # Only the over-stated reading can match here (the computed ones do not).
                 f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
                 f"{_q(full, stated.unit)}（申报 {stated}）",
                 **_amounts(full, stated),
-                formula=formula,
-                substituted=self.substituted(r, over_stated=False),
-                quotes=quotes,
+                substituted=self.substituted(r, full_reading),
                 caused_by=causes,
+                reading=full_reading,
+                **common,
             )
+
+    def not_computable(self, r: LineResult, e: CesuanError, quotes: tuple[str, ...]) -> None:
+        """The over-stated reading failed (a stated part of 0 as a divisor): a finding on
+        this line; the computed readings still reconcile it."""
+        self.add(
+            "not_computable",
+            r,
+            f"按各分项申报数无法计算：{e.message}" + (f"（{e.hint}）" if e.hint else ""),
+            formula=r.planned.formula.text if r.planned.formula else None,
+            substituted=self.substituted(r, "over_stated"),
+            quotes=quotes,
+            reading="over_stated",
+        )
 
     def written(self, r: LineResult, w: Any, v: exact.Num) -> None:
         value = _in(v, w.unit, w.result.unit)
@@ -337,8 +388,17 @@ class _Auditor:
 _RANK = {"match": 0, "rounded_match": 1, "mismatch": 2}
 
 
-def _best(a: Status, b: Status) -> Status:
-    return a if _RANK[a] <= _RANK[b] else b
+def _best_of(
+    readings: list[tuple[str, exact.Num]], stated: Quantity, places: int
+) -> tuple[Reading, exact.Num, Status]:
+    """The first of the readings with the best status (match, then rounded_match)."""
+    best: tuple[Reading, exact.Num, Status] | None = None
+    for name, value in readings:
+        status = compare(value, stated, places)
+        if best is None or _RANK[status] < _RANK[best[2]]:
+            best = (cast(Reading, name), value, status)
+    assert best is not None
+    return best
 
 
 def _adds_parts(p: Any) -> bool:
@@ -367,6 +427,6 @@ def audit_result(result: Result) -> Audit:
         a.line(r)
         a.inputs(r)
     order = {ln.id: i for i, ln in enumerate(result.case.lines)}
-    findings = sorted(a.findings, key=lambda f: (SEVERITY[f.kind][0], order[f.line_id]))
+    findings = sorted(a.findings, key=lambda f: (f.kind.rank, order[f.line_id]))
     checks = sorted(a.checks, key=lambda c: order[c.line_id])
     return Audit(result, tuple(findings), tuple(checks))
