@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from cesuan import exact
 from cesuan.evaluation import LineResult, Result
-from cesuan.expr.ast import BinOp, Name, Node, substitute
+from cesuan.expr.ast import Name, is_sum_of_names, substitute
 from cesuan.units import Unit
 
 __all__ = ["explain_line", "explain_table", "result_text"]
@@ -57,12 +57,6 @@ def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
     return exact.mul(value, Decimal(f.numerator) if f.denominator == 1 else f)
 
 
-def _is_sum(node: Node) -> bool:
-    if isinstance(node, Name):
-        return True
-    return isinstance(node, BinOp) and node.op == "+" and _is_sum(node.left) and _is_sum(node.right)
-
-
 def explain_line(result: Result, line_id: str) -> str:
     """The 测算依据 text of one line.
 
@@ -82,7 +76,7 @@ def _explain(result: Result, r: LineResult) -> str:
     if p.how == "value":
         return f"{ln.label}{value}。"
     assert p.formula is not None
-    if len(p.refs) > 1 and not p.inputs and _is_sum(p.formula.tree):
+    if len(p.refs) > 1 and not p.inputs and is_sum_of_names(p.formula.tree):
         parts = "；".join(
             f"{result[ref].planned.line.label}{_num(result[ref].value, result[ref].unit)}"
             for ref in p.refs
