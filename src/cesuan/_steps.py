@@ -47,6 +47,10 @@ class Step:
     stated_value: exact.Num | None
     simple: bool
     ref_stated: tuple[bool, ...]  # for each of the line's refs: whether it has a stated amount
+    # Whether a line it uses shows a value other than its exact one (a formula with a declared
+    # rounding); if none does, the over-shown reading is the exact one, and if none states an
+    # amount either, so is the over-stated reading: neither is computed again.
+    refs_rounded: bool
     written: tuple[Callable[[Mapping[str, exact.Num]], exact.Num], ...]
 
 
@@ -55,13 +59,14 @@ def steps(plan: Plan) -> tuple[Step, ...]:
     built = plan._steps
     if built is None:
         stated = {p.id for p in plan.lines if p.stated is not None}
-        built = tuple(_step(p, stated) for p in plan.lines)
+        rounded = {p.id for p in plan.lines if p.rounding is not None and p.formula is not None}
+        built = tuple(_step(p, stated, rounded) for p in plan.lines)
         plan._steps = built
     assert isinstance(built, tuple)
     return built
 
 
-def _step(p: PlannedLine, stated: set[str]) -> Step:
+def _step(p: PlannedLine, stated: set[str], rounded: set[str]) -> Step:
     unit = p.unit
     fn = env = None
     fixed = None
@@ -84,6 +89,7 @@ def _step(p: PlannedLine, stated: set[str]) -> Step:
         p.stated_value,
         fn is not None and not p.refs and not p.written,
         tuple(k in stated for k in p.refs),
+        any(k in rounded for k in p.refs),
         written,
     )
 

@@ -250,12 +250,6 @@ class _Values:
         self.shown: dict[str, Num] = {}
         self.stated: dict[str, Num] = {}
 
-    def add(self, s: Step, r: LineResult) -> None:
-        lid = s.p.line.id
-        self.exact[lid] = r.exact
-        self.shown[lid] = r.shown
-        self.stated[lid] = r.shown if s.stated_value is None else s.stated_value
-
 
 def _evaluate_line(s: Step, v: _Values) -> LineResult | None:
     """One line, or None when a line it uses was not evaluated (its error is reported)."""
@@ -280,11 +274,16 @@ def _evaluate_line(s: Step, v: _Values) -> LineResult | None:
     # The same formula over the parts as the form shows and as it states them: a discrepancy
     # is then found where it arises, not again in every total above it. What only these
     # readings cannot compute (a part of 0 as a divisor) is kept on the line, not raised.
-    over_shown, _ = _reading(s, v.shown)
-    over_stated, error = _reading(s, v.stated)
+    shown = _round(s, exact_value)
+    over_shown: Num | None = shown
+    if s.refs_rounded:
+        over_shown, _ = _reading(s, v.shown)
+    over_stated, error = over_shown, None
+    if s.refs_rounded or any(s.ref_stated):
+        over_stated, error = _reading(s, v.stated)
     used = tuple(zip(refs, map(v.stated.__getitem__, refs), s.ref_stated, strict=True))
     over = (over_shown, over_stated, error)
-    return _line_result(p, exact_value, _round(s, exact_value), over, used, written)
+    return _line_result(p, exact_value, shown, over, used, written)
 
 
 def _reading(s: Step, env: dict[str, Num]) -> tuple[Num | None, CesuanError | None]:
@@ -336,7 +335,9 @@ def evaluate_plan(plan: Plan) -> Result:
     Lines that depend on a failed line are skipped (their cause is already reported).
     """
     v = _Values()
+    exact_of, shown_of, stated_of = v.exact, v.shown, v.stated
     results: list[LineResult] = []
+    append = results.append
     errors: list[CesuanError] = []
     for s in steps(plan):
         try:
@@ -346,8 +347,12 @@ def evaluate_plan(plan: Plan) -> Result:
             continue
         if res is None:
             continue
-        v.add(s, res)
-        results.append(res)
+        # This loop is where a batch of lines spends its time: the tables are set inline.
+        lid = s.p.line.id
+        exact_of[lid] = res.exact
+        shown_of[lid] = shown = res.shown
+        stated_of[lid] = shown if s.stated_value is None else s.stated_value
+        append(res)
     if errors:
         raise_all(errors, file=plan.case.file)
     return Result(plan, tuple(results))

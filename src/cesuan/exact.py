@@ -90,6 +90,10 @@ def to_fraction(x: Num) -> Fraction:
     if isinstance(x, float):
         # Fraction(0.1) would silently be 3602879701896397/36028797018963968.
         raise TypeError("cesuan 的数值不能是 float；请用 Decimal 或 Fraction（或数量文本）")
+    if type(x) is Decimal:
+        # From the integer ratio: Fraction(Decimal) takes the slow path through the numbers ABCs.
+        n, d = x.as_integer_ratio()
+        return Fraction(n, d)
     return x if isinstance(x, Fraction) else Fraction(x)
 
 

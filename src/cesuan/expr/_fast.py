@@ -219,14 +219,21 @@ def _parts(o: Op) -> tuple[str | None, Decimal | None, Fn]:
 
 
 def _full_chain(first: Op, rest: list[tuple[Op2, Op]]) -> Fn:
-    """The chain with the full exact operations (Decimal while exact, else Fraction)."""
-    g0 = as_fn(first)
-    steps = [(f, as_fn(o)) for f, o in rest]
+    """The chain with the full exact operations (Decimal while exact, else Fraction). Names are
+    read in the loop (a total of 12 lines is one closure, not 13)."""
+    mul = exact.mul
+    k0, m0, g0 = _parts(first)
+    steps = [(f, *_parts(o)) for f, o in rest]
 
     def full(env: Env) -> exact.Num:
-        acc = g0(env)
-        for f, g in steps:
-            acc = f(acc, g(env))
+        acc = g0(env) if k0 is None else env[k0]
+        if m0 is not None:
+            acc = mul(acc, m0)
+        for f, k, m, g in steps:
+            v = g(env) if k is None else env[k]
+            if m is not None:
+                v = mul(v, m)
+            acc = f(acc, v)
         return acc
 
     return full
