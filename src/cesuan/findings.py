@@ -45,6 +45,10 @@ class Kind(StrEnum):
         kind.rank, kind.severity, kind.title_zh = rank, severity, title_zh
         return kind
 
+    def __repr__(self) -> str:
+        # Shown as the plain string it equals ('mismatch'), as Finding.kind always was.
+        return repr(self.value)
+
     WRITTEN_EXPRESSION = ("written_expression", 0, "error", "表上算式不成立")
     MISMATCH = ("mismatch", 1, "error", "计算结果与申报数不符")
     SUM_MISMATCH = ("sum_mismatch", 2, "error", "分项之和与合计不符")
