@@ -90,7 +90,9 @@ def _explain(result: Result, r: LineResult) -> str:
         values[k] = (ln.inputs[k].label or "") + _as_written(ln.inputs[k].value or "")
     for ref in p.refs:
         x = result[ref]
-        values[ref] = x.planned.line.label + _num(x.value, x.unit)
+        # The value the arithmetic used: the part's exact value (exact values flow between
+        # lines), written with '…' where it does not terminate.
+        values[ref] = x.planned.line.label + _num(x.exact, x.unit)
     if p.rule is not None and p.rule.text:
         return f"{ln.label}：{_template(p.rule.text, r, values, value)}。"
     arithmetic = substitute(p.formula.tree, values).replace(" ", "")

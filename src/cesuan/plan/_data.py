@@ -86,9 +86,6 @@ class Plan:
         self.lines = lines
         self._steps: object = None  # cesuan.evaluation's compiled steps, built on first use
 
-    def by_id(self) -> dict[str, PlannedLine]:
-        return {p.id: p for p in self.lines}
-
     def __reduce__(self) -> tuple[object, ...]:
         return (Plan, (self.case, self.lines))
 
