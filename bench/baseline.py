@@ -3,8 +3,9 @@
 What it does: what a careful programmer writes for these forms without an engine — one branch
 per kind of line, the unit conversions known by heart (万元 = 10000 元, 12 月 = 1 年), the
 default Decimal context, `quantize(…, ROUND_HALF_UP)` where a line declares rounding. It
-computes the same numbers the engine keeps per line: the value before and after rounding, and
-for lines that use other lines, the same formula over the parts' stated amounts.
+computes the same numbers the engine keeps per line: the exact value (exact values flow between
+lines), the value after its declared rounding, and for lines that use other lines, the same
+formula over the parts' rounded values and over their stated amounts, rounded as declared.
 What it must not do: check units, keep provenance, or use cesuan. Turning the number text into
 Decimals (`prepare`) is kept out of the timed part, as parsing is for the engine.
 """
@@ -30,8 +31,8 @@ Line = tuple[
     str, str, tuple[Decimal, ...], tuple[str, ...], tuple[bool, ...], Decimal | None, Decimal | None
 ]
 Prepared = list[list[Line]]
-# id → (before rounding, after rounding, over the stated parts or None)
-Numbers = dict[str, tuple[Decimal, Decimal, Decimal | None]]
+# id → (exact, shown, over the shown parts or None, over the stated parts or None)
+Numbers = dict[str, tuple[Decimal, Decimal, Decimal | None, Decimal | None]]
 
 
 def prepare(workloads: Sequence[Workload]) -> Prepared:
@@ -60,11 +61,12 @@ def compute(prepared: Prepared) -> list[Numbers]:
     """Every line of every case, in order (lines come after the lines they use)."""
     results: list[Numbers] = []
     for case in prepared:
-        value: dict[str, Decimal] = {}
-        stated: dict[str, Decimal] = {}
+        exact: dict[str, Decimal] = {}  # exact values flow between lines
+        shown: dict[str, Decimal] = {}  # each after its declared rounding
+        stated: dict[str, Decimal] = {}  # the stated amount, else the shown value
         numbers: Numbers = {}
         for lid, kind, a, refs, yuan, quantum, st in case:
-            local = None
+            over_shown = over_stated = None
             if kind == "rent":
                 x = a[0] * a[1] * a[2] / WAN
             elif kind == "fee":
@@ -79,30 +81,35 @@ def compute(prepared: Prepared) -> list[Numbers]:
                 x = a[0] * WAN / BLOCK * a[1] / WAN
             elif kind == "protected":
                 x = (a[0] - a[1]) * P98 + a[1]
-            elif kind == "sum":
-                x = Decimal(0)
-                y = Decimal(0)
-                for r, in_yuan in zip(refs, yuan, strict=True):
-                    v = value[r]
-                    s = stated.get(r, v)
-                    if in_yuan:
-                        v = v / WAN
-                        s = s / WAN
-                    x += v
-                    y += s
-                local = y
-            elif kind == "pct":
-                r = refs[0]
-                x = value[r] * a[0] / HUNDRED
-                local = stated.get(r, value[r]) * a[0] / HUNDRED
-            else:  # avg: 万元 ÷ 人 → 元/人
-                r = refs[0]
-                x = value[r] * WAN / a[0]
-                local = stated.get(r, value[r]) * WAN / a[0]
+            else:
+                x, over_shown, over_stated = (
+                    _uses(kind, a, refs, yuan, values) for values in (exact, shown, stated)
+                )
             rounded = x.quantize(quantum, rounding=ROUND_HALF_UP) if quantum is not None else x
-            value[lid] = rounded
-            if st is not None:
-                stated[lid] = st
-            numbers[lid] = (x, rounded, local)
+            if quantum is not None and over_shown is not None and over_stated is not None:
+                over_shown = over_shown.quantize(quantum, rounding=ROUND_HALF_UP)
+                over_stated = over_stated.quantize(quantum, rounding=ROUND_HALF_UP)
+            exact[lid] = x
+            shown[lid] = rounded
+            stated[lid] = st if st is not None else rounded
+            numbers[lid] = (x, rounded, over_shown, over_stated)
         results.append(numbers)
     return results
+
+
+def _uses(
+    kind: str,
+    a: tuple[Decimal, ...],
+    refs: tuple[str, ...],
+    yuan: tuple[bool, ...],
+    values: dict[str, Decimal],
+) -> Decimal:
+    """A line that uses other lines, over one reading of them (exact, shown or stated)."""
+    if kind == "sum":
+        x = Decimal(0)
+        for r, in_yuan in zip(refs, yuan, strict=True):
+            x += values[r] / WAN if in_yuan else values[r]
+        return x
+    if kind == "pct":
+        return values[refs[0]] * a[0] / HUNDRED
+    return values[refs[0]] * WAN / a[0]  # avg: 万元 ÷ 人 → 元/人

@@ -25,7 +25,7 @@ __all__ = ["compute", "prepare", "registry"]
 
 # id, kind, numbers, refs, places, stated
 Line = tuple[str, str, tuple[Fraction, ...], tuple[str, ...], int | None, Fraction | None]
-Numbers = dict[str, tuple[Fraction, Fraction, Fraction | None]]
+Numbers = dict[str, tuple[Fraction, Fraction, Fraction | None, Fraction | None]]
 UNIT = {"per_diem": "元", "annual": "元", "avg": "元/人"}  # others: 万元
 
 
@@ -65,12 +65,13 @@ def compute(reg: Any, prepared: list[list[Line]]) -> list[Numbers]:
     Q = reg.Quantity
     results: list[Numbers] = []
     for case in prepared:
-        value: dict[str, Any] = {}  # id → Quantity (rounded)
-        stated: dict[str, Any] = {}
+        exact: dict[str, Any] = {}  # id → Quantity: exact values flow between lines
+        shown: dict[str, Any] = {}  # id → Quantity, after its declared rounding
+        stated: dict[str, Any] = {}  # the stated amount, else the shown value
         numbers: Numbers = {}
         for lid, kind, a, refs, places, st in case:
             unit = UNIT.get(kind, "万元")
-            local = None
+            over_shown = over_stated = None
             if kind == "rent":
                 q = Q(a[0], "平方米") * Q(a[1], "元/平方米/月") * Q(a[2], "月")
             elif kind == "fee":
@@ -87,25 +88,26 @@ def compute(reg: Any, prepared: list[list[Line]]) -> list[Numbers]:
             elif kind == "protected":
                 base, prot = Q(a[0], "万元"), Q(a[1], "万元")
                 q = (base - prot) * Q(Fraction(98, 100), "") + prot
-            elif kind == "sum":
-                q = sum((value[r] for r in refs[1:]), value[refs[0]])
-                loc = sum(
-                    (stated.get(r, value[r]) for r in refs[1:]), stated.get(refs[0], value[refs[0]])
-                )
-                local = loc.to(unit).magnitude
-            elif kind == "pct":
-                pct = Q(a[0] / 100, "")
-                q = value[refs[0]] * pct
-                local = (stated.get(refs[0], value[refs[0]]) * pct).to(unit).magnitude
             else:
-                people = Q(a[0], "人")
-                q = value[refs[0]] / people
-                local = (stated.get(refs[0], value[refs[0]]) / people).to(unit).magnitude
+                q, qs, qt = (_uses(Q, kind, a, refs, values) for values in (exact, shown, stated))
+                over_shown, over_stated = (
+                    _round(y, places) if places is not None else y
+                    for y in (qs.to(unit).magnitude, qt.to(unit).magnitude)
+                )
             x = q.to(unit).magnitude
             rounded = _round(x, places) if places is not None else x
-            value[lid] = Q(rounded, unit)
-            if st is not None:
-                stated[lid] = Q(st, unit)
-            numbers[lid] = (x, rounded, local)
+            exact[lid] = Q(x, unit)
+            shown[lid] = Q(rounded, unit)
+            stated[lid] = Q(st, unit) if st is not None else shown[lid]
+            numbers[lid] = (x, rounded, over_shown, over_stated)
         results.append(numbers)
     return results
+
+
+def _uses(Q: Any, kind: str, a: Any, refs: Any, values: dict[str, Any]) -> Any:
+    """A line that uses other lines, over one reading of them (exact, shown or stated)."""
+    if kind == "sum":
+        return sum((values[r] for r in refs[1:]), values[refs[0]])
+    if kind == "pct":
+        return values[refs[0]] * Q(a[0] / 100, "")
+    return values[refs[0]] / Q(a[0], "人")

@@ -141,7 +141,9 @@ HAND = {
     "tie": "1.01",
     # 0.1 × 3 = 0.3 exactly; in binary 0.30000000000000004, which a naive ceil takes to 0.4.
     "ceil_exact": "0.3",
-    "total": "1.773",  # −0.13 + 1.24 + 0.333 + 0.33
+    # Exact values flow between lines (issue 18): the parts before their own rounding,
+    # −0.125 + 1.231 + 0.333 + 1/3 = 1.7723333… (rounded parts would give 1.773).
+    "total": "1.7723333333",
 }
 
 
@@ -208,7 +210,7 @@ def _expected(res: cesuan.Result, line_id: str) -> dict[str, exact.Num | None]:
         "金额": r.value,
         "申报数": stated,
         "差额（金额−申报数）": None if stated is None else exact.sub(r.value, stated),
-        "按分项申报数计算": r.local,
+        "按分项申报数计算": r.over_stated,
     }
 
 

@@ -133,18 +133,21 @@ def test_line_results_stay_frozen_comparable_and_copyable() -> None:
     a, b = r["a"], r["b"]
     assert type(a) is cesuan.LineResult
     with pytest.raises(dataclasses.FrozenInstanceError):
-        a.value = Decimal(1)  # type: ignore[misc]
+        a.shown = Decimal(1)  # type: ignore[misc]
     assert not hasattr(a, "__dict__")
     assert [f.name for f in dataclasses.fields(a)] == [
         "planned",
         "exact",
-        "value",
-        "local",
+        "shown",
+        "over_shown",
+        "over_stated",
+        "over_stated_error",
         "used",
         "written",
     ]
     assert copy.copy(b) == b
-    assert dataclasses.replace(a, value=Decimal(9)).value == Decimal(9)
+    assert dataclasses.replace(a, shown=Decimal(9)).value == Decimal(9)
     assert b.used == (("a", Decimal(3), False),)
-    assert b.local == Decimal(6)
+    # 3 + 3 over a's (unstated, so shown) value
+    assert b.over_stated == Decimal(6)
     assert repr(a).startswith("LineResult(planned=PlannedLine(")

@@ -41,7 +41,6 @@ EXPECTED: dict[str, tuple[str, int | None, str | None, str | None]] = {
     "non_finite.yaml": ("non_finite", 9, "a", "lines[a].inputs.x.value"),
     "non_finite_json.json": ("non_finite", 1, None, None),
     "duplicate_key_json.json": ("duplicate_key", 6, None, None),
-    "non_terminating.yaml": ("non_terminating", 7, "a", "lines[a].formula"),
     "quantity_syntax.yaml": ("quantity_syntax", 9, "a", "lines[a].inputs.area.value"),
     "quote_not_in_source.yaml": ("quote_not_in_source", 9, "a", "lines[a].inputs.area.quote"),
     "rule_binding.yaml": ("rule_binding", 9, "a", "lines[a].inputs"),

@@ -21,7 +21,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -192,9 +191,6 @@ def _above(m: Model, line_id: str) -> set[str]:
     return out
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 18: a declared rounding is ignored over the stated parts"
-)
 def test_rounding_over_the_stated_parts_is_applied() -> None:
     # Found by the property above. Parts 2412720 + 16180 + 160 = 2429060 元 = 242.906 万元; the
     # total rounds to 1 place of 万元: 242.9 万元. Stated 242.91 万元 is off by 0.01 on both

@@ -327,10 +327,6 @@ def test_rounding_with_a_stated_amount_in_another_unit() -> None:
     assert _status(audit, "x") == "match"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 18: a declared rounding is ignored on the over-the-stated-parts path",
-)
 def test_a_declared_floor_is_honoured_over_the_stated_parts() -> None:
     # issue 18's case: 50 万元 ÷ 17600 个 = 500000/17600 = 28.4090… 元/个, floored to 2 places
     # = 28.40 元/个, exactly the stated amount. The fund is computed as 50.5 万元 but stated as

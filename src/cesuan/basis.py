@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from cesuan import exact
 from cesuan.evaluation import LineResult, Result
-from cesuan.expr.ast import BinOp, Name, Node, substitute
+from cesuan.expr.ast import Name, is_sum_of_names, substitute
 from cesuan.units import Unit
 
 __all__ = ["explain_line", "explain_table", "result_text"]
@@ -57,12 +57,6 @@ def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
     return exact.mul(value, Decimal(f.numerator) if f.denominator == 1 else f)
 
 
-def _is_sum(node: Node) -> bool:
-    if isinstance(node, Name):
-        return True
-    return isinstance(node, BinOp) and node.op == "+" and _is_sum(node.left) and _is_sum(node.right)
-
-
 def explain_line(result: Result, line_id: str) -> str:
     """The 测算依据 text of one line.
 
@@ -81,27 +75,28 @@ def _explain(result: Result, r: LineResult) -> str:
         return f"{ln.label}{value}。"
     if p.how == "value":
         return f"{ln.label}{value}。"
-    assert p.compiled is not None
-    by_id = {x.id: x for x in result.lines}
-    if len(p.refs) > 1 and not p.inputs and _is_sum(p.compiled.tree):
+    assert p.formula is not None
+    if len(p.refs) > 1 and not p.inputs and is_sum_of_names(p.formula.tree):
         parts = "；".join(
-            f"{by_id[ref].planned.line.label}{_num(by_id[ref].value, by_id[ref].unit)}"
+            f"{result[ref].planned.line.label}{_num(result[ref].value, result[ref].unit)}"
             for ref in p.refs
         )
         return f"{ln.label}共计{value}。其中：{parts}。"
-    if len(p.refs) == 1 and not p.inputs and isinstance(p.compiled.tree, Name):
-        same = by_id[p.refs[0]].planned.line.label
+    if len(p.refs) == 1 and not p.inputs and isinstance(p.formula.tree, Name):
+        same = result[p.refs[0]].planned.line.label
         return f"{ln.label}{value}（即{same}）。"
     values: dict[str, str] = {}
     for k in p.inputs:
         values[k] = (ln.inputs[k].label or "") + _as_written(ln.inputs[k].value or "")
     for ref in p.refs:
-        x = by_id[ref]
-        values[ref] = x.planned.line.label + _num(x.value, x.unit)
+        x = result[ref]
+        # The value the arithmetic used: the part's exact value (exact values flow between
+        # lines), written with '…' where it does not terminate.
+        values[ref] = x.planned.line.label + _num(x.exact, x.unit)
     if p.rule is not None and p.rule.text:
         return f"{ln.label}：{_template(p.rule.text, r, values, value)}。"
-    arithmetic = substitute(p.compiled.tree, values).replace(" ", "")
-    natural = p.compiled.unit
+    arithmetic = substitute(p.formula.tree, values).replace(" ", "")
+    natural = p.formula.unit
     text = f"{ln.label}：{arithmetic}"
     exact_text = _num(r.exact, p.unit)
     if natural.dims == p.unit.dims and natural != p.unit and natural.terms:
@@ -149,8 +144,7 @@ def result_text(r: LineResult) -> str:
 
 def explain_table(result: Result) -> list[tuple[str, str, str, str]]:
     """(id, 项目内容, 测算依据及说明, 金额) for every line, in the case's order."""
-    order = {ln.id: i for i, ln in enumerate(result.case.lines)}
     rows = []
-    for r in sorted(result.lines, key=lambda x: order[x.id]):
+    for r in result.values():  # case order
         rows.append((r.id, r.planned.line.label, _explain(result, r), result_text(r)))
     return rows

@@ -180,7 +180,7 @@ def rounding_note(
     """
     r = result[line_id]
     p = r.planned
-    parts = _sum_names(p.compiled.tree) if p.compiled is not None else None
+    parts = _sum_names(p.formula.tree) if p.formula is not None else None
     if not parts or len(parts) < 2 or is_percent(r):
         return None
     by_id = {x.id: x for x in result.lines}

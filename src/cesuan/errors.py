@@ -9,7 +9,7 @@ Chinese because finance staff read them; fields are English for tools.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 
 from cesuan.escaping import escape
@@ -96,6 +96,10 @@ class CesuanError(ValueError):
         self.line_id = line_id  # the case line's id, e.g. "hall.rent"
         self.field = field  # path inside the case, e.g. "lines[hall.rent].inputs.area"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # BaseException pickles as cls(*args); ours takes (kind, message), the rest is state.
+        return (type(self), (self.kind, self.message), self.__dict__)
+
     def located(
         self,
         *,
@@ -153,21 +157,47 @@ class CesuanError(ValueError):
         return "\n".join(escape(part, exact=True) for part in out)
 
 
-class CesuanErrors(CesuanError):
-    """Every problem found in one load, reported together rather than one per run."""
+class CesuanErrors(ExceptionGroup[CesuanError], CesuanError):  # type: ignore[override]
+    """Every problem found in one load, reported together rather than one per run.
+
+    An `ExceptionGroup` (so `except* CesuanError` sees each problem) that is also a
+    `CesuanError` (so `except CesuanError` catches the whole group); `.errors` lists them.
+    """
+
+    omitted: int  # problems found beyond MAX_REPORTED_ERRORS, counted but not kept
+
+    def __new__(
+        cls, errors: Iterable[CesuanError], *, file: str | None = None, omitted: int = 0
+    ) -> CesuanErrors:
+        every = list(errors)
+        # A hostile file can hold ~200,000 problems: keep the first ones and count the rest.
+        kept = every[:MAX_REPORTED_ERRORS]
+        group = super().__new__(cls, f"共 {len(every) + omitted} 个问题", kept)
+        group.omitted = omitted + len(every) - len(kept)  # problems found but not kept
+        return group
 
     def __init__(
         self, errors: Iterable[CesuanError], *, file: str | None = None, omitted: int = 0
     ) -> None:
-        every = list(errors)
-        # A hostile file can hold ~200,000 problems: keep the first ones and count the rest.
-        self.errors = every[:MAX_REPORTED_ERRORS]
-        self.omitted = omitted + len(every) - len(self.errors)  # problems found but not kept
+        # (`errors` may have been an iterator that __new__ consumed: read the group's own.)
+        self.errors: list[CesuanError] = [e for e in self.exceptions if isinstance(e, CesuanError)]
         first = self.errors[0]
         files = {e.file for e in self.errors}
         shared = first.file if len(files) == 1 else None  # problems of several files: no one name
-        total = len(self.errors) + self.omitted
-        super().__init__(first.kind, f"共 {total} 个问题", file=file or shared)
+        # CesuanError's fields, set here: `message` is ExceptionGroup's own (read-only), and
+        # its __init__ takes (message, exceptions). `omitted` was counted by __new__.
+        super().__init__(self.message, self.errors)
+        self.kind = first.kind
+        self.hint = self.text = self.line_id = self.field = None
+        self.column = self.line = None
+        self.file = file or shared
+
+    def derive(self, excs: Sequence[CesuanError]) -> CesuanErrors:  # type: ignore[override]
+        """The group of a subset (what `except*` and `split` build)."""
+        return CesuanErrors(excs, file=self.file)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_regroup, (self.errors, self.__dict__))
 
     def __iter__(self) -> Iterator[CesuanError]:
         return iter(self.errors)
@@ -182,6 +212,13 @@ class CesuanErrors(CesuanError):
         return f"{head}{self.message}\n\n{body}" + (more if self.omitted else "")
 
 
+def _regroup(errors: list[CesuanError], state: dict[str, object]) -> CesuanErrors:
+    """Unpickle a CesuanErrors: the group of the same errors, with the same fields."""
+    group = CesuanErrors(errors)
+    group.__dict__.update(state)
+    return group
+
+
 def nearest_line(marks: dict[str, int], path: str) -> int | None:
     """The file line of a path like `lines[2].inputs.area`, or of its nearest parent that has
     one (`marks` maps paths to 1-based lines, as the YAML reader records them)."""
@@ -191,6 +228,24 @@ def nearest_line(marks: dict[str, int], path: str) -> int | None:
         cut = max(path.rfind("."), path.rfind("["))
         path = path[:cut] if cut > 0 else ""
     return None
+
+
+def suggest(word: str, known: Iterable[str]) -> str | None:
+    """The nearest of `known` to a mistyped `word`, for '是否为 …？' hints, or None.
+
+    The one suggestion helper (difflib's ratio, one cutoff), so every hint is found the same way.
+
+    >>> suggest("aera", ["area", "rate"])
+    'area'
+    """
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=SUGGEST_CUTOFF)
+    return close[0] if close else None
+
+
+# How alike (difflib's ratio) a known name must be to be suggested.
+SUGGEST_CUTOFF = 0.6
 
 
 def raise_all(errors: list[CesuanError], *, file: str | None = None, omitted: int = 0) -> None:

@@ -1,24 +1,28 @@
-"""Evaluate a planned case exactly, line by line in dependency order.
+"""Evaluate a planned case exactly, line by line in dependency order, in every reading.
 
-What it does: runs each line's compiled formula on exact magnitudes (its inputs as written, the
-lines it uses in their own units), converts the result exactly to the line's unit with the
-factors the plan worked out, applies only the roundings a line declares (half-up unless it says
-otherwise), and also evaluates, for lines that use other lines, the same formula over those
-lines' *stated* amounts (the check a reviewer does by hand: do the parts as written add up to
-the whole as written), and every expression the form writes, as written. Results keep
-references to the plan, so provenance is complete but compact: the JSON trace is only built
-when asked for (cesuan.provenance).
-What it must not do: format text, reconcile, or round anything that was not declared. A
-non-terminating result without a declared rounding is an error, never a silently cut decimal.
+What it does: runs each line's compiled formula on exact magnitudes and gives each line up to
+four readings, all in the line's unit (see `LineResult`): its `exact` value from the exact
+values of the lines it uses; `shown`, that value after the line's declared rounding (how the
+form shows the line); `over_shown`, the formula over the *shown* values of the lines it uses
+(the form's own arithmetic on the figures it prints), rounded as declared; and `over_stated`,
+the formula over the *stated* amounts of the lines it uses, rounded as declared (the check a
+reviewer does by hand). Exact values flow between lines: a `round` never replaces a line's
+exact value downstream. A non-terminating exact value stays a Fraction (displaying it is the
+report's job). Every expression the form writes is evaluated as written. Results keep
+references to the plan, so provenance is compact: the JSON trace is built only when asked for.
+What it must not do: format text, reconcile, or round anything that was not declared. A value
+that only the over-stated reading cannot compute (a stated part of 0 as a divisor) is recorded
+on that line (`over_stated_error`), never an abort of the case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from decimal import Context, Decimal, Rounded
+from typing import cast
 
-from cesuan import exact
+from cesuan._steps import Step, steps
 from cesuan.errors import CesuanError, ErrorKind, raise_all
 from cesuan.exact import Num
 from cesuan.limits import MAX_VALUE_DIGITS
@@ -30,24 +34,52 @@ from cesuan.units import Unit
 __all__ = ["LineResult", "Result", "evaluate_plan"]
 
 
-class _LineSlots:
-    """The storage of a LineResult: its six fields as slots (no __dict__)."""
+_FIELDS = (
+    "planned",
+    "exact",
+    "shown",
+    "over_shown",
+    "over_stated",
+    "over_stated_error",
+    "used",
+    "written",
+)
 
-    __slots__ = ("exact", "local", "planned", "used", "value", "written")
+
+class _LineSlots:
+    """The storage of a LineResult: its fields as slots (no __dict__)."""
+
+    __slots__ = _FIELDS
 
 
 @dataclass(frozen=True)
 class LineResult(_LineSlots):
-    """One line's numbers, all in the line's unit (`planned.unit`)."""
+    """One line's numbers, every one in the line's unit (`planned.unit`).
+
+    - `exact`: the formula over the exact values of the lines it uses (for a line without a
+      formula, its value or stated amount); never rounded.
+    - `shown`: `exact` after the line's declared rounding — how the form shows this line, the
+      line's result (`value`, `quantity`). Equal to `exact` when no rounding is declared.
+    - `over_shown`: the formula over the `shown` values of the lines it uses, then the line's
+      rounding — the form's arithmetic on the figures it prints. None for a line that uses no
+      other lines.
+    - `over_stated`: the formula over the stated amounts of the lines it uses (their `shown`
+      value where a line states none), then the line's rounding. None for a line that uses no
+      other lines, or when it cannot be computed: then `over_stated_error` says why.
+    - `used`: for each line it uses, (id, the value `over_stated` read, whether it is stated).
+    - `written`: each expression the form writes, evaluated as written, in its own unit.
+    """
 
     __slots__ = ()
 
     planned: PlannedLine
-    exact: Num  # before any declared rounding
-    value: Num  # after the declared rounding (the line's result)
-    local: Num | None  # the formula over the stated amounts of the lines it uses
-    used: tuple[tuple[str, Num, bool], ...]  # (line id, value used locally, was stated)
-    written: tuple[Num, ...]  # each written expression's value, in its own unit
+    exact: Num
+    shown: Num
+    over_shown: Num | None
+    over_stated: Num | None
+    over_stated_error: CesuanError | None
+    used: tuple[tuple[str, Num, bool], ...]
+    written: tuple[Num, ...]
 
     @property
     def id(self) -> str:
@@ -58,12 +90,17 @@ class LineResult(_LineSlots):
         return self.planned.unit
 
     @property
+    def value(self) -> Num:
+        """The line's result: `shown`."""
+        return self.shown
+
+    @property
     def quantity(self) -> Quantity:
-        return Quantity(self.value, self.planned.unit)
+        return Quantity(self.shown, self.planned.unit)
 
     @property
     def rounded(self) -> bool:
-        return self.planned.rounding is not None and self.exact != self.value
+        return self.planned.rounding is not None and self.exact != self.shown
 
     # As dataclass(slots=True, frozen=True) would: copy and pickle set the fields through these.
     def __getstate__(self) -> tuple[object, ...]:
@@ -80,47 +117,52 @@ _new = object.__new__
 class _Building(_LineSlots):
     """A LineResult being made. A frozen dataclass sets each field through object.__setattr__,
     which costs as much as the rest of a simple line's evaluation; this class stores the same
-    slots plainly and then becomes a LineResult (same layout, so `__class__` can change):
-    `r = _Building(…); r.__class__ = LineResult`."""
+    slots plainly and then becomes a LineResult (same layout, so `__class__` can change)."""
 
     __slots__ = ()
-
-    def __init__(
-        self,
-        planned: PlannedLine,
-        exact: Num,
-        value: Num,
-        local: Num | None,
-        used: tuple[tuple[str, Num, bool], ...],
-        written: tuple[Num, ...],
-    ) -> None:
-        self.planned = planned
-        self.exact = exact
-        self.value = value
-        self.local = local
-        self.used = used
-        self.written = written
+    planned: PlannedLine
+    exact: Num
+    shown: Num
+    over_shown: Num | None
+    over_stated: Num | None
+    over_stated_error: CesuanError | None
+    used: tuple[tuple[str, Num, bool], ...]
+    written: tuple[Num, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """The evaluated case: per-line results in dependency order, and the plan behind them."""
+class Result(Mapping[str, LineResult]):
+    """The evaluated case: a read-only mapping of line id → `LineResult` in the case's order
+    (O(1) `result["hall.rent"]`, `in`, `len`, `keys`, `get`), and the plan behind it.
+    `lines` holds the same results in dependency order (every line after the lines it uses).
+    """
 
-    plan: Plan
-    lines: tuple[LineResult, ...]
+    __slots__ = ("_by_id", "lines", "plan")
+
+    def __init__(self, plan: Plan, lines: tuple[LineResult, ...]) -> None:
+        self.plan = plan
+        self.lines = lines
+        by_id = {r.id: r for r in lines}
+        # Case order: the order a reader of the form (and of explain/report) expects.
+        self._by_id = {ln.id: by_id[ln.id] for ln in plan.case.lines if ln.id in by_id}
 
     @property
     def case(self) -> Case:
         return self.plan.case
 
-    def __iter__(self) -> Iterator[LineResult]:
-        return iter(self.lines)
-
     def __getitem__(self, line_id: str) -> LineResult:
-        for r in self.lines:
-            if r.id == line_id:
-                return r
-        raise KeyError(line_id)
+        return self._by_id[line_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __repr__(self) -> str:
+        return f"Result(case={self.case.case!r}, lines={len(self)})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Result, (self.plan, self.lines))
 
     def to_dict(self) -> dict[str, object]:
         """Plain, deterministic data (see cesuan.provenance)."""
@@ -148,7 +190,7 @@ def _too_big(what: str) -> CesuanError:
     )
 
 
-def _check_size(value: Num, p: PlannedLine, what: str) -> None:
+def _check_size(value: Num, p: Step, what: str) -> None:
     """Refuse a value whose magnitude in root units (元, 米, 年, …) has more than
     MAX_VALUE_DIGITS digits before and after the point (or in a fraction's numerator or
     denominator). `value` is in the line's unit."""
@@ -176,59 +218,115 @@ def _check_size(value: Num, p: PlannedLine, what: str) -> None:
         raise _too_big(what)
 
 
-def _non_terminating(p: PlannedLine, value: Num) -> CesuanError:
-    return CesuanError(
-        ErrorKind.NON_TERMINATING,
-        f"结果 {exact.format_exact(value)} {p.unit.text} 除不尽",
-        hint="声明取整方式，如 round: {places: 2}（四舍五入保留两位）",
-    )
+_NO_ENV: dict[str, Num] = {}
 
 
-def _evaluate_line(
-    p: PlannedLine, values: dict[str, Num], local_values: dict[str, Num]
-) -> LineResult | None:
-    """One line, or None when a line it uses was not evaluated (its error is reported).
+def _line_result(
+    p: PlannedLine,
+    exact_value: Num,
+    shown: Num,
+    over: tuple[Num | None, Num | None, CesuanError | None] = (None, None, None),
+    used: tuple[tuple[str, Num, bool], ...] = (),
+    written: tuple[Num, ...] = (),
+) -> LineResult:
+    r = _new(_Building)
+    r.planned = p
+    r.exact = exact_value
+    r.shown = shown
+    r.over_shown, r.over_stated, r.over_stated_error = over
+    r.used = used
+    r.written = written
+    object.__setattr__(r, "__class__", LineResult)
+    return cast(LineResult, r)
 
-    `values` holds the lines evaluated so far (each in its own unit), `local_values` the same
-    with each stated amount in place of its line's value. The formula of a line that uses
-    other lines reads them there directly; its own inputs are put beside them (an input may not
-    be named like a line, so they never collide).
-    """
-    written = tuple(w.compiled({}) for w in p.written) if p.written else ()
-    compiled = p.compiled
-    if compiled is None:  # a plain value, or a stated amount only
-        value = p.fixed
-        assert value is not None
-        if type(value) is not Decimal and not exact.is_terminating(value):
-            raise _non_terminating(p, value)
-        r = _Building(p, value, value, None, (), written)
-        r.__class__ = LineResult  # type: ignore[assignment]
-        return r  # type: ignore[return-value]
+
+class _Values:
+    """The lines evaluated so far, each in its own unit, in three readings: exact, shown, and
+    stated (the stated amount where there is one, else shown). A line's own inputs are put
+    beside them (an input may not be named like a line, so they never collide)."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, Num] = {}
+        self.shown: dict[str, Num] = {}
+        self.stated: dict[str, Num] = {}
+
+
+def _evaluate_line(s: Step, v: _Values) -> LineResult | None:
+    """One line, or None when a line it uses was not evaluated (its error is reported)."""
+    p = s.p
+    written = tuple(w(_NO_ENV) for w in s.written)
+    fn = s.fn
+    if fn is None:  # a plain value, or a stated amount only
+        assert s.fixed is not None
+        return _line_result(p, s.fixed, s.fixed, written=written)
     refs = p.refs
-    local = None
-    used: tuple[tuple[str, Num, bool], ...] = ()
     if not refs:
-        value_exact = compiled.fn(p.env)  # in the line's unit
-        _check_size(value_exact, p, "计算结果")
+        exact_value = fn(s.env)
+        _check_size(exact_value, s, "计算结果")
+        return _line_result(p, exact_value, _round(s, exact_value), written=written)
+    if not all(map(v.exact.__contains__, refs)):
+        return None
+    if s.env:
+        for d in (v.exact, v.shown, v.stated):
+            d.update(s.env)
+    exact_value = fn(v.exact)
+    _check_size(exact_value, s, "计算结果")
+    # The same formula over the parts as the form shows and as it states them: a discrepancy
+    # is then found where it arises, not again in every total above it. What only these
+    # readings cannot compute (a part of 0 as a divisor) is kept on the line, not raised.
+    shown = _round(s, exact_value)
+    over_shown: Num | None = shown
+    if s.refs_rounded:
+        over_shown, _ = _reading(s, v.shown)
+    over_stated, error = over_shown, None
+    if s.refs_rounded or any(s.ref_stated):
+        over_stated, error = _reading(s, v.stated)
+    used = tuple(zip(refs, map(v.stated.__getitem__, refs), s.ref_stated, strict=True))
+    over = (over_shown, over_stated, error)
+    return _line_result(p, exact_value, shown, over, used, written)
+
+
+def _reading(s: Step, env: dict[str, Num]) -> tuple[Num | None, CesuanError | None]:
+    """The line's formula over `env`, rounded as declared; or why it cannot be computed."""
+    assert s.fn is not None
+    try:
+        return _round(s, s.fn(env)), None
+    except CesuanError as e:
+        return None, e
+
+
+def _round(s: Step, x: Num) -> Num:
+    return x if s.round_fn is None else s.round_fn(x)
+
+
+def _simple(s: Step) -> LineResult:
+    """The usual line — a formula over its own inputs — with _check_size's common case
+    inlined: this is where a batch of lines spends its time."""
+    assert s.fn is not None
+    exact_value = s.fn(s.env)
+    shift = s.shift
+    if (
+        shift is not None
+        and type(exact_value) is Decimal
+        and exact_value.adjusted() + shift < MAX_VALUE_DIGITS
+    ):
+        try:
+            _fits(exact_value)
+        except Rounded:
+            raise _too_big("计算结果") from None
     else:
-        if not all(map(values.__contains__, refs)):
-            return None
-        if p.env:
-            values.update(p.env)
-            local_values.update(p.env)
-        value_exact = compiled.fn(values)
-        _check_size(value_exact, p, "计算结果")
-        # The same formula over the parts as the form states them: a discrepancy is then
-        # found where it arises, not again in every total above it.
-        local = compiled.fn(local_values)
-        # (ref_stated has one flag per ref, made from refs by the plan.)
-        used = tuple(zip(refs, map(local_values.__getitem__, refs), p.ref_stated, strict=False))
-    value = value_exact if p.round_fn is None else p.round_fn(value_exact)
-    if type(value) is not Decimal and not exact.is_terminating(value):
-        raise _non_terminating(p, value)
-    r = _Building(p, value_exact, value, local, used, written)
-    r.__class__ = LineResult  # type: ignore[assignment]
-    return r  # type: ignore[return-value]
+        _check_size(exact_value, s, "计算结果")
+    shown = exact_value if s.round_fn is None else s.round_fn(exact_value)
+    # _line_result(s.p, exact_value, shown) without its frame.
+    res = _new(_Building)
+    res.planned = s.p
+    res.exact = exact_value
+    res.shown = shown
+    res.over_shown = res.over_stated = res.over_stated_error = None
+    res.used = ()
+    res.written = ()
+    object.__setattr__(res, "__class__", LineResult)
+    return cast(LineResult, res)
 
 
 def evaluate_plan(plan: Plan) -> Result:
@@ -236,64 +334,34 @@ def evaluate_plan(plan: Plan) -> Result:
 
     Lines that depend on a failed line are skipped (their cause is already reported).
     """
-    values: dict[str, Num] = {}
-    local_values: dict[str, Num] = {}
+    v = _Values()
+    exact_of, shown_of, stated_of = v.exact, v.shown, v.stated
     results: list[LineResult] = []
     append = results.append
     errors: list[CesuanError] = []
-    for p in plan.lines:
-        res: LineResult | _Building | None
+    for s in steps(plan):
         try:
-            if not p.simple:
-                res = _evaluate_line(p, values, local_values)
-                if res is None:
-                    continue
-            else:
-                # The usual line — a formula over its own inputs — is _evaluate_line inlined:
-                # this loop is where a batch of lines spends its time.
-                value_exact = p.compiled.fn(p.env)  # type: ignore[union-attr]
-                shift = p.shift
-                if (
-                    shift is not None
-                    and type(value_exact) is Decimal
-                    and value_exact.adjusted() + shift < MAX_VALUE_DIGITS
-                ):
-                    try:
-                        _fits(value_exact)
-                    except Rounded:
-                        raise _too_big("计算结果") from None
-                else:
-                    _check_size(value_exact, p, "计算结果")
-                value = value_exact if p.round_fn is None else p.round_fn(value_exact)
-                if type(value) is not Decimal and not exact.is_terminating(value):
-                    raise _non_terminating(p, value)
-                # _Building(p, value_exact, value, None, (), ()) without its __init__ frame.
-                res = _new(_Building)
-                res.planned = p
-                res.exact = value_exact
-                res.value = value
-                res.local = None
-                res.used = ()
-                res.written = ()
-                res.__class__ = LineResult  # type: ignore[assignment]
+            res = _simple(s) if s.simple else _evaluate_line(s, v)
         except CesuanError as e:
-            case = plan.case
-            path = f"lines[{p.index}]"
-            errors.append(
-                e.located(
-                    file=case.file,
-                    line=case.line_of(path + ".formula"),
-                    line_id=p.id,
-                    field=f"lines[{p.id}].formula",
-                )
-            )
+            errors.append(_located(e, plan.case, s.p))
             continue
-        lid = p.line.id
-        value = res.value
-        values[lid] = value
-        stated = p.stated_value
-        local_values[lid] = value if stated is None else stated
-        append(res)  # type: ignore[arg-type]
+        if res is None:
+            continue
+        # This loop is where a batch of lines spends its time: the tables are set inline.
+        lid = s.p.line.id
+        exact_of[lid] = res.exact
+        shown_of[lid] = shown = res.shown
+        stated_of[lid] = shown if s.stated_value is None else s.stated_value
+        append(res)
     if errors:
         raise_all(errors, file=plan.case.file)
     return Result(plan, tuple(results))
+
+
+def _located(e: CesuanError, case: Case, p: PlannedLine) -> CesuanError:
+    return e.located(
+        file=case.file,
+        line=case.line_of(f"lines[{p.index}].formula"),
+        line_id=p.id,
+        field=f"lines[{p.id}].formula",
+    )

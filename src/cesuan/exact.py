@@ -27,6 +27,7 @@ from decimal import (
     Rounded,
 )
 from fractions import Fraction
+from typing import cast
 
 __all__ = [
     "FALLBACK",
@@ -38,6 +39,7 @@ __all__ = [
     "div",
     "floor_to",
     "format_exact",
+    "from_fraction",
     "is_terminating",
     "mul",
     "neg",
@@ -46,6 +48,7 @@ __all__ = [
     "scale10",
     "scaler",
     "sub",
+    "times",
     "to_decimal",
     "to_fraction",
 ]
@@ -78,7 +81,7 @@ _ZERO = Decimal(0)
 # one of FALLBACK — Inexact or Rounded (the exact result needs a Fraction), TypeError (an
 # operand is a Fraction) — exactly where the full operation must be called instead, which then
 # gives the same result the full operation always gives.
-FAST: dict[Callable[[Num, Num], Num], Callable[[Decimal, Decimal], Decimal]] = {}
+FAST: dict[Callable[[Num, Num], Num], Callable[[Num, Num], Num]] = {}
 FALLBACK = (Inexact, Rounded, TypeError)
 
 
@@ -87,12 +90,39 @@ def to_fraction(x: Num) -> Fraction:
     if isinstance(x, float):
         # Fraction(0.1) would silently be 3602879701896397/36028797018963968.
         raise TypeError("cesuan 的数值不能是 float；请用 Decimal 或 Fraction（或数量文本）")
+    if type(x) is Decimal:
+        # From the integer ratio: Fraction(Decimal) takes the slow path through the numbers ABCs.
+        n, d = x.as_integer_ratio()
+        return Fraction(n, d)
     return x if isinstance(x, Fraction) else Fraction(x)
 
 
-def _norm(x: Fraction) -> Num:
-    # A Fraction whose denominator is 1 becomes a Decimal again so the fast path resumes.
+def from_fraction(x: Fraction) -> Num:
+    """The one "Fraction → Decimal when the denominator is 1": an integer Fraction becomes a
+    Decimal again (so the Decimal fast path resumes); any other stays a Fraction.
+
+    >>> from_fraction(Fraction(10000)), from_fraction(Fraction(1, 12))
+    (Decimal('10000'), Fraction(1, 12))
+    """
     return Decimal(x.numerator) if x.denominator == 1 else x
+
+
+_norm = from_fraction
+
+
+def times(x: Num, factor: Fraction) -> Num:
+    """x × an exact factor (a unit conversion: `Unit.factor_to`), exactly; a Decimal stays a
+    Decimal whenever the product terminates.
+
+    >>> times(Decimal("502.1604"), Fraction(10000)), times(Decimal("7"), Fraction(1, 12))
+    (Decimal('5021604.0000'), Fraction(7, 12))
+    """
+    if factor == 1:
+        return x
+    if type(x) is Decimal:
+        p, q = factor.numerator, factor.denominator
+        return mul(x, Decimal(p)) if q == 1 else div(mul(x, Decimal(p)), Decimal(q))
+    return from_fraction(to_fraction(x) * factor)
 
 
 def add(a: Num, b: Num) -> Num:
@@ -140,7 +170,14 @@ def div(a: Num, b: Num) -> Num:
     return _norm(to_fraction(a) / to_fraction(b))
 
 
-FAST.update({add: _CTX.add, sub: _CTX.subtract, mul: _CTX.multiply})
+# (Typed on Num: a Fraction operand raises TypeError, one of FALLBACK, as intended.)
+FAST.update(
+    {
+        add: cast(Callable[[Num, Num], Num], _CTX.add),
+        sub: cast(Callable[[Num, Num], Num], _CTX.subtract),
+        mul: cast(Callable[[Num, Num], Num], _CTX.multiply),
+    }
+)
 
 
 def neg(a: Num) -> Num:

@@ -52,6 +52,56 @@ def _hash(data: Any) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def _formula_trace(r: LineResult, t: dict[str, Any], hashes: dict[str, str]) -> None:
+    """What a formula line adds to its trace: formula, rule, inputs, the lines it used,
+    conversion, rounding and the readings over the parts."""
+    p = r.planned
+    ln = p.line
+    assert p.formula is not None
+    t["formula"] = p.formula.text
+    if p.rule is not None:
+        t["rule"] = p.rule.id
+    t["inputs"] = {
+        k: {
+            "value": str(q),
+            "quote": list(ln.inputs[k].quote),
+            "source": ln.inputs[k].source,
+            "label": ln.inputs[k].label,
+        }
+        for k, q in sorted(p.inputs.items())
+    }
+    aliases = {k: v.ref for k, v in ln.inputs.items() if v.ref is not None}
+    if aliases:
+        t["bound_to_lines"] = aliases
+    t["uses"] = {ref: {"hash": hashes[ref]} for ref in p.refs}
+    if p.formula.unit != p.unit:
+        t["conversion"] = {
+            "from": p.formula.unit.text,
+            "to": p.unit.text,
+            "factor": exact.format_exact(p.formula.unit.factor_to(p.unit)),
+        }
+    if p.rounding is not None:
+        places, unit, mode = p.rounding
+        t["rounding"] = {
+            "places": places,
+            "unit": unit.text,
+            "mode": mode,
+            "before": qtext(r.exact, p.unit),
+            "after": qtext(r.value, p.unit),
+        }
+    if r.used:
+        over: dict[str, Any] = {
+            "parts": {ref: {"value": exact.format_exact(v), "stated": s} for ref, v, s in r.used},
+        }
+        if r.over_stated is not None:
+            over["value"] = qtext(r.over_stated, p.unit)
+        if r.over_stated_error is not None:
+            over["error"] = r.over_stated_error.message
+        t["over_stated_parts"] = over
+    if r.over_shown is not None and r.over_shown != r.shown:
+        t["over_shown_parts"] = {"value": qtext(r.over_shown, p.unit)}
+
+
 def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
     """The trace of one line (hashes: already computed hashes of the lines it used)."""
     p = r.planned
@@ -64,45 +114,7 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
         "value": qtext(r.value, p.unit),
     }
     if p.how == "formula":
-        assert p.compiled is not None
-        t["formula"] = p.compiled.text
-        if p.rule is not None:
-            t["rule"] = p.rule.id
-        t["inputs"] = {
-            k: {
-                "value": str(q),
-                "quote": list(ln.inputs[k].quote),
-                "source": ln.inputs[k].source,
-                "label": ln.inputs[k].label,
-            }
-            for k, q in sorted(p.inputs.items())
-        }
-        aliases = {k: v.ref for k, v in ln.inputs.items() if v.ref is not None}
-        if aliases:
-            t["bound_to_lines"] = aliases
-        t["uses"] = {ref: {"hash": hashes[ref]} for ref in p.refs}
-        if p.compiled.unit != p.unit:
-            t["conversion"] = {
-                "from": p.compiled.unit.text,
-                "to": p.unit.text,
-                "factor": exact.format_exact(p.compiled.unit.factor / p.unit.factor),
-            }
-        if p.rounding is not None:
-            places, unit, mode = p.rounding
-            t["rounding"] = {
-                "places": places,
-                "unit": unit.text,
-                "mode": mode,
-                "before": qtext(r.exact, p.unit),
-                "after": qtext(r.value, p.unit),
-            }
-        if r.local is not None:
-            t["over_stated_parts"] = {
-                "value": qtext(r.local, p.unit),
-                "parts": {
-                    ref: {"value": exact.format_exact(v), "stated": s} for ref, v, s in r.used
-                },
-            }
+        _formula_trace(r, t, hashes)
     elif p.how == "value":
         t["given"] = ln.value
     if ln.stated is not None:

@@ -12,152 +12,34 @@ digit, or print anything (cesuan.report renders findings).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, cast
 
 from cesuan import exact
+from cesuan.errors import CesuanError
 from cesuan.evaluation import LineResult, Result
-from cesuan.expr.ast import BinOp, Name, substitute
+from cesuan.expr.ast import BinOp, is_sum_of_names, substitute
+from cesuan.findings import (
+    KIND_ZH,
+    READING_ZH,
+    SEVERITY,
+    Audit,
+    Check,
+    Finding,
+    Kind,
+    Reading,
+    Status,
+)
 from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
 from cesuan.units import Unit
 
-__all__ = ["SEVERITY", "Audit", "Check", "Finding", "audit_result"]
+__all__ = ["KIND_ZH", "SEVERITY", "Audit", "Check", "Finding", "Kind", "audit_result"]
 
-Kind = Literal[
-    "written_expression", "mismatch", "sum_mismatch", "consequence", "unverifiable", "quote_missing"
-]
-Status = Literal["match", "rounded_match", "mismatch", "unverifiable", "not_stated"]
-
-# Most serious first. "error" findings make `cesuan audit` exit 1.
-SEVERITY: dict[str, tuple[int, str]] = {
-    "written_expression": (0, "error"),
-    "mismatch": (1, "error"),
-    "sum_mismatch": (2, "error"),
-    "consequence": (3, "warning"),
-    "unverifiable": (4, "info"),
-    "quote_missing": (5, "info"),
-}
-
-KIND_ZH = {
-    "written_expression": "表上算式不成立",
-    "mismatch": "计算结果与申报数不符",
-    "sum_mismatch": "分项之和与合计不符",
-    "consequence": "受上游差异影响",
-    "unverifiable": "申报数无测算过程",
-    "quote_missing": "缺少原文出处",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One thing an auditor should look at. Amounts are exact decimal strings with units."""
-
-    kind: Kind
-    case: str
-    line_id: str
-    label: str
-    message: str
-    stated: str | None = None
-    computed: str | None = None
-    difference: str | None = None
-    unit: str | None = None
-    formula: str | None = None
-    substituted: str | None = None
-    quotes: tuple[str, ...] = ()
-    note: str | None = None
-    caused_by: tuple[str, ...] = ()
-    file: str | None = None
-
-    @property
-    def severity(self) -> str:
-        return SEVERITY[self.kind][1]
-
-    def sort_key(self) -> tuple[int, str]:
-        return SEVERITY[self.kind][0], self.case
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "severity": self.severity,
-            "case": self.case,
-            "file": self.file,
-            "line_id": self.line_id,
-            "label": self.label,
-            "message": self.message,
-            "stated": self.stated,
-            "computed": self.computed,
-            "difference": self.difference,
-            "unit": self.unit,
-            "formula": self.formula,
-            "substituted": self.substituted,
-            "quotes": list(self.quotes),
-            "note": self.note,
-            "caused_by": list(self.caused_by),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """How one line's stated amount compares (for the per-case summary)."""
-
-    line_id: str
-    label: str
-    status: Status
-    stated: str | None
-    computed: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Audit:
-    """The audit of one case: every finding, and the status of every line."""
-
-    result: Result
-    findings: tuple[Finding, ...]
-    checks: tuple[Check, ...] = field(default=())
-
-    @property
-    def case(self) -> str:
-        return self.result.case.case
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
-
-    def summary(self) -> dict[str, int]:
-        out = dict.fromkeys(("match", "rounded_match", "mismatch", "unverifiable", "not_stated"), 0)
-        for c in self.checks:
-            out[c.status] += 1
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        case = self.result.case
-        return {
-            "case": case.case,
-            "title": case.title,
-            "agency": case.agency,
-            "file": case.file,
-            "summary": self.summary(),
-            "lines": [
-                {
-                    "line_id": c.line_id,
-                    "label": c.label,
-                    "status": c.status,
-                    "stated": c.stated,
-                    "computed": c.computed,
-                }
-                for c in self.checks
-            ],
-        }
+# (Audit, Check, Finding and the table of kinds live in cesuan.findings; imported from here too.)
 
 
 def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
-    """A value in unit `frm` expressed in unit `to` (same dimension), exactly."""
-    if frm == to:
-        return value
-    f = frm.factor / to.factor
-    return exact.mul(value, Decimal(f.numerator) if f.denominator == 1 else f)
+    return frm.convert(value, to)
 
 
 def compare(value: exact.Num, stated: Quantity, places: int) -> Status:
@@ -196,11 +78,11 @@ class _Auditor:
         self.mismatched: set[str] = set()
         self.affected: dict[str, tuple[str, ...]] = {}  # line → root causes upstream
 
-    def add(self, kind: Kind, r: LineResult, message: str, **kw: Any) -> None:
+    def add(self, kind: str, r: LineResult, message: str, **kw: Any) -> None:
         ln = r.planned.line
         self.findings.append(
             Finding(
-                kind,
+                Kind[kind.upper()],
                 self.case.case,
                 ln.id,
                 ln.label,
@@ -211,41 +93,43 @@ class _Auditor:
             )
         )
 
-    def substituted(self, r: LineResult, *, over_stated: bool) -> str | None:
+    def substituted(self, r: LineResult, reading: Reading | None) -> str | None:
+        """The formula with the values of one reading put in (the parts' stated amounts, their
+        shown values, or their exact values)."""
         p = r.planned
-        if p.compiled is None:
+        if p.formula is None:
             return None
-        values = {}
-        for k, q in p.inputs.items():
-            values[k] = str(q).replace(" ", "")
-        by_id = {x.id: x for x in self.result.lines}
+        values = {k: str(q).replace(" ", "") for k, q in p.inputs.items()}
         for ref, v, _ in r.used:
-            values[ref] = _q(v, by_id[ref].unit).replace(" ", "")
-        if not over_stated:
-            for ref in p.refs:
-                values[ref] = _q(by_id[ref].value, by_id[ref].unit).replace(" ", "")
-        return substitute(p.compiled.tree, values)
+            part = self.result[ref]
+            if reading == "exact":
+                v = part.exact
+            elif reading == "over_shown":
+                v = part.shown
+            values[ref] = _q(v, part.unit).replace(" ", "")
+        return substitute(p.formula.tree, values)
+
+    def causes(self, r: LineResult) -> tuple[str, ...]:
+        """The wrong lines upstream of r (its parts that do not match exactly, and theirs)."""
+        found = {
+            c
+            for ref in r.planned.refs
+            for c in ((ref,) if ref in self.wrong else ()) + self.affected.get(ref, ())
+        }
+        if found:
+            self.affected[r.id] = tuple(sorted(found))
+        return tuple(sorted(found))
 
     def line(self, r: LineResult) -> None:
         p = r.planned
         ln = p.line
         for w, v in zip(p.written, r.written, strict=True):
             self.written(r, w, v)
-        causes = tuple(
-            sorted(
-                {
-                    c
-                    for ref in p.refs
-                    for c in ((ref,) if ref in self.wrong else ()) + self.affected.get(ref, ())
-                }
-            )
-        )
-        if causes:
-            self.affected[ln.id] = causes
+        causes = self.causes(r)
         if p.stated is None:
-            self.checks.append(Check(ln.id, ln.label, "not_stated", None, _q(r.value, p.unit)))
+            self.checks.append(Check(ln.id, ln.label, "not_stated", None, _q(r.shown, p.unit)))
             return
-        stated, places = p.stated, p.stated_places or 0
+        stated = p.stated
         quotes = ln.stated.quote if ln.stated else ()
         if not quotes:
             self.add("quote_missing", r, "申报数没有注明原文出处（quote）", stated=str(stated))
@@ -260,53 +144,81 @@ class _Auditor:
                 quotes=quotes,
             )
             return
-        full = _in(r.value, p.unit, stated.unit)
-        full_status: Status = compare(full, stated, places)
-        status: Status = full_status
-        checked = full
-        if r.local is not None:
-            # A total is checked over its parts as the form states them. It may also add up
-            # their exact values, when the parts differ from those only by rounding
-            # (120.528 → 120.53 can move the total's last digit; that is no discrepancy). If a
-            # part is wrong, the form's own parts do not add up to its total: a finding here too.
-            checked = _in(r.local, p.unit, stated.unit)
-            status = compare(checked, stated, places)
-            if not any(ref in self.mismatched for ref in p.refs):
-                status = _best(status, full_status)
-        self.checks.append(Check(ln.id, ln.label, status, str(stated), _q(checked, stated.unit)))
-        formula = p.compiled.text if p.compiled is not None else ln.value
+        self.reconcile(r, stated, causes, quotes)
+
+    def reconcile(
+        self, r: LineResult, stated: Quantity, causes: tuple[str, ...], quotes: tuple[str, ...]
+    ) -> None:
+        """Compare the line's readings with its stated amount. The computed readings (from the
+        exact or the shown values of its parts) count unless a part is itself a mismatch: then
+        the form's own parts must add up to its total, and only the over-stated reading counts."""
+        p, places = r.planned, r.planned.stated_places or 0
+        computed = [("exact", r.shown)]
+        if r.over_shown is not None and r.over_shown != r.shown:
+            computed.append(("over_shown", r.over_shown))
+        computed_in = [(k, p.unit.convert(v, stated.unit)) for k, v in computed]
+        full_reading, full, full_status = _best_of(computed_in, stated, places)
+        candidates = computed_in
+        if r.over_stated is not None:
+            over = p.unit.convert(r.over_stated, stated.unit)
+            part_wrong = any(ref in self.mismatched for ref in p.refs)
+            candidates = [("over_stated", over), *([] if part_wrong else computed_in)]
+        reading, checked, status = _best_of(candidates, stated, places)
+        shown_reading: Reading | None = reading if p.refs else None
+        self.checks.append(
+            Check(p.id, p.line.label, status, str(stated), _q(checked, stated.unit), shown_reading)
+        )
         if status != "match":
-            self.wrong.add(ln.id)
+            self.wrong.add(p.id)
         if full_status == "mismatch":
-            self.mismatched.add(ln.id)
+            self.mismatched.add(p.id)
+        if r.over_stated_error is not None:
+            self.not_computable(r, r.over_stated_error, quotes)
+        common = {"formula": p.formula.text if p.formula else None, "quotes": quotes}
         if status == "mismatch":
-            kind: Kind = "sum_mismatch" if _adds_parts(p) else "mismatch"
-            what = "按各分项申报数计算" if p.refs else "按测算依据计算"
+            what = READING_ZH[reading] if p.refs else "按测算依据计算"
             also = ""
-            if r.local is not None and full != checked:
-                also = f"（分项按测算结果计则为 {_q(full, stated.unit)}）"
+            if reading != full_reading and full != checked:
+                also = (
+                    f"（分项按测算结果计则为 {_q(full, stated.unit)}）"
+                    if full_status == "mismatch"
+                    else "（各分项按测算结果计则与申报数相符，差异在分项的申报数）"
+                )
             self.add(
-                kind,
+                "sum_mismatch" if _adds_parts(p) else "mismatch",
                 r,
                 f"{what}为 {_q(checked, stated.unit)}，申报 {stated}{also}",
                 **_amounts(checked, stated),
-                formula=formula,
-                substituted=self.substituted(r, over_stated=True),
-                quotes=quotes,
+                substituted=self.substituted(r, reading),
+                reading=shown_reading,
+                **common,
             )
-            return
-        if r.local is not None and full_status == "mismatch":
+        elif full_status == "mismatch" and causes:
             self.add(
                 "consequence",
                 r,
+                # Only the over-stated reading can match here (the computed ones do not).
                 f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
                 f"{_q(full, stated.unit)}（申报 {stated}）",
                 **_amounts(full, stated),
-                formula=formula,
-                substituted=self.substituted(r, over_stated=False),
-                quotes=quotes,
+                substituted=self.substituted(r, full_reading),
                 caused_by=causes,
+                reading=full_reading,
+                **common,
             )
+
+    def not_computable(self, r: LineResult, e: CesuanError, quotes: tuple[str, ...]) -> None:
+        """The over-stated reading failed (a stated part of 0 as a divisor): a finding on
+        this line; the computed readings still reconcile it."""
+        self.add(
+            "not_computable",
+            r,
+            f"按各分项申报数无法计算：{e.message}" + (f"（{e.hint}）" if e.hint else ""),
+            formula=r.planned.formula.text if r.planned.formula else None,
+            substituted=self.substituted(r, "over_stated"),
+            quotes=quotes,
+            reading="over_stated",
+        )
 
     def written(self, r: LineResult, w: Any, v: exact.Num) -> None:
         value = _in(v, w.unit, w.result.unit)
@@ -338,26 +250,25 @@ class _Auditor:
 _RANK = {"match": 0, "rounded_match": 1, "mismatch": 2}
 
 
-def _best(a: Status, b: Status) -> Status:
-    return a if _RANK[a] <= _RANK[b] else b
+def _best_of(
+    readings: list[tuple[str, exact.Num]], stated: Quantity, places: int
+) -> tuple[Reading, exact.Num, Status]:
+    """The first of the readings with the best status (match, then rounded_match)."""
+    best: tuple[Reading, exact.Num, Status] | None = None
+    for name, value in readings:
+        status = compare(value, stated, places)
+        if best is None or _RANK[status] < _RANK[best[2]]:
+            best = (cast(Reading, name), value, status)
+    assert best is not None
+    return best
 
 
 def _adds_parts(p: Any) -> bool:
     """Whether a line's formula only adds two or more named parts (a 合计 of 分项)."""
-    if p.compiled is None:
-        return False
-    tree = p.compiled.tree
-    return isinstance(tree, BinOp) and _sum_of_names(tree)
-
-
-def _sum_of_names(node: Any) -> bool:
-    if isinstance(node, Name):
-        return True
     return (
-        isinstance(node, BinOp)
-        and node.op == "+"
-        and _sum_of_names(node.left)
-        and (_sum_of_names(node.right))
+        p.formula is not None
+        and isinstance(p.formula.tree, BinOp)
+        and is_sum_of_names(p.formula.tree)
     )
 
 
@@ -368,6 +279,6 @@ def audit_result(result: Result) -> Audit:
         a.line(r)
         a.inputs(r)
     order = {ln.id: i for i, ln in enumerate(result.case.lines)}
-    findings = sorted(a.findings, key=lambda f: (SEVERITY[f.kind][0], order[f.line_id]))
+    findings = sorted(a.findings, key=lambda f: (f.kind.rank, order[f.line_id]))
     checks = sorted(a.checks, key=lambda c: order[c.line_id])
     return Audit(result, tuple(findings), tuple(checks))

@@ -111,7 +111,7 @@ def audit_case(a: Audit) -> dict[str, Any]:
     lines = []
     for c in a.checks:
         r = result[c.line_id]
-        over_stated = None if r.local is None else _amount(r.local, r)
+        over_stated = None if r.over_stated is None else _amount(r.over_stated, r)
         lines.append(
             {
                 "line_id": c.line_id,

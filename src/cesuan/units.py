@@ -24,6 +24,7 @@ from fractions import Fraction
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from cesuan import exact
 from cesuan.charset import is_digit, is_name_char, normalise
 from cesuan.errors import CesuanError, ErrorKind
 
@@ -88,6 +89,15 @@ class Unit:
             self.factor**n,
             tuple((d, e * n) for d, e in self.dims),
         )
+
+    def factor_to(self, other: Unit) -> Fraction:
+        """The exact factor from a magnitude in this unit to one in `other` (same dimension):
+        万元 → 元 is 10000. The one place a unit conversion factor is worked out."""
+        return self.factor / other.factor
+
+    def convert(self, magnitude: exact.Num, to: Unit) -> exact.Num:
+        """A magnitude in this unit as a magnitude in `to` (same dimension), exactly."""
+        return exact.times(magnitude, self.factor_to(to))
 
     def dims_text(self) -> str:
         """The dimension in root units, for messages: 元/年, 米², 件."""

@@ -167,7 +167,10 @@ class _Sheet:
         first = self.row
         rows = {r.id: first + i for i, r in enumerate(lines)}
         for r in lines:
-            self.cells[(r.id, "")] = (f"D{rows[r.id]}", r.unit)
+            # Exact values flow between lines (issue 18): a line that uses another reads its
+            # 计算值 (C), not its rounded 金额 (D); a stated-only line has only its 金额.
+            col = "D" if r.planned.how == "stated" else "C"
+            self.cells[(r.id, "")] = (f"{col}{rows[r.id]}", r.unit)
             if r.planned.stated is not None:
                 self.stated_cells[r.id] = (f"F{rows[r.id]}", r.unit)
         basis = {i: text for i, _, text, _ in explain_table(self.result)}
@@ -216,9 +219,9 @@ class _Sheet:
         self.text(row, 5, "%" if percent else r.unit.text)
         self.text(row, 8, basis)
         exact_fmt = _fmt(_exact_places(r.exact, percent), percent)
-        if p.compiled is not None:
+        if p.formula is not None:
             self.formula(row, _C, self.excel(r, stated=False), exact_fmt)
-            self.text(row, 9, p.compiled.text)
+            self.text(row, 9, p.formula.text)
         elif p.how == "value" and p.given is not None:
             cell, unit = self.cells[(ln.id, "value")]
             self.formula(row, _C, "=" + convert(cell, unit, r.unit), exact_fmt)
@@ -235,27 +238,30 @@ class _Sheet:
             self.text(row, 10, f"{_MODE_ZH[mode]}保留{n}位小数（{ru.text or '无量纲'}）")
         else:
             self.formula(row, _D, f"=C{row}", _fmt(places, percent))
-        if r.local is not None:
+        if r.over_stated is not None:
             self.formula(
-                row, _K, self.excel(r, stated=True), _fmt(_exact_places(r.local, percent), percent)
+                row,
+                _K,
+                self.excel(r, stated=True),
+                _fmt(_exact_places(r.over_stated, percent), percent),
             )
         self.stated(r, row, places, percent)
 
     def excel(self, r: LineResult, *, stated: bool) -> str:
-        """The line's formula over its input cells and the 金额 cells of the lines it uses,
+        """The line's formula over its input cells and the 计算值 cells of the lines it uses,
         or, with `stated`, their 申报数 cells where they have one (what the audit checks a
         total against: the same formula over the parts as the form states them)."""
         p = r.planned
-        assert p.compiled is not None
+        assert p.formula is not None
         names = {}
-        for n in p.compiled.names:
+        for n in p.formula.names:
             if n in p.inputs:
                 names[n] = self.cells[(p.id, n)]
             else:
                 names[n] = (
                     self.stated_cells.get(n, self.cells[(n, "")]) if stated else self.cells[(n, "")]
                 )
-        return excel_formula(p.compiled.tree, names, r.unit)[0]
+        return excel_formula(p.formula.tree, names, r.unit)[0]
 
     def stated(self, r: LineResult, row: int, places: int, percent: bool) -> None:
         """申报数 in the line's unit (a formula when the form writes it in another unit) and
@@ -274,16 +280,16 @@ class _Sheet:
     def written(self, lines: Sequence[LineResult]) -> None:
         """三、表上算式: each expression the form writes, computed as written, beside the
         result the form writes after it."""
-        rows = [(r, w) for r in lines for w in r.planned.written]
+        rows = [(r, w, v) for r in lines for w, v in zip(r.planned.written, r.written, strict=True)]
         if not rows:
             return
         self.row += 1
         self.header("三、表上算式", WRITTEN_HEADER)
-        for r, w in rows:
+        for r, w, v in rows:
             row = self.row
             unit = w.result.unit
-            as_written = excel_formula(w.compiled.tree, {}, DIMENSIONLESS)[0][1:]
-            ours = _exact_places(exact.mul(w.compiled.fn({}), _ratio(w.unit, unit)), False)
+            as_written = excel_formula(w.formula.tree, {}, DIMENSIONLESS)[0][1:]
+            ours = _exact_places(exact.mul(v, _ratio(w.unit, unit)), False)
             self.text(row, 1, r.id)
             self.text(row, 2, w.expr)
             if w.unit.factor != unit.factor:

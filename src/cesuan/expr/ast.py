@@ -22,6 +22,7 @@ __all__ = [
     "Neg",
     "Node",
     "Number",
+    "is_sum_of_names",
     "names",
     "rename",
     "substitute",
@@ -177,3 +178,20 @@ def _unparse(u: _Unparser, node: Node, parent_prec: int, right: bool = False) ->
     if node.unit is not None:
         args.append(node.unit.text)
     return f"{node.func}({', '.join(args)})"
+
+
+def is_sum_of_names(node: Node) -> bool:
+    """Whether a formula only adds named values (`a + b + c`, or one name): a 合计 of 分项.
+
+    >>> from cesuan.expr.parser import parse_formula
+    >>> is_sum_of_names(parse_formula("a + b + c")), is_sum_of_names(parse_formula("a - b"))
+    (True, False)
+    """
+    if isinstance(node, Name):
+        return True
+    return (
+        isinstance(node, BinOp)
+        and node.op == "+"
+        and is_sum_of_names(node.left)
+        and is_sum_of_names(node.right)
+    )

@@ -41,13 +41,5 @@ def evaluate_formula(
     qs = {k: v if isinstance(v, Quantity) else parse_quantity(v) for k, v in (inputs or {}).items()}
     compiled = compile_formula(parse_formula(text), {k: q.unit for k, q in qs.items()}, text=text)
     root = compiled({k: q.root() for k, q in qs.items()})
-    natural = Quantity(exact.div(root, _factor(compiled.unit.factor)), compiled.unit)
+    natural = Quantity(exact.div(root, exact.from_fraction(compiled.unit.factor)), compiled.unit)
     return natural.to(unit) if unit is not None else natural
-
-
-def _factor(f: object) -> exact.Num:
-    from decimal import Decimal
-    from fractions import Fraction
-
-    assert isinstance(f, Fraction)
-    return Decimal(f.numerator) if f.denominator == 1 else f
