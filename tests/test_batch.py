@@ -257,7 +257,7 @@ def test_the_gbk_file_hint_works_on_windows() -> None:
 
 
 def test_progress_goes_to_stderr_and_quiet_silences_it() -> None:
-    from cesuan.cli import _Progress
+    from cesuan.console import Progress as _Progress
 
     class Clock:
         now = 0.0

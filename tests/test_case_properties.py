@@ -132,14 +132,29 @@ def test_rounding_tolerance_never_hides_more_than_half_a_unit(
 
 def _agrees_with_stated_parts(lines: list[dict[str, Any]], i: int) -> bool:
     """Whether line i's (perturbed) stated amount is its formula over its parts' stated amounts,
-    rounded to the places it is written with."""
+    or (issue 18: a line matches from either reading) over its parts as the form shows them
+    after their declared rounding, rounded to the places it is written with."""
     line = lines[i]
-    stated = {ln["id"]: ln["stated"] for ln in lines}
-    used = names(cesuan.parse_formula(line["formula"]))
-    parts = {k: stated[k] for k in used if k in stated}
-    if "inputs" in line or not parts:
+    by_id = {ln["id"]: ln for ln in lines}
+    used = [k for k in names(cesuan.parse_formula(line["formula"])) if k in by_id]
+    if "inputs" in line or not used:
         return False
-    total = cesuan.evaluate_formula(line["formula"], parts, unit="万元").magnitude
     written = Decimal(line["stated"].split()[0])
     places = max(0, -int(written.as_tuple().exponent))
-    return exact.round_half_up(total, places) == written
+    readings = [{k: by_id[k]["stated"] for k in used if "stated" in by_id[k]}]
+    if all("inputs" in by_id[k] for k in used):  # leaves: their shown values are known here
+        readings.append({k: _shown(by_id[k]) for k in used})
+    for parts in readings:
+        if len(parts) == len(used):
+            total = cesuan.evaluate_formula(line["formula"], parts, unit="万元").magnitude
+            if exact.round_half_up(total, places) == written:
+                return True
+    return False
+
+
+def _shown(ln: dict[str, Any]) -> str:
+    """A leaf's value as the form shows it: exact from its inputs, rounded half-up to its
+    declared places, in 万元."""
+    q = cesuan.evaluate_formula(ln["formula"], ln["inputs"], unit="万元").magnitude
+    places = ln.get("round", {}).get("places")
+    return f"{q if places is None else exact.round_half_up(q, places)} 万元"

@@ -22,9 +22,10 @@ from typing import Any
 
 from cesuan import report
 from cesuan.api import audit, evaluate, flat_errors, load_case
-from cesuan.errors import CesuanError, ErrorKind
+from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
 from cesuan.export import calc_csv
 from cesuan.files import walk_cases
+from cesuan.model import Case
 from cesuan.whatif_cli import audit_case_notes, overrides_note
 
 __all__ = [
@@ -220,3 +221,20 @@ def run(
 def default_jobs() -> int:
     """`--jobs 0`: one process per CPU."""
     return os.cpu_count() or 1
+
+
+def load_all(paths: Sequence[str]) -> list[Case]:
+    """Every case of `paths`, or every problem found in them raised together (`export`)."""
+    files, errors = find_cases(paths)
+    cases: list[Case] = []
+    for f in files:
+        try:
+            cases.append(load_case(f))
+        except CesuanError as e:
+            errors.append(e)
+    if errors:
+        flat = [x for e in errors for x in (e.errors if isinstance(e, CesuanErrors) else [e])]
+        raise CesuanErrors(flat) if len(flat) > 1 else flat[0]
+    if not cases:
+        raise CesuanError(ErrorKind.FILE_NOT_FOUND, "没有找到案例文件", text=" ".join(paths))
+    return cases

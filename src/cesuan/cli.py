@@ -16,17 +16,14 @@ import os
 import re
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from cesuan import export, report, rules_cli, whatif_cli
-from cesuan.api import load_case
-from cesuan.batch import CASE_SUFFIXES, Done, Task, default_jobs, find_cases, run
-from cesuan.console import fit
-from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
-from cesuan.model import Case
+from cesuan.batch import CASE_SUFFIXES, Done, Task, default_jobs, find_cases, load_all, run
+from cesuan.console import Progress, fit
+from cesuan.errors import CesuanError, ErrorKind
 from cesuan.provenance import dumps
 
 __all__ = ["main"]
@@ -167,7 +164,7 @@ def _add_others(sub: Any) -> None:
 
     rules_cli.register(cmd)
     whatif_cli.register(cmd)
-    export.register(cmd, _load_all)
+    export.register(cmd, load_all)
     from cesuan.scan.cli import register as register_scan  # scan/draft (issue 17)
 
     register_scan(cmd)
@@ -206,54 +203,6 @@ def _parser() -> argparse.ArgumentParser:
 # ── running a batch ──────────────────────────────────────────────────────────────────────────
 
 
-class _Progress:
-    """Progress on stderr for long runs: a bar on a terminal after the first second, else a
-    line every 10 s (so a piped run of thousands of files shows it is alive); nothing for
-    short runs, and nothing with --quiet. stdout is never touched."""
-
-    def __init__(
-        self,
-        total: int,
-        *,
-        quiet: bool,
-        stream: TextIO | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.stream = stream or sys.stderr
-        self.clock = clock
-        self.total, self.n = total, 0
-        self.on = not quiet and total > 1
-        self.tty = self.stream.isatty()
-        self.start = self.last = clock()
-        self.shown = False
-
-    def step(self) -> None:
-        self.n += 1
-        if not self.on:
-            return
-        now = self.clock()
-        if self.tty and now - self.start >= 1 and now - self.last >= 0.1:
-            filled = 30 * self.n // self.total
-            bar = "#" * filled + "." * (30 - filled)
-            self.stream.write(f"\r[{bar}] {self.n}/{self.total}")
-        elif not self.tty and now - self.last >= 10:
-            pct = 100 * self.n // self.total
-            spent = now - self.start
-            self.stream.write(
-                f"进度：{self.n}/{self.total} 个文件（{pct}%），已用 {spent:.0f} 秒\n"
-            )
-        else:
-            return
-        self.stream.flush()
-        self.last, self.shown = now, True
-
-    def done(self) -> None:
-        if self.shown:
-            end = "\n" if self.tty else ""
-            spent = self.clock() - self.start
-            self.stream.write(f"{end}完成：{self.n} 个文件，用时 {spent:.1f} 秒\n")
-
-
 def _tasks(args: argparse.Namespace, line: str | None = None) -> list[Task | Done]:
     """A task per case file, and a ready outcome for each problem met while looking for them
     (a folder too deep, a link): those are reported like a bad file, the rest still run."""
@@ -290,7 +239,7 @@ def _run_tasks(args: argparse.Namespace, items: list[Task | Done]) -> list[Done]
     if getattr(args, "debug", False):
         jobs = 1  # a traceback is wanted: keep it in this process
     tasks = [t for t in items if isinstance(t, Task)]
-    progress = _Progress(len(tasks), quiet=args.quiet)
+    progress = Progress(len(tasks), quiet=args.quiet)
     done = list(run(tasks, jobs=jobs, step=progress.step))
     progress.done()
     return [d for d in items if isinstance(d, Done)] + done
@@ -400,23 +349,6 @@ def _run_other(args: argparse.Namespace) -> int:
     else:
         write_output(whatif_cli.run_compare(args), args.output)
     return EXIT_OK
-
-
-def _load_all(paths: Sequence[str]) -> list[Case]:
-    """Every case of `paths`, or every problem found in them raised together (`export`)."""
-    files, errors = find_cases(paths)
-    cases: list[Case] = []
-    for f in files:
-        try:
-            cases.append(load_case(f))
-        except CesuanError as e:
-            errors.append(e)
-    if errors:
-        flat = [x for e in errors for x in (e.errors if isinstance(e, CesuanErrors) else [e])]
-        raise CesuanErrors(flat) if len(flat) > 1 else flat[0]
-    if not cases:
-        raise CesuanError(ErrorKind.FILE_NOT_FOUND, "没有找到案例文件", text=" ".join(paths))
-    return cases
 
 
 def _run_schema(args: argparse.Namespace) -> int:
