@@ -32,3 +32,13 @@ def test_the_package_reads_the_rules_from_there() -> None:
     assert rules
     for rel in rules:
         assert shipped.joinpath(rel).read_bytes() == (ROOT / "formulas" / rel).read_bytes()
+
+
+def test_every_python_package_of_src_is_listed_for_the_wheel() -> None:
+    # The package list is explicit (formulas/ is mapped in from the top level), so a new
+    # subpackage left out of it installs fine in editable mode and is missing from the wheel.
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    src = ROOT / "src"
+    found = {".".join(init.parent.relative_to(src).parts) for init in src.rglob("__init__.py")}
+    assert found
+    assert found <= set(config["setuptools"]["packages"])
