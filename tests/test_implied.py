@@ -100,6 +100,18 @@ def test_an_input_that_cancels_out_has_no_value_and_a_reason() -> None:
     assert found["a"].needed.magnitude == Decimal(12)
 
 
+def test_an_input_that_cancels_only_once_simplified() -> None:
+    # a × ((k² − 1) ÷ (k − 1) − k) = a × ((k + 1) − k) = a (k ≠ 1): with k = 3,
+    # 10 × (8 ÷ 2 − 3) = 10 元 whatever k is; a alone: 12 ÷ 1 = 12 元.
+    r = _one_line("a * ((k * k - 1) / (k - 1) - k)", {"a": "10 元", "k": "3"}, "12 元")["x"]
+    found = {i.name: i for i in implied_inputs(r, parse_quantity("12 元"))}
+    assert found["k"].needed is None
+    assert found["k"].reason is not None
+    assert "约去" in found["k"].reason
+    assert found["a"].needed is not None
+    assert found["a"].needed.magnitude == Decimal(12)
+
+
 def test_a_rounded_function_is_skipped_with_a_reason() -> None:
     r = _one_line("ceil(a / b) * p", {"a": "10 人", "b": "3 人", "p": "5 元"}, "25 元")["x"]
     found = {i.name: i for i in implied_inputs(r, parse_quantity("25 元"))}
@@ -135,3 +147,10 @@ def test_the_audit_json_and_text_carry_it() -> None:
     text = subprocess.run(run, capture_output=True, text=True).stdout
     assert "全年办件量需 313750 件" in text
     assert "每件短信条数（假设）需约 1.046 条/件" in text
+
+
+def test_the_filing_report_carries_it() -> None:
+    run = [sys.executable, "-m", "cesuan", "audit", str(SMS_CASE), "--format", "md"]
+    report = subprocess.run(run, capture_output=True, text=True).stdout
+    # 25100 元 ÷ 8000 元 × 100000 条 ÷ 1 条/件 = 313750 件
+    assert "- 反推：表中 2.51 万元 相当于（只改一项）：全年办件量需 313750 件" in report

@@ -76,7 +76,7 @@ def implied_inputs(line_result: LineResult, target_quantity: Quantity) -> list[I
         used = p.inputs[name]
         x = sympy.Symbol(name)
         others = {sympy.Symbol(n): v for n, v in roots.items() if n != name}
-        root, reason = _solve(sympy.simplify(expr.subs(others)), x, target)
+        root, reason = _solve(expr.subs(others), x, target)
         label = _label(line_result, name)
         if root is None:
             out.append(Implied(name, label, used, None, None, reason))
@@ -95,17 +95,22 @@ def _rational(x: exact.Num) -> Any:
     return sympy.Rational(f.numerator, f.denominator)
 
 
+_CANCELS = "该项在公式中被约去，取任何值结果都不变，无法反推"
+
+
 def _solve(expr: Any, x: Any, target: Any) -> tuple[Fraction | None, str | None]:
     """The one rational solution of expr(x) = target, or None and the reason in Chinese."""
     import sympy
 
     if x not in expr.free_symbols:
-        return None, "该项在公式中被约去，取任何值结果都不变，无法反推"
+        return None, _CANCELS
     try:
         solutions = sympy.solve(sympy.Eq(expr, target), x)
     except (NotImplementedError, ValueError, TypeError):
         # ceil/floor/round/min/max: sympy cannot invert them in general.
         return None, "公式含取整或取大/取小，该项无法唯一反推"
+    if not solutions and x not in sympy.simplify(expr).free_symbols:
+        return None, _CANCELS  # (k² − 1)/(k − 1) − k: k cancels only once simplified
     if not solutions:
         return None, "没有任何取值能使本行与申报数相符"
     if len(solutions) > 1:
