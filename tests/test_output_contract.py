@@ -17,6 +17,7 @@ import pytest
 
 import cesuan
 from cesuan.cli import main
+from cesuan.implied import implied_inputs
 from cesuan.report import FORMAT_VERSION
 from cesuan.schemas import output_schema
 
@@ -105,7 +106,16 @@ def test_audit_objects_hold_what_the_json_shows(
 ) -> None:
     (case,) = _json(capsys, "audit", str(path))["cases"]
     a = cesuan.audit(path)
+    # `implied` is added by report.audit_case from cesuan.implied (the library call that gives it);
+    # every other field is the Finding's own.
+    implied = [f.pop("implied") for f in case["findings"]]
     assert case["findings"] == [f.to_dict() for f in a.findings]
+    for f, shown in zip(a.findings, implied, strict=True):
+        r = a.result.get(f.line_id, None)
+        lib = None
+        if f.kind == "mismatch" and r is not None and r.planned.stated is not None:
+            lib = [i.to_dict() for i in implied_inputs(r, r.planned.stated)] or None
+        assert shown == lib
     assert case["summary"] == a.summary()
     assert case["has_errors"] == a.has_errors
     assert [c["status"] for c in case["lines"]] == [c.status for c in a.checks]

@@ -149,6 +149,7 @@ class _Refs:
 def _entry(f: Mapping[str, Any], ref: str, causes: Sequence[str] = ()) -> dict[str, Any]:
     keys = ("kind", "severity", "line_id", "label", "message", "stated", "computed")
     keys += ("difference", "unit", "formula", "substituted", "note")  # type: ignore[assignment]
+    keys += ("implied",)  # type: ignore[assignment]
     out = {k: f.get(k) for k in keys}
     out.update(
         ref=ref,

@@ -18,6 +18,7 @@ from typing import Any
 from cesuan.basis import explain_table, result_text
 from cesuan.escaping import escape
 from cesuan.evaluation import Result
+from cesuan.implied import implied_inputs, implied_text
 from cesuan.provenance import engine_version
 from cesuan.quantity import Quantity
 from cesuan.reconcile import KIND_ZH, SEVERITY, Audit
@@ -132,8 +133,20 @@ def audit_case(a: Audit) -> dict[str, Any]:
         "has_errors": a.has_errors,
         "summary": a.summary(),
         "lines": lines,
-        "findings": [f.to_dict() for f in a.findings],
+        "findings": [_with_implied(f.to_dict(), result) for f in a.findings],
     }
+
+
+def _with_implied(f: dict[str, Any], result: Result) -> dict[str, Any]:
+    """A mismatch on a line computed from its own inputs gets `implied`: what each input alone
+    would have to be for the stated amount (null on every other finding)."""
+    f["implied"] = None
+    if f["kind"] == "mismatch" and f["line_id"] in result:
+        r = result[f["line_id"]]
+        if r.planned.stated is not None:
+            found = implied_inputs(r, r.planned.stated)
+            f["implied"] = [i.to_dict() for i in found] or None
+    return f
 
 
 def _amount(x: Any, r: Any) -> str:
@@ -250,6 +263,8 @@ def _details(f: Mapping[str, Any], esc: Any, note: str) -> list[tuple[str, str]]
     if f["caused_by"]:
         out.append(("源于", esc("、".join(f["caused_by"]))))
     out += [("原文", f"“{esc(q)}”") for q in f["quotes"]]
+    if f.get("implied"):
+        out.append(("反推", esc(implied_text(f["stated"], f["implied"]))))
     if f["note"]:
         out.append((note, esc(f["note"])))
     return out

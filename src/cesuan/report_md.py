@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cesuan.auditreport import SUMMARY_NOTE
+from cesuan.implied import implied_text
 from cesuan.report import error_markdown, md
 
 __all__ = ["CHINESE_NUMBERS", "render_markdown", "section_number"]
@@ -143,6 +144,8 @@ def _finding(e: Mapping[str, Any]) -> list[str]:
     if e["caused_by"]:
         out.append(f"- 源于：{md('、'.join(e['caused_by']))}")
     out += [f"- 原文：{q}" for q in _quotes(e)]
+    if e.get("implied"):
+        out.append(f"- 反推：{md(implied_text(e['stated'], e['implied']))}")
     if e["note"]:
         out.append(f"- 备注：{md(e['note'])}")
     if e["consequences"]:

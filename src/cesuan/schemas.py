@@ -103,6 +103,21 @@ _CHECK = _obj(
         },
     }
 )
+# Implied values (cesuan.implied): each input alone, the value that would give the stated amount.
+_IMPLIED = {
+    "type": ["array", "null"],
+    "description": "不符的行（由本行输入计算）各输入项单独需取的值；其他发现为 null",
+    "items": _obj(
+        {
+            "input": {**_STR, "description": "输入项名"},
+            "label": _STR,
+            "used": {**_STR, "description": "所用的值（含单位）"},
+            "needed": {**_OPT_STR, "description": "使本行等于申报数所需的值，精确，单位同所用值"},
+            "ratio": {**_OPT_STR, "description": "needed ÷ used，精确（不尽时为 p/q）"},
+            "reason": {**_OPT_STR, "description": "无法反推时的原因"},
+        }
+    ),
+}
 _FINDING = _obj(
     {
         "kind": _STR,
@@ -126,6 +141,7 @@ _FINDING = _obj(
         "quotes": _QUOTES,
         "note": _OPT_STR,
         "caused_by": _QUOTES,
+        "implied": _IMPLIED,
     },
     required=["kind", "severity", "case", "line_id", "label", "message", "quotes"],
 )
@@ -171,6 +187,7 @@ _ENTRY = _obj(
         "quotes": {"type": "array", "items": _QUOTE},
         "caused_by": {**_QUOTES, "description": "本身不符的成因行（不含四舍五入后相符的行）"},
         "note": _OPT_STR,
+        "implied": _IMPLIED,
     },
     required=["ref", "kind", "severity", "line_id", "label", "message", "quotes", "caused_by"],
 )
