@@ -154,3 +154,28 @@ def test_the_filing_report_carries_it() -> None:
     report = subprocess.run(run, capture_output=True, text=True).stdout
     # 25100 元 ÷ 8000 元 × 100000 条 ÷ 1 条/件 = 313750 件
     assert "- 反推：表中 2.51 万元 相当于（只改一项）：全年办件量需 313750 件" in report
+
+
+def test_the_html_report_shows_the_implied_values_too() -> None:
+    # 2.51 万元 = 25100 元 = 313750 条 × 8000 元 / 100000 条; with 1 条/件, 313750 件.
+    case = Path(__file__).resolve().parents[1] / "cases" / "jianghan-2023" / "shenpi-dating.yaml"
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cesuan",
+            "audit",
+            str(case),
+            "--format",
+            "html",
+            "--date",
+            "2026-01-01",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert p.returncode == 1, p.stderr
+    assert "<dt>反推</dt>" in p.stdout
+    assert "313750 件" in p.stdout

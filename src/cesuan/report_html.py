@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cesuan.auditreport import SUMMARY_NOTE, shown_text
+from cesuan.implied import implied_text
 from cesuan.report_md import section_number
 
 __all__ = ["esc", "render_html"]
@@ -212,6 +213,8 @@ def _rows(e: Mapping[str, Any], spans: Mapping[str, Any]) -> list[str]:
     rows.append(f"<dt>说明</dt><dd>{esc(e['message'])}</dd>")
     if e["substituted"]:
         rows.append(f"<dt>算式</dt><dd>{esc(e['substituted'])}</dd>")
+    if e.get("implied"):
+        rows.append(f"<dt>反推</dt><dd>{esc(implied_text(e['stated'], e['implied']))}</dd>")
     if e["caused_by"]:
         also = e.get("rounding_from")
         extra = f"（另含四舍五入后相符的 {esc('、'.join(also))} 的尾差）" if also else ""
