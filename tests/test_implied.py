@@ -158,7 +158,6 @@ def test_the_filing_report_carries_it() -> None:
 
 def test_the_html_report_shows_the_implied_values_too() -> None:
     # 2.51 万元 = 25100 元 = 313750 条 × 8000 元 / 100000 条; with 1 条/件, 313750 件.
-    case = Path(__file__).resolve().parents[1] / "cases" / "jianghan-2023" / "shenpi-dating.yaml"
     p = subprocess.run(
         [
             sys.executable,
