@@ -164,7 +164,7 @@ def test_the_html_report_shows_the_implied_values_too() -> None:
             "-m",
             "cesuan",
             "audit",
-            str(case),
+            str(SMS_CASE),
             "--format",
             "html",
             "--date",
