@@ -83,6 +83,10 @@ class Finding:
     stated: str | None = None
     computed: str | None = None
     difference: str | None = None
+    # The exact p/q where computed/difference do not terminate (those are then rounded to
+    # the stated places); None where they are exact.
+    computed_exact: str | None = None
+    difference_exact: str | None = None
     unit: str | None = None
     formula: str | None = None
     substituted: str | None = None
@@ -112,6 +116,8 @@ class Finding:
             "stated": self.stated,
             "computed": self.computed,
             "difference": self.difference,
+            "computed_exact": self.computed_exact,
+            "difference_exact": self.difference_exact,
             "unit": self.unit,
             "formula": self.formula,
             "substituted": self.substituted,

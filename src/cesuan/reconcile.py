@@ -31,11 +31,14 @@ from cesuan.findings import (
 )
 from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
-from cesuan.units import Unit
+from cesuan.units import Unit, parse_unit
 
 __all__ = ["KIND_ZH", "SEVERITY", "Audit", "Check", "Finding", "Kind", "audit_result"]
 
 # (Audit, Check, Finding and the table of kinds live in cesuan.findings; imported from here too.)
+
+
+_ONE = parse_unit("")  # a bare number: qtext writes no unit
 
 
 def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
@@ -51,16 +54,44 @@ def compare(value: exact.Num, stated: Quantity, places: int) -> Status:
     return "mismatch"
 
 
-def _q(x: exact.Num, u: Unit) -> str:
-    return qtext(x, u)
+# Places a value that does not terminate is shown with when nothing says how precise it is
+# (the same default as cesuan.display.show).
+DEFAULT_PLACES = 6
 
 
-def _amounts(computed: exact.Num, stated: Quantity) -> dict[str, str]:
-    """stated, computed, difference (computed − stated) and unit, as exact decimal text."""
+def amount(x: exact.Num, u: Unit, places: int | None) -> tuple[str, str | None]:
+    """An amount as written in every output, and its exact fraction when it has no finite
+    decimal: (exact decimal text, None), or (text rounded half-up to `places` — the stated
+    amount's, else DEFAULT_PLACES —, 'p/q'). Never a raw fraction in the first.
+
+    >>> from fractions import Fraction
+    >>> from cesuan.units import parse_unit
+    >>> amount(Fraction(1, 4), parse_unit("元"), 2), amount(Fraction(64, 123), parse_unit(""), 4)
+    (('0.25 元', None), ('0.5203', '64/123'))
+    """
+    if exact.is_terminating(x):
+        return qtext(x, u), None
+    p = DEFAULT_PLACES if places is None else places
+    return qtext(exact.round_half_up(x, p), u), exact.format_exact(x)
+
+
+def _q(x: exact.Num, u: Unit, places: int | None = None) -> str:
+    """An amount for a message: rounded with 约 in front where it does not terminate."""
+    text, ex = amount(x, u, places)
+    return text if ex is None else "约" + text
+
+
+def _amounts(computed: exact.Num, stated: Quantity, places: int | None) -> dict[str, Any]:
+    """stated, computed, difference (computed − stated) and unit: exact decimal text, or
+    rounded to the stated places with the exact fraction in computed_exact/difference_exact."""
+    c, c_exact = amount(computed, stated.unit, places)
+    d, d_exact = amount(exact.sub(computed, stated.magnitude), stated.unit, places)
     return {
         "stated": str(stated),
-        "computed": _q(computed, stated.unit),
-        "difference": _q(exact.sub(computed, stated.magnitude), stated.unit),
+        "computed": c,
+        "computed_exact": c_exact,
+        "difference": d,
+        "difference_exact": d_exact,
         "unit": stated.unit.text,
     }
 
@@ -127,7 +158,8 @@ class _Auditor:
             self.written(r, w, v)
         causes = self.causes(r)
         if p.stated is None:
-            self.checks.append(Check(ln.id, ln.label, "not_stated", None, _q(r.shown, p.unit)))
+            shown = amount(r.shown, p.unit, None)[0]
+            self.checks.append(Check(ln.id, ln.label, "not_stated", None, shown))
             return
         stated = p.stated
         quotes = ln.stated.quote if ln.stated else ()
@@ -166,7 +198,14 @@ class _Auditor:
         reading, checked, status = _best_of(candidates, stated, places)
         shown_reading: Reading | None = reading if p.refs else None
         self.checks.append(
-            Check(p.id, p.line.label, status, str(stated), _q(checked, stated.unit), shown_reading)
+            Check(
+                p.id,
+                p.line.label,
+                status,
+                str(stated),
+                amount(checked, stated.unit, places)[0],
+                shown_reading,
+            )
         )
         if status != "match":
             self.wrong.add(p.id)
@@ -180,15 +219,15 @@ class _Auditor:
             also = ""
             if reading != full_reading and full != checked:
                 also = (
-                    f"（分项按测算结果计则为 {_q(full, stated.unit)}）"
+                    f"（分项按测算结果计则为 {_q(full, stated.unit, places)}）"
                     if full_status == "mismatch"
                     else "（各分项按测算结果计则与申报数相符，差异在分项的申报数）"
                 )
             self.add(
                 "sum_mismatch" if _adds_parts(p) else "mismatch",
                 r,
-                f"{what}为 {_q(checked, stated.unit)}，申报 {stated}{also}",
-                **_amounts(checked, stated),
+                f"{what}为 {_q(checked, stated.unit, places)}，申报 {stated}{also}",
+                **_amounts(checked, stated, places),
                 substituted=self.substituted(r, reading),
                 reading=shown_reading,
                 **common,
@@ -199,8 +238,8 @@ class _Auditor:
                 r,
                 # Only the over-stated reading can match here (the computed ones do not).
                 f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
-                f"{_q(full, stated.unit)}（申报 {stated}）",
-                **_amounts(full, stated),
+                f"{_q(full, stated.unit, places)}（申报 {stated}）",
+                **_amounts(full, stated, places),
                 substituted=self.substituted(r, full_reading),
                 caused_by=causes,
                 reading=full_reading,
@@ -229,10 +268,11 @@ class _Auditor:
             self.add(
                 "written_expression",
                 r,
-                f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit)}，表上写 {w.result}",
-                **_amounts(value, w.result),
+                f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit, w.places)}，"
+                f"表上写 {w.result}",
+                **_amounts(value, w.result, w.places),
                 formula=w.expr,
-                substituted=f"{w.expr} = {exact.format_exact(value)}",
+                substituted=f"{w.expr} = {_q(value, _ONE, w.places)}",
                 quotes=w.quotes,
             )
 
