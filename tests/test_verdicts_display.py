@@ -105,3 +105,62 @@ def test_an_exact_value_has_no_exact_field() -> None:
     data, *_ = _outputs(VERDICTS[[p.name for p in VERDICTS].index("round0.yaml")])
     (f,) = [f for f in data["cases"][0]["findings"] if f["severity"] == "error"]
     assert (f["computed"], f["computed_exact"], f["difference_exact"]) == ("28 元/个", None, None)
+
+
+def _thirds_total(total: str) -> dict[str, Any]:
+    """Three cells the form rounded to 0.33 万元 (each really 1/3 万元 of a 1 万元 budget: the
+    form gives no calculation for them) and their total as stated."""
+    parts = [{"id": k, "label": k, "stated": "0.33 万元"} for k in ("a", "b", "c")]
+    total_line = {"id": "t", "label": "合计", "formula": "a + b + c", "stated": total}
+    return {"case": "t.tail", "title": "尾差", "lines": [*parts, total_line]}
+
+
+def test_a_total_off_by_the_rounding_of_its_parts_is_a_rounding_difference() -> None:
+    # 0.33 + 0.33 + 0.33 = 0.99 万元 against a stated 1.00: off by 0.01. Three parts each
+    # written to 2 places can each be off by at most 0.005: 3 × 0.005 = 0.015 ≥ 0.01.
+    audit = cesuan.audit(_thirds_total("1.00 万元"))
+    found = {(f.line_id, str(f.kind), f.severity) for f in audit.findings if f.severity != "info"}
+    assert found == {("t", "rounding_difference", "warning")}
+    (f,) = [f for f in audit.findings if f.kind == "rounding_difference"]
+    assert (f.computed, f.difference) == ("0.99 万元", "-0.01 万元")
+    assert f.kind.title_zh == "尾差（分项四舍五入所致）"
+    assert not audit.has_errors
+    assert {c.line_id: c.status for c in audit.checks}["t"] == "rounded_match"
+
+
+def test_a_total_off_by_more_than_the_rounding_of_its_parts_is_a_mismatch() -> None:
+    # 0.99 against 1.02: off by 0.03 > 3 × 0.005 = 0.015: a real discrepancy.
+    audit = cesuan.audit(_thirds_total("1.02 万元"))
+    found = {(f.line_id, str(f.kind)) for f in audit.findings if f.severity != "info"}
+    assert found == {("t", "sum_mismatch")}
+
+
+def test_the_bound_is_inclusive_and_exact() -> None:
+    # Two parts at 1 place: 2 × 0.05 = 0.1 exactly. 0.3 + 0.3 = 0.6 against 0.7: off by
+    # exactly 0.1 → rounding; against 0.8: off by 0.2 → mismatch.
+    def case(total: str) -> dict[str, Any]:
+        parts = [{"id": k, "label": k, "stated": "0.3 万元"} for k in ("a", "b")]
+        t = {"id": "t", "label": "合计", "formula": "a + b", "stated": total}
+        return {"case": "t.two", "title": "两项", "lines": [*parts, t]}
+
+    kinds = {
+        total: {str(f.kind) for f in cesuan.audit(case(total)).findings if f.severity != "info"}
+        for total in ("0.7 万元", "0.8 万元")
+    }
+    assert kinds == {"0.7 万元": {"rounding_difference"}, "0.8 万元": {"sum_mismatch"}}
+
+
+def test_a_part_written_with_fewer_places_is_exact_to_the_totals_places() -> None:
+    # tangxi-2022/weituo: 30 + 30 + 29.99 = 89.99 万元 against a stated 89.97: off by 0.02.
+    # 30万元 beside a total written to 2 places is 30.00: each part at most 0.005 off,
+    # 3 × 0.005 = 0.015 < 0.02 — a real discrepancy (were 30 taken as rounded to units,
+    # 0.5 + 0.5 + 0.005 = 1.005 would hide it).
+    parts = [
+        {"id": "a", "label": "a", "stated": "30 万元"},
+        {"id": "b", "label": "b", "stated": "30 万元"},
+        {"id": "c", "label": "c", "stated": "29.99 万元"},
+    ]
+    t = {"id": "t", "label": "合计", "formula": "a + b + c", "stated": "89.97 万元"}
+    audit = cesuan.audit({"case": "t.tx", "title": "完成", "lines": [*parts, t]})
+    found = {(f.line_id, str(f.kind)) for f in audit.findings if f.severity != "info"}
+    assert found == {("t", "sum_mismatch")}

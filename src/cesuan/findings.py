@@ -53,9 +53,12 @@ class Kind(StrEnum):
     MISMATCH = ("mismatch", 1, "error", "计算结果与申报数不符")
     SUM_MISMATCH = ("sum_mismatch", 2, "error", "分项之和与合计不符")
     CONSEQUENCE = ("consequence", 3, "warning", "受上游差异影响")
-    NOT_COMPUTABLE = ("not_computable", 4, "warning", "按分项申报数无法计算")
-    UNVERIFIABLE = ("unverifiable", 5, "info", "申报数无测算过程")
-    QUOTE_MISSING = ("quote_missing", 6, "info", "缺少原文出处")
+    # A total off from its stated parts by no more than their rounding explains (n parts
+    # each written to p places: n × ½·10^-p): the form's cells were rounded, not wrong.
+    ROUNDING_DIFFERENCE = ("rounding_difference", 4, "warning", "尾差（分项四舍五入所致）")
+    NOT_COMPUTABLE = ("not_computable", 5, "warning", "按分项申报数无法计算")
+    UNVERIFIABLE = ("unverifiable", 6, "info", "申报数无测算过程")
+    QUOTE_MISSING = ("quote_missing", 7, "info", "缺少原文出处")
 
 
 # Views of the table, by kind value, for callers that index by the string.

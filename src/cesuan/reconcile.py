@@ -12,6 +12,7 @@ digit, or print anything (cesuan.report renders findings).
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, cast
 
 from cesuan import exact
@@ -197,6 +198,13 @@ class _Auditor:
             candidates = [("over_stated", over), *([] if part_wrong else computed_in)]
         reading, checked, status = _best_of(candidates, stated, places)
         shown_reading: Reading | None = reading if p.refs else None
+        slack = self.rounding_slack(r, stated) if status == "mismatch" else None
+        if slack is not None and r.over_stated is not None:
+            over = p.unit.convert(r.over_stated, stated.unit)
+            gap = abs(exact.to_fraction(exact.sub(over, stated.magnitude)))
+            if gap <= slack:
+                self.rounding_difference(r, stated, places, quotes, over, slack)
+                return
         self.checks.append(
             Check(
                 p.id,
@@ -245,6 +253,68 @@ class _Auditor:
                 reading=full_reading,
                 **common,
             )
+
+    def rounding_slack(self, r: LineResult, stated: Quantity) -> Fraction | None:
+        """For a total that adds up stated parts: the most their rounding can explain, half a
+        unit of each rounded part's last written place (n parts at p places: n × ½·10^-p), in
+        the total's stated unit; None for any other line."""
+        p = r.planned
+        if not _adds_parts(p) or p.stated_places is None:
+            return None
+        # A part written with fewer places than its total is taken as exact to the total's
+        # places: forms drop trailing zeros (30万元 beside a total of 89.97万元).
+        own = Fraction(1, 2 * 10**p.stated_places)
+        # Only a part that was rounded can explain a difference: one stated with no
+        # calculation (it may have been), or one that matches its calculation only after
+        # rounding. A part stated exactly, or itself wrong, explains nothing.
+        status = {c.line_id: c.status for c in self.checks}
+        slack = Fraction(0)
+        for ref in p.refs:
+            part = self.result[ref].planned
+            if part.stated is None or part.stated_places is None:
+                return None
+            if status.get(ref) not in ("unverifiable", "rounded_match"):
+                continue
+            half = Fraction(1, 2 * 10**part.stated_places)
+            slack += min(own, exact.to_fraction(part.stated.unit.convert(half, stated.unit)))
+        return slack
+
+    def rounding_difference(
+        self,
+        r: LineResult,
+        stated: Quantity,
+        places: int,
+        quotes: tuple[str, ...],
+        over: exact.Num,
+        slack: Fraction,
+    ) -> None:
+        """A total off from its stated parts by no more than their rounding: a warning of its
+        own; the line counts as matching after rounding (its parts were rounded, not wrong)."""
+        p = r.planned
+        self.checks.append(
+            Check(
+                p.id,
+                p.line.label,
+                "rounded_match",
+                str(stated),
+                amount(over, stated.unit, places)[0],
+                "over_stated",
+            )
+        )
+        self.wrong.add(p.id)
+        n = len(p.refs)
+        self.add(
+            "rounding_difference",
+            r,
+            f"{READING_ZH['over_stated']}为 {_q(over, stated.unit, places)}，申报 {stated}；"
+            f"差额不超过 {n} 个分项各自四舍五入可能造成的 "
+            f"{_q(exact.from_fraction(slack), stated.unit, places + 2)}，系尾差",
+            **_amounts(over, stated, places),
+            formula=p.formula.text if p.formula else None,
+            substituted=self.substituted(r, "over_stated"),
+            reading="over_stated",
+            quotes=quotes,
+        )
 
     def not_computable(self, r: LineResult, e: CesuanError, quotes: tuple[str, ...]) -> None:
         """The over-stated reading failed (a stated part of 0 as a divisor): a finding on
