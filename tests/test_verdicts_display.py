@@ -164,3 +164,26 @@ def test_a_part_written_with_fewer_places_is_exact_to_the_totals_places() -> Non
     audit = cesuan.audit({"case": "t.tx", "title": "完成", "lines": [*parts, t]})
     found = {(f.line_id, str(f.kind)) for f in audit.findings if f.severity != "info"}
     assert found == {("t", "sum_mismatch")}
+
+
+def test_stated_amounts_are_shown_as_written() -> None:
+    # 28.40 元/个 keeps its trailing zero everywhere the audit writes it (issue 18).
+    case = {
+        "case": "t.written",
+        "title": "单价",
+        "lines": [
+            {
+                "id": "per",
+                "label": "单价",
+                "formula": "fund / n",
+                "inputs": {"fund": "500000 元", "n": "17600 个"},
+                "stated": "28.40 元/个",
+            }
+        ],
+    }
+    audit = cesuan.audit(case)
+    # 500000 / 17600 = 28.409… → 28.41 at 2 places ≠ 28.40: a mismatch, stated as written
+    (f,) = [f for f in audit.findings if f.severity == "error"]
+    assert f.stated == "28.40 元/个"
+    assert "申报 28.40 元/个" in f.message
+    assert {c.line_id: c.stated for c in audit.checks}["per"] == "28.40 元/个"

@@ -82,13 +82,21 @@ def _q(x: exact.Num, u: Unit, places: int | None = None) -> str:
     return text if ex is None else "约" + text
 
 
+def _written(stated: Quantity, places: int | None) -> str:
+    """A stated amount as the form writes it, trailing zeros kept (28.40 stays 28.40)."""
+    if places is None:
+        return str(stated)
+    n = exact.format_exact(stated.magnitude, places=places)
+    return f"{n} {stated.unit.text}" if stated.unit.terms else n
+
+
 def _amounts(computed: exact.Num, stated: Quantity, places: int | None) -> dict[str, Any]:
     """stated, computed, difference (computed − stated) and unit: exact decimal text, or
     rounded to the stated places with the exact fraction in computed_exact/difference_exact."""
     c, c_exact = amount(computed, stated.unit, places)
     d, d_exact = amount(exact.sub(computed, stated.magnitude), stated.unit, places)
     return {
-        "stated": str(stated),
+        "stated": _written(stated, places),
         "computed": c,
         "computed_exact": c_exact,
         "difference": d,
@@ -163,16 +171,17 @@ class _Auditor:
             self.checks.append(Check(ln.id, ln.label, "not_stated", None, shown))
             return
         stated = p.stated
+        written = _written(stated, p.stated_places)
         quotes = ln.stated.quote if ln.stated else ()
         if not quotes:
-            self.add("quote_missing", r, "申报数没有注明原文出处（quote）", stated=str(stated))
+            self.add("quote_missing", r, "申报数没有注明原文出处（quote）", stated=written)
         if p.how == "stated":
-            self.checks.append(Check(ln.id, ln.label, "unverifiable", str(stated), None))
+            self.checks.append(Check(ln.id, ln.label, "unverifiable", written, None))
             self.add(
                 "unverifiable",
                 r,
                 "申报表只写了金额，没有测算过程",
-                stated=str(stated),
+                stated=written,
                 unit=stated.unit.text,
                 quotes=quotes,
             )
@@ -210,7 +219,7 @@ class _Auditor:
                 p.id,
                 p.line.label,
                 status,
-                str(stated),
+                _written(stated, places),
                 amount(checked, stated.unit, places)[0],
                 shown_reading,
             )
@@ -234,7 +243,7 @@ class _Auditor:
             self.add(
                 "sum_mismatch" if _adds_parts(p) else "mismatch",
                 r,
-                f"{what}为 {_q(checked, stated.unit, places)}，申报 {stated}{also}",
+                f"{what}为 {_q(checked, stated.unit, places)}，申报 {_written(stated, places)}{also}",
                 **_amounts(checked, stated, places),
                 substituted=self.substituted(r, reading),
                 reading=shown_reading,
@@ -246,7 +255,7 @@ class _Auditor:
                 r,
                 # Only the over-stated reading can match here (the computed ones do not).
                 f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
-                f"{_q(full, stated.unit, places)}（申报 {stated}）",
+                f"{_q(full, stated.unit, places)}（申报 {_written(stated, places)}）",
                 **_amounts(full, stated, places),
                 substituted=self.substituted(r, full_reading),
                 caused_by=causes,
@@ -296,7 +305,7 @@ class _Auditor:
                 p.id,
                 p.line.label,
                 "rounded_match",
-                str(stated),
+                _written(stated, places),
                 amount(over, stated.unit, places)[0],
                 "over_stated",
             )
@@ -306,7 +315,7 @@ class _Auditor:
         self.add(
             "rounding_difference",
             r,
-            f"{READING_ZH['over_stated']}为 {_q(over, stated.unit, places)}，申报 {stated}；"
+            f"{READING_ZH['over_stated']}为 {_q(over, stated.unit, places)}，申报 {_written(stated, places)}；"
             f"差额不超过 {n} 个分项各自四舍五入可能造成的 "
             f"{_q(exact.from_fraction(slack), stated.unit, places + 2)}，系尾差",
             **_amounts(over, stated, places),
@@ -339,7 +348,7 @@ class _Auditor:
                 "written_expression",
                 r,
                 f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit, w.places)}，"
-                f"表上写 {w.result}",
+                f"表上写 {_written(w.result, w.places)}",
                 **_amounts(value, w.result, w.places),
                 formula=w.expr,
                 substituted=f"{w.expr} = {_q(value, _ONE, w.places)}",
