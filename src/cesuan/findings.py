@@ -53,9 +53,12 @@ class Kind(StrEnum):
     MISMATCH = ("mismatch", 1, "error", "计算结果与申报数不符")
     SUM_MISMATCH = ("sum_mismatch", 2, "error", "分项之和与合计不符")
     CONSEQUENCE = ("consequence", 3, "warning", "受上游差异影响")
-    NOT_COMPUTABLE = ("not_computable", 4, "warning", "按分项申报数无法计算")
-    UNVERIFIABLE = ("unverifiable", 5, "info", "申报数无测算过程")
-    QUOTE_MISSING = ("quote_missing", 6, "info", "缺少原文出处")
+    # A total off from its stated parts by no more than their rounding explains (n parts
+    # each written to p places: n × ½·10^-p): the form's cells were rounded, not wrong.
+    ROUNDING_DIFFERENCE = ("rounding_difference", 4, "warning", "尾差（分项四舍五入所致）")
+    NOT_COMPUTABLE = ("not_computable", 5, "warning", "按分项申报数无法计算")
+    UNVERIFIABLE = ("unverifiable", 6, "info", "申报数无测算过程")
+    QUOTE_MISSING = ("quote_missing", 7, "info", "缺少原文出处")
 
 
 # Views of the table, by kind value, for callers that index by the string.
@@ -83,6 +86,10 @@ class Finding:
     stated: str | None = None
     computed: str | None = None
     difference: str | None = None
+    # The exact p/q where computed/difference do not terminate (those are then rounded to
+    # the stated places); None where they are exact.
+    computed_exact: str | None = None
+    difference_exact: str | None = None
     unit: str | None = None
     formula: str | None = None
     substituted: str | None = None
@@ -112,6 +119,8 @@ class Finding:
             "stated": self.stated,
             "computed": self.computed,
             "difference": self.difference,
+            "computed_exact": self.computed_exact,
+            "difference_exact": self.difference_exact,
             "unit": self.unit,
             "formula": self.formula,
             "substituted": self.substituted,

@@ -12,6 +12,7 @@ digit, or print anything (cesuan.report renders findings).
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, cast
 
 from cesuan import exact
@@ -31,11 +32,14 @@ from cesuan.findings import (
 )
 from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
-from cesuan.units import Unit
+from cesuan.units import Unit, parse_unit
 
 __all__ = ["KIND_ZH", "SEVERITY", "Audit", "Check", "Finding", "Kind", "audit_result"]
 
 # (Audit, Check, Finding and the table of kinds live in cesuan.findings; imported from here too.)
+
+
+_ONE = parse_unit("")  # a bare number: qtext writes no unit
 
 
 def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
@@ -51,16 +55,52 @@ def compare(value: exact.Num, stated: Quantity, places: int) -> Status:
     return "mismatch"
 
 
-def _q(x: exact.Num, u: Unit) -> str:
-    return qtext(x, u)
+# Places a value that does not terminate is shown with when nothing says how precise it is
+# (the same default as cesuan.display.show).
+DEFAULT_PLACES = 6
 
 
-def _amounts(computed: exact.Num, stated: Quantity) -> dict[str, str]:
-    """stated, computed, difference (computed − stated) and unit, as exact decimal text."""
+def amount(x: exact.Num, u: Unit, places: int | None) -> tuple[str, str | None]:
+    """An amount as written in every output, and its exact fraction when it has no finite
+    decimal: (exact decimal text, None), or (text rounded half-up to `places` — the stated
+    amount's, else DEFAULT_PLACES —, 'p/q'). Never a raw fraction in the first.
+
+    >>> from fractions import Fraction
+    >>> from cesuan.units import parse_unit
+    >>> amount(Fraction(1, 4), parse_unit("元"), 2), amount(Fraction(64, 123), parse_unit(""), 4)
+    (('0.25 元', None), ('0.5203', '64/123'))
+    """
+    if exact.is_terminating(x):
+        return qtext(x, u), None
+    p = DEFAULT_PLACES if places is None else places
+    return qtext(exact.round_half_up(x, p), u), exact.format_exact(x)
+
+
+def _q(x: exact.Num, u: Unit, places: int | None = None) -> str:
+    """An amount for a message: rounded with 约 in front where it does not terminate."""
+    text, ex = amount(x, u, places)
+    return text if ex is None else "约" + text
+
+
+def _written(stated: Quantity, places: int | None) -> str:
+    """A stated amount as the form writes it, trailing zeros kept (28.40 stays 28.40)."""
+    if places is None:
+        return str(stated)
+    n = exact.format_exact(stated.magnitude, places=places)
+    return f"{n} {stated.unit.text}" if stated.unit.terms else n
+
+
+def _amounts(computed: exact.Num, stated: Quantity, places: int | None) -> dict[str, Any]:
+    """stated, computed, difference (computed − stated) and unit: exact decimal text, or
+    rounded to the stated places with the exact fraction in computed_exact/difference_exact."""
+    c, c_exact = amount(computed, stated.unit, places)
+    d, d_exact = amount(exact.sub(computed, stated.magnitude), stated.unit, places)
     return {
-        "stated": str(stated),
-        "computed": _q(computed, stated.unit),
-        "difference": _q(exact.sub(computed, stated.magnitude), stated.unit),
+        "stated": _written(stated, places),
+        "computed": c,
+        "computed_exact": c_exact,
+        "difference": d,
+        "difference_exact": d_exact,
         "unit": stated.unit.text,
     }
 
@@ -127,19 +167,21 @@ class _Auditor:
             self.written(r, w, v)
         causes = self.causes(r)
         if p.stated is None:
-            self.checks.append(Check(ln.id, ln.label, "not_stated", None, _q(r.shown, p.unit)))
+            shown = amount(r.shown, p.unit, None)[0]
+            self.checks.append(Check(ln.id, ln.label, "not_stated", None, shown))
             return
         stated = p.stated
+        written = _written(stated, p.stated_places)
         quotes = ln.stated.quote if ln.stated else ()
         if not quotes:
-            self.add("quote_missing", r, "申报数没有注明原文出处（quote）", stated=str(stated))
+            self.add("quote_missing", r, "申报数没有注明原文出处（quote）", stated=written)
         if p.how == "stated":
-            self.checks.append(Check(ln.id, ln.label, "unverifiable", str(stated), None))
+            self.checks.append(Check(ln.id, ln.label, "unverifiable", written, None))
             self.add(
                 "unverifiable",
                 r,
                 "申报表只写了金额，没有测算过程",
-                stated=str(stated),
+                stated=written,
                 unit=stated.unit.text,
                 quotes=quotes,
             )
@@ -165,8 +207,22 @@ class _Auditor:
             candidates = [("over_stated", over), *([] if part_wrong else computed_in)]
         reading, checked, status = _best_of(candidates, stated, places)
         shown_reading: Reading | None = reading if p.refs else None
+        slack = self.rounding_slack(r, stated) if status == "mismatch" else None
+        if slack is not None and r.over_stated is not None:
+            over = p.unit.convert(r.over_stated, stated.unit)
+            gap = abs(exact.to_fraction(exact.sub(over, stated.magnitude)))
+            if gap <= slack:
+                self.rounding_difference(r, stated, places, quotes, over, slack)
+                return
         self.checks.append(
-            Check(p.id, p.line.label, status, str(stated), _q(checked, stated.unit), shown_reading)
+            Check(
+                p.id,
+                p.line.label,
+                status,
+                _written(stated, places),
+                amount(checked, stated.unit, places)[0],
+                shown_reading,
+            )
         )
         if status != "match":
             self.wrong.add(p.id)
@@ -180,15 +236,15 @@ class _Auditor:
             also = ""
             if reading != full_reading and full != checked:
                 also = (
-                    f"（分项按测算结果计则为 {_q(full, stated.unit)}）"
+                    f"（分项按测算结果计则为 {_q(full, stated.unit, places)}）"
                     if full_status == "mismatch"
                     else "（各分项按测算结果计则与申报数相符，差异在分项的申报数）"
                 )
             self.add(
                 "sum_mismatch" if _adds_parts(p) else "mismatch",
                 r,
-                f"{what}为 {_q(checked, stated.unit)}，申报 {stated}{also}",
-                **_amounts(checked, stated),
+                f"{what}为 {_q(checked, stated.unit, places)}，申报 {_written(stated, places)}{also}",
+                **_amounts(checked, stated, places),
                 substituted=self.substituted(r, reading),
                 reading=shown_reading,
                 **common,
@@ -199,13 +255,75 @@ class _Auditor:
                 r,
                 # Only the over-stated reading can match here (the computed ones do not).
                 f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
-                f"{_q(full, stated.unit)}（申报 {stated}）",
-                **_amounts(full, stated),
+                f"{_q(full, stated.unit, places)}（申报 {_written(stated, places)}）",
+                **_amounts(full, stated, places),
                 substituted=self.substituted(r, full_reading),
                 caused_by=causes,
                 reading=full_reading,
                 **common,
             )
+
+    def rounding_slack(self, r: LineResult, stated: Quantity) -> Fraction | None:
+        """For a total that adds up stated parts: the most their rounding can explain, half a
+        unit of each rounded part's last written place (n parts at p places: n × ½·10^-p), in
+        the total's stated unit; None for any other line."""
+        p = r.planned
+        if not _adds_parts(p) or p.stated_places is None:
+            return None
+        # A part written with fewer places than its total is taken as exact to the total's
+        # places: forms drop trailing zeros (30万元 beside a total of 89.97万元).
+        own = Fraction(1, 2 * 10**p.stated_places)
+        # Only a part that was rounded can explain a difference: one stated with no
+        # calculation (it may have been), or one that matches its calculation only after
+        # rounding. A part stated exactly, or itself wrong, explains nothing.
+        status = {c.line_id: c.status for c in self.checks}
+        slack = Fraction(0)
+        for ref in p.refs:
+            part = self.result[ref].planned
+            if part.stated is None or part.stated_places is None:
+                return None
+            if status.get(ref) not in ("unverifiable", "rounded_match"):
+                continue
+            half = Fraction(1, 2 * 10**part.stated_places)
+            slack += min(own, exact.to_fraction(part.stated.unit.convert(half, stated.unit)))
+        return slack
+
+    def rounding_difference(
+        self,
+        r: LineResult,
+        stated: Quantity,
+        places: int,
+        quotes: tuple[str, ...],
+        over: exact.Num,
+        slack: Fraction,
+    ) -> None:
+        """A total off from its stated parts by no more than their rounding: a warning of its
+        own; the line counts as matching after rounding (its parts were rounded, not wrong)."""
+        p = r.planned
+        self.checks.append(
+            Check(
+                p.id,
+                p.line.label,
+                "rounded_match",
+                _written(stated, places),
+                amount(over, stated.unit, places)[0],
+                "over_stated",
+            )
+        )
+        self.wrong.add(p.id)
+        n = len(p.refs)
+        self.add(
+            "rounding_difference",
+            r,
+            f"{READING_ZH['over_stated']}为 {_q(over, stated.unit, places)}，申报 {_written(stated, places)}；"
+            f"差额不超过 {n} 个分项各自四舍五入可能造成的 "
+            f"{_q(exact.from_fraction(slack), stated.unit, places + 2)}，系尾差",
+            **_amounts(over, stated, places),
+            formula=p.formula.text if p.formula else None,
+            substituted=self.substituted(r, "over_stated"),
+            reading="over_stated",
+            quotes=quotes,
+        )
 
     def not_computable(self, r: LineResult, e: CesuanError, quotes: tuple[str, ...]) -> None:
         """The over-stated reading failed (a stated part of 0 as a divisor): a finding on
@@ -229,10 +347,11 @@ class _Auditor:
             self.add(
                 "written_expression",
                 r,
-                f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit)}，表上写 {w.result}",
-                **_amounts(value, w.result),
+                f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit, w.places)}，"
+                f"表上写 {_written(w.result, w.places)}",
+                **_amounts(value, w.result, w.places),
                 formula=w.expr,
-                substituted=f"{w.expr} = {exact.format_exact(value)}",
+                substituted=f"{w.expr} = {_q(value, _ONE, w.places)}",
                 quotes=w.quotes,
             )
 

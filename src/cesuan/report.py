@@ -16,12 +16,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cesuan.basis import explain_table, result_text
+from cesuan.display import is_percent, line_places
 from cesuan.escaping import escape
 from cesuan.evaluation import Result
 from cesuan.implied import implied_inputs, implied_text
 from cesuan.provenance import engine_version
-from cesuan.quantity import Quantity
 from cesuan.reconcile import KIND_ZH, SEVERITY, Audit
+from cesuan.reconcile import amount as amount_text
 
 __all__ = [
     "FORMAT_VERSION",
@@ -43,7 +44,9 @@ __all__ = [
 
 # Bumped in the minor place when a field is added, in the major place when a field is removed or
 # changes meaning (docs/cli.md#输出格式). Tools should check the major part.
-FORMAT_VERSION = "1.1"  # 1.1: audit JSON gains "report" (docs/report.md)
+# 1.1: audit JSON gains "report" (docs/report.md); 1.2: amounts that do not terminate are
+# rounded, their exact p/q in *_exact fields.
+FORMAT_VERSION = "1.2"
 # The "$schema" of each output: its first key (sorted keys put "$" first), so that a directory
 # scan recognises cesuan's own outputs from their first bytes and never reads them as cases.
 SCHEMA_IDS = {
@@ -112,7 +115,13 @@ def audit_case(a: Audit) -> dict[str, Any]:
     lines = []
     for c in a.checks:
         r = result[c.line_id]
-        over_stated = None if r.over_stated is None else _amount(r.over_stated, r)
+        value: str | None
+        value, value_exact = _amount(r.shown, r)
+        over_stated, over_exact = (
+            (None, None) if r.over_stated is None else _amount(r.over_stated, r)
+        )
+        if c.status == "unverifiable":
+            value, value_exact = None, None
         lines.append(
             {
                 "line_id": c.line_id,
@@ -121,8 +130,12 @@ def audit_case(a: Audit) -> dict[str, Any]:
                 "stated": c.stated,
                 # One meaning per field: the line's value from the computed values of the lines
                 # it uses, and the same formula over their *stated* amounts (null if it uses none).
-                "value": None if c.status == "unverifiable" else str(r.quantity),
+                "value": value,
                 "value_over_stated_parts": over_stated,
+                # The exact p/q where the value does not terminate (it is then rounded to the
+                # line's places, cesuan.display.line_places, else reconcile.DEFAULT_PLACES).
+                "value_exact": value_exact,
+                "value_over_stated_parts_exact": over_exact,
             }
         )
     return {
@@ -149,8 +162,12 @@ def _with_implied(f: dict[str, Any], result: Result) -> dict[str, Any]:
     return f
 
 
-def _amount(x: Any, r: Any) -> str:
-    return str(Quantity(x, r.unit))
+def _amount(x: Any, r: Any) -> tuple[str, str | None]:
+    """An amount in the line's unit, as reconcile writes amounts (never a raw fraction)."""
+    places = line_places(r)
+    if places is not None and is_percent(r):
+        places += 2  # line_places counts in percent; the value is a plain ratio
+    return amount_text(x, r.unit, places)
 
 
 # ── calc and explain ─────────────────────────────────────────────────────────────────────────

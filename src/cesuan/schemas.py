@@ -101,6 +101,14 @@ _CHECK = _obj(
             **_OPT_AMOUNT,
             "description": "同一公式按所用各行的申报数算出的值；不引用其他行时为 null",
         },
+        "value_exact": {
+            **_OPT_STR,
+            "description": "value 除不尽时的精确分数（如 64/123），否则 null",
+        },
+        "value_over_stated_parts_exact": {
+            **_OPT_STR,
+            "description": "value_over_stated_parts 除不尽时的精确分数，否则 null",
+        },
     }
 )
 # Implied values (cesuan.implied): each input alone, the value that would give the stated amount.
@@ -135,6 +143,11 @@ _FINDING = _obj(
             "written_expression 为表上算式按原样算出的值",
         },
         "difference": {**_OPT_STR, "description": "computed − stated"},
+        "computed_exact": {
+            **_OPT_STR,
+            "description": "computed 除不尽时的精确分数（computed 则按申报数的小数位四舍五入）",
+        },
+        "difference_exact": {**_OPT_STR, "description": "difference 除不尽时的精确分数"},
         "unit": _OPT_STR,
         "formula": _OPT_STR,
         "substituted": _OPT_STR,
