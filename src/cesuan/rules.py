@@ -26,7 +26,7 @@ from cesuan.quantity import parse_quantity
 from cesuan.units import Unit, parse_unit
 from cesuan.yamlsafe import decode, read_yaml
 
-__all__ = ["Example", "Param", "Rule", "load_rules", "rule"]
+__all__ = ["Example", "Param", "Rule", "load_rules", "rule", "walk_shipped"]
 
 
 class Param(BaseModel):
@@ -201,11 +201,12 @@ def parse_rule(rule_id: str, text: str, where: str) -> Rule:
     return r
 
 
-def _walk(root: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+def walk_shipped(root: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:
+    """(dotted id, file) of every .yaml below a shipped folder, sorted (rules, standards)."""
     out = []
     for entry in sorted(root.iterdir(), key=lambda t: t.name):
         if entry.is_dir():
-            out += _walk(entry, f"{prefix}{entry.name}.")
+            out += walk_shipped(entry, f"{prefix}{entry.name}.")
         elif entry.name.endswith(".yaml"):
             out.append((prefix + entry.name.removesuffix(".yaml"), entry))
     return out
@@ -216,7 +217,7 @@ def load_rules() -> dict[str, Rule]:
     """Every shipped rule by id, loaded once per process (they are immutable)."""
     root = resources.files("cesuan.formulas")  # ./formulas, mapped in by pyproject.toml
     rules = {}
-    for rid, entry in _walk(root, ""):
+    for rid, entry in walk_shipped(root):
         where = f"formulas/{rid.replace('.', '/')}.yaml"
         rules[rid] = parse_rule(rid, decode(entry.read_bytes(), file=where), where)
     return rules

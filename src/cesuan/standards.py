@@ -16,12 +16,12 @@ import datetime as dt
 import functools
 import itertools
 from importlib import resources
-from importlib.abc import Traversable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cesuan.errors import CesuanError, ErrorKind
+from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.quantity import Quantity, parse_quantity
+from cesuan.rules import walk_shipped
 from cesuan.units import parse_unit
 from cesuan.yamlsafe import decode, read_yaml
 
@@ -143,22 +143,12 @@ def parse_standard(standard_id: str, text: str, where: str) -> Standard:
         raise e.located(file=where) from None
 
 
-def _walk(root: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
-    out = []
-    for entry in sorted(root.iterdir(), key=lambda t: t.name):
-        if entry.is_dir():
-            out += _walk(entry, f"{prefix}{entry.name}.")
-        elif entry.name.endswith(".yaml"):
-            out.append((prefix + entry.name.removesuffix(".yaml"), entry))
-    return out
-
-
 @functools.cache
 def load_standards() -> dict[str, Standard]:
     """Every shipped standard by id, loaded once per process (they are immutable)."""
     root = resources.files("cesuan").joinpath("standards")
     out = {}
-    for sid, entry in _walk(root, ""):
+    for sid, entry in walk_shipped(root):
         where = f"standards/{sid.replace('.', '/')}.yaml"
         out[sid] = parse_standard(sid, decode(entry.read_bytes(), file=where), where)
     return out
@@ -169,11 +159,9 @@ def standard(standard_id: str) -> Standard:
     known = load_standards()
     if standard_id in known:
         return known[standard_id]
-    import difflib
-
-    close = difflib.get_close_matches(standard_id, sorted(known), n=1, cutoff=0.5)
+    near = suggest(standard_id, known)
     raise CesuanError(
         ErrorKind.UNKNOWN_STANDARD,
         f"未知标准 '{standard_id}'",
-        hint=f"是否为 '{close[0]}'？" if close else "已有标准：" + "、".join(sorted(known)),
+        hint=f"是否为 '{near}'？" if near else "已有标准：" + "、".join(sorted(known)),
     )
