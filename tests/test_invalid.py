@@ -46,6 +46,14 @@ EXPECTED: dict[str, tuple[str, int | None, str | None, str | None]] = {
     "rule_binding.yaml": ("rule_binding", 9, "a", "lines[a].inputs"),
     "schema_missing_field.yaml": ("schema", 5, "a", "lines[a].label"),
     "schema_unknown_field.yaml": ("schema", 7, "a", "lines[a].formular"),
+    "standard_no_year.yaml": ("standard_not_in_force", 11, "a", "lines[a].inputs.fee.standard"),
+    "standard_not_in_force.yaml": (
+        "standard_not_in_force",
+        10,
+        "a",
+        "lines[a].inputs.fee.standard",
+    ),
+    "unknown_standard.yaml": ("unknown_standard", 10, "a", "lines[a].inputs.standard.standard"),
     "source_missing.yaml": ("source_missing", 3, None, "source"),
     "source_nul.yaml": ("unsafe_path", 3, None, "source"),
     "unknown_function.yaml": ("unknown_function", 7, "a", "lines[a].formula"),
@@ -96,6 +104,9 @@ def test_hints_name_the_fix() -> None:
     assert "UTF-8" in (_error(HERE / "encoding_gbk.yaml").hint or "")
     assert "U+0430" in _error(HERE / "confusable_character.yaml").message
     assert "元/(平方米·月)" in (_error(HERE / "ambiguous_unit.yaml").hint or "")
+    assert "jianghan.safety_service" in (_error(HERE / "unknown_standard.yaml").hint or "")
+    assert "已知版本：" in (_error(HERE / "standard_not_in_force.yaml").hint or "")
+    assert "year: 2023" in (_error(HERE / "standard_no_year.yaml").hint or "")
 
 
 def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:

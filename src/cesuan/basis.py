@@ -13,7 +13,7 @@ from __future__ import annotations
 import string
 from decimal import Decimal
 
-from cesuan import exact
+from cesuan import citation, exact
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import Name, is_sum_of_names, substitute
 from cesuan.units import Unit
@@ -93,11 +93,12 @@ def _explain(result: Result, r: LineResult) -> str:
         # The value the arithmetic used: the part's exact value (exact values flow between
         # lines), written with '…' where it does not terminate.
         values[ref] = x.planned.line.label + _num(x.exact, x.unit)
+    cited = citation.lead(p.standards)  # 按《…》（文号）规定的…标准，
     if p.rule is not None and p.rule.text:
-        return f"{ln.label}：{_template(p.rule.text, r, values, value)}。"
+        return f"{ln.label}：{cited}{_template(p.rule.text, r, values, value)}。"
     arithmetic = substitute(p.formula.tree, values).replace(" ", "")
     natural = p.formula.unit
-    text = f"{ln.label}：{arithmetic}"
+    text = f"{ln.label}：{cited}{arithmetic}"
     exact_text = _num(r.exact, p.unit)
     if natural.dims == p.unit.dims and natural != p.unit and natural.terms:
         text += f"={_num(_in(r.exact, p.unit, natural), natural)}，即{exact_text}"

@@ -121,6 +121,11 @@ class Input(_Frozen):
     label: Text | None = Field(None, description="中文名称，写入测算依据，如 '大厅面积'")
     quote: tuple[Text, ...] = Field((), description="申报表中的原文（须逐字出现在来源文本中）")
     source: Text | None = Field(None, description="标准或文号，如 '财评【2017】043号'")
+    standard: Annotated[str, Field(pattern=ID_PATTERN, max_length=200)] | None = Field(
+        None,
+        description="改为取用标准库中的支出标准（按案例 year 取当年有效的版本），"
+        "如 jianghan.property_party_fund",
+    )
 
     _q = field_validator("quote", mode="before")(_quotes)
     _m = field_validator("quote")(_meaningful)
@@ -132,8 +137,8 @@ class Input(_Frozen):
 
     @model_validator(mode="after")
     def _value_or_ref(self) -> Input:
-        if (self.value is None) == (self.ref is None):
-            raise ValueError("输入须写 value（数量）或 ref（引用明细 id）之一")
+        if sum(x is not None for x in (self.value, self.ref, self.standard)) != 1:
+            raise ValueError("输入须写 value（数量）、ref（引用明细 id）或 standard（标准 id）之一")
         return self
 
 

@@ -70,6 +70,8 @@ def _formula_trace(r: LineResult, t: dict[str, Any], hashes: dict[str, str]) -> 
         }
         for k, q in sorted(p.inputs.items())
     }
+    for k, (std, version) in p.standards.items():  # which standard, which version, its 文号
+        t["inputs"][k]["standard"] = std.trace(version)
     aliases = {k: v.ref for k, v in ln.inputs.items() if v.ref is not None}
     if aliases:
         t["bound_to_lines"] = aliases

@@ -357,7 +357,8 @@ class _Auditor:
 
     def inputs(self, r: LineResult) -> None:
         for k, spec in r.planned.line.inputs.items():
-            if spec.ref is None and not spec.quote and not spec.source:
+            # A library standard is its own source (document, 文号), shown in the trace.
+            if spec.ref is None and spec.standard is None and not spec.quote and not spec.source:
                 self.add(
                     "quote_missing",
                     r,

@@ -96,6 +96,25 @@ class Standard(BaseModel):
                 raise ValueError(f"版本 {a.value} 与 {b.value} 的有效期重叠")
         return self
 
+    def trace(self, version: Version) -> dict[str, str | None]:
+        """What the provenance records of a version used: the standard, the version's value,
+        document, 文号 and period (dates as ISO text, None where the document gives none)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "issuer": self.issuer,
+            "region": self.region,
+            "value": version.value,
+            "document": version.document,
+            "number": version.number,
+            "from": version.from_.isoformat() if version.from_ else None,
+            "to": version.to.isoformat() if version.to else None,
+        }
+
+    def versions_text(self) -> str:
+        """Every version with its period, for hints: 1.5 万元/年（2022年1月1日起）；…"""
+        return "；".join(f"{v.value}（{v.period_text()}）" for v in self.versions)
+
     def in_force(self, year: int) -> Version:
         """The version in force for the whole budget `year`.
 
@@ -109,18 +128,20 @@ class Standard(BaseModel):
         Traceback (most recent call last):
         ...
         cesuan.errors.CesuanError: 标准 jianghan.safety_service 在 2021 年度没有有效版本
+          jianghan.safety_service
         提示：已知版本：1.5 万元/年（2022年1月1日起）
         """
         for v in self.versions:
             if v.covers_year(year):
                 return v
         touching = [v for v in self.versions if v.overlaps_year(year)]
-        known = "；".join(f"{v.value}（{v.period_text()}）" for v in self.versions)
+        known = self.versions_text()
         raise CesuanError(
             ErrorKind.STANDARD_NOT_IN_FORCE,
             f"标准 {self.id} 在 {year} 年度中途调整，不能按整年取值"
             if touching
             else f"标准 {self.id} 在 {year} 年度没有有效版本",
+            text=self.id,
             hint=f"已知版本：{known}",
         )
 
@@ -163,5 +184,6 @@ def standard(standard_id: str) -> Standard:
     raise CesuanError(
         ErrorKind.UNKNOWN_STANDARD,
         f"未知标准 '{standard_id}'",
+        text=standard_id,
         hint=f"是否为 '{near}'？" if near else "已有标准：" + "、".join(sorted(known)),
     )

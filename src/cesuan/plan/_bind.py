@@ -18,9 +18,10 @@ from cesuan.model import Case, Line
 from cesuan.plan import _cache
 from cesuan.quantity import Quantity
 from cesuan.rules import Rule, rule
+from cesuan.standards import Standard, Version, standard
 from cesuan.units import Unit
 
-__all__ = ["Context", "bind_inputs", "bind_rule", "formula_names"]
+__all__ = ["Context", "bind_inputs", "bind_rule", "bind_standards", "formula_names"]
 
 
 class Context:
@@ -53,6 +54,41 @@ class Context:
         except CesuanError as e:
             self.fail(e, i, line, path)
             return None
+
+
+def bind_standards(
+    cx: Context, i: int, line: Line
+) -> tuple[Line, dict[str, tuple[Standard, Version]]]:
+    """The line with each `standard:` input given the value of the version in force in the
+    case's budget year, and those (standard, version) by input name. An unknown standard, a
+    case without a year or a year no version covers is an error located at the input."""
+    found: dict[str, tuple[Standard, Version]] = {}
+    for name, inp in line.inputs.items():
+        if inp.standard is None:
+            continue
+        try:
+            s = standard(inp.standard)
+            if cx.case.year is None:
+                raise CesuanError(
+                    ErrorKind.STANDARD_NOT_IN_FORCE,
+                    f"本案没有写预算年度（year），不能确定标准 {s.id} 哪个版本有效",
+                    text=s.id,
+                    hint=f"在案例开头写 year，如 year: 2023；{s.id} 的版本：{s.versions_text()}",
+                )
+            found[name] = (s, s.in_force(cx.case.year))
+        except CesuanError as e:
+            cx.fail(e, i, line, f".inputs.{name}.standard")
+    if not found:
+        return line, found
+    # The value the version states is written into the input, so that everything downstream
+    # (units, the 测算依据 text, the trace) reads it as it reads any input; `standard` stays
+    # set and says where it came from. model_copy does not re-validate (value and standard
+    # together are refused in a case file, where they would be ambiguous).
+    inputs = {
+        k: v.model_copy(update={"value": found[k][1].value}) if k in found else v
+        for k, v in line.inputs.items()
+    }
+    return line.model_copy(update={"inputs": inputs}), found
 
 
 def bind_inputs(cx: Context, i: int, line: Line) -> tuple[dict[str, Quantity], dict[str, str]]:
@@ -93,7 +129,8 @@ def bind_inputs(cx: Context, i: int, line: Line) -> tuple[dict[str, Quantity], d
                 )
             aliases[name] = inp.ref
             continue
-        assert inp.value is not None
+        if inp.value is None:  # a `standard:` that could not be resolved, already reported
+            continue
         q = cx.quantity(inp.value, i, line, f".inputs.{name}.value")
         if q is not None:
             inputs[name] = q

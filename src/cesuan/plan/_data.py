@@ -9,7 +9,7 @@ and keeps those beside the plan, and rebuilds them after unpickling).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from cesuan import exact
@@ -17,6 +17,7 @@ from cesuan.expr.check import Checked
 from cesuan.model import Case, Line
 from cesuan.quantity import Quantity
 from cesuan.rules import Rule
+from cesuan.standards import Standard, Version
 from cesuan.units import Unit
 
 __all__ = ["Plan", "PlannedLine", "PlannedWritten", "Rounding"]
@@ -45,6 +46,7 @@ class PlannedLine:
     a plain `value` (`given`), or a `stated` amount with no calculation. `unit` is the unit its
     results are shown and compared in; `refs` the ids of the lines its formula uses, in the
     order the formula first names them; `rounding` the declared (places, unit, mode).
+    `line` is the case's line with each `standard:` input's value filled in.
     """
 
     line: Line
@@ -60,6 +62,9 @@ class PlannedLine:
     stated_places: int | None
     written: tuple[PlannedWritten, ...]
     rule: Rule | None
+    # `standard:` inputs: the standard and the version in force in the case's year, by input
+    # name (their value is already in `line.inputs` and `inputs`).
+    standards: dict[str, tuple[Standard, Version]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -19,7 +19,7 @@ from cesuan.expr.ast import Name, Node, rename, unparse, walk
 from cesuan.expr.check import Checked
 from cesuan.model import Line
 from cesuan.plan import _cache
-from cesuan.plan._bind import Context, bind_inputs, bind_rule
+from cesuan.plan._bind import Context, bind_inputs, bind_rule, bind_standards
 from cesuan.plan._data import PlannedLine, PlannedWritten, Rounding
 from cesuan.quantity import Quantity
 from cesuan.rules import Rule
@@ -36,6 +36,7 @@ def plan_line(cx: Context, i: int, line: Line, units_of: Mapping[str, Unit]) -> 
     """Plan line `i`; `units_of` holds the unit of every line planned so far. None (and the
     problems in `cx.errors`) when the line is wrong."""
     n_err = len(cx.errors)
+    line, cited = bind_standards(cx, i, line)
     inputs, aliases = bind_inputs(cx, i, line)
     r: Rule | None = None
     formula = line.formula
@@ -72,6 +73,7 @@ def plan_line(cx: Context, i: int, line: Line, units_of: Mapping[str, Unit]) -> 
         _places(stated) if stated is not None else None,
         written,
         r,
+        cited,
     )
 
 

@@ -1,0 +1,183 @@
+"""A case input taken from the standards library (issue 15): the case's budget year picks the
+version in force, its value flows into the calculation, the trace (which standard, which
+version, 文号) and the hash, and the 测算依据 text cites it; a year no version covers, a case
+without a year and an unknown standard are located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cesuan
+from cesuan import CesuanError, CesuanErrors, standards
+from cesuan.basis import explain_line
+from cesuan.standards import parse_standard
+
+# Two versions whose edges fall on year boundaries: 100 in 2020–2022, 120 from 2023.
+TWO_VERSIONS = """
+title: 测试补助标准
+issuer: 某局
+region: 某区
+unit: 元/(人·月)
+versions:
+  - value: 100 元/(人·月)
+    document: 《旧办法》
+    number: 某发〔2020〕1号
+    from: 2020-01-01
+    to: 2022-12-31
+  - value: 120 元/(人·月)
+    document: 《新办法》
+    number: 某发〔2023〕2号
+    from: 2023-01-01
+"""
+
+
+@pytest.fixture(autouse=True)
+def library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped library plus test standards (t.two, and t.same with 文号 of its own)."""
+    shipped = standards.load_standards()
+    extra = {
+        "t.two": parse_standard("t.two", TWO_VERSIONS, "t.yaml"),
+        "t.mid": parse_standard(
+            "t.mid",
+            TWO_VERSIONS.replace("to: 2022-12-31", "to: 2023-06-30").replace(
+                "from: 2023-01-01", "from: 2023-07-01"
+            ),
+            "t.yaml",
+        ),
+        "t.same": parse_standard(
+            "t.same", TWO_VERSIONS.replace("某发〔2023〕2号", "另发〔2023〕9号"), "t.yaml"
+        ),
+    }
+    monkeypatch.setattr(standards, "load_standards", lambda: {**shipped, **extra})
+
+
+def case(year: int | None, std: str = "t.two", **fee: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "case": "t.case",
+        "title": "测试",
+        "lines": [
+            {
+                "id": "pay",
+                "label": "补助",
+                "formula": "people * fee * months",
+                "inputs": {
+                    "people": {"value": "3 人", "label": "人数"},
+                    "fee": {"standard": std, "label": "补助标准", **fee},
+                    "months": {"value": "12 月"},
+                },
+            }
+        ],
+    }
+    if year is not None:
+        data["year"] = year
+    return data
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (2020, "3600 元"),  # first year of the old version: 3 × 100 × 12 = 3600
+        (2022, "3600 元"),  # its last year (to 2022-12-31)
+        (2023, "4320 元"),  # first year of the new one: 3 × 120 × 12 = 4320
+        (2031, "4320 元"),  # open end: still in force
+    ],
+)
+def test_the_budget_year_picks_the_value(year: int, expected: str) -> None:
+    assert str(cesuan.evaluate(case(year))["pay"].quantity) == expected
+
+
+def _one_error(data: dict[str, Any]) -> CesuanError:
+    with pytest.raises(CesuanError) as info:
+        cesuan.evaluate(data)
+    err = info.value
+    if isinstance(err, CesuanErrors):
+        assert len(err) == 1
+        return err.errors[0]
+    return err
+
+
+def test_a_year_before_the_first_version_is_a_located_error() -> None:
+    err = _one_error(case(2019))
+    assert err.kind == "standard_not_in_force"
+    assert (err.line_id, err.field, err.text) == ("pay", "lines[pay].inputs.fee.standard", "t.two")
+    assert "2019" in err.message
+    assert err.hint == (
+        "已知版本：100 元/(人·月)（2020年1月1日起至2022年12月31日）；"
+        "120 元/(人·月)（2023年1月1日起）"
+    )
+
+
+def test_a_year_in_which_the_standard_changes_is_refused() -> None:
+    err = _one_error(case(2023, "t.mid"))
+    assert err.kind == "standard_not_in_force"
+    assert "中途调整" in err.message
+
+
+def test_a_case_without_a_year_cannot_use_a_standard() -> None:
+    err = _one_error(case(None))
+    assert err.kind == "standard_not_in_force"
+    assert "year" in err.message
+    assert "100 元/(人·月)" in (err.hint or "")
+
+
+def test_an_unknown_standard_suggests_the_nearest() -> None:
+    err = _one_error(case(2023, "t.tow"))
+    assert err.kind == "unknown_standard"
+    assert err.hint == "是否为 't.two'？"
+
+
+def test_a_value_and_a_standard_together_are_refused() -> None:
+    err = _one_error(case(2023, value="5 元/(人·月)"))
+    assert err.kind == "schema"
+    assert err.field is not None
+    assert err.field.endswith("inputs.fee")
+
+
+def test_the_trace_names_the_standard_the_version_and_its_number() -> None:
+    trace = cesuan.evaluate(case(2023)).to_dict()["lines"]["pay"]["inputs"]["fee"]
+    assert trace["value"] == "120 元/(人·月)"
+    assert trace["standard"] == {
+        "id": "t.two",
+        "title": "测试补助标准",
+        "issuer": "某局",
+        "region": "某区",
+        "value": "120 元/(人·月)",
+        "document": "《新办法》",
+        "number": "某发〔2023〕2号",
+        "from": "2023-01-01",
+        "to": None,
+    }
+
+
+def test_the_hash_covers_the_number_of_the_document() -> None:
+    # Same value (120 元/(人·月) in 2023) from two documents: the trace must tell them apart.
+    a = cesuan.evaluate(case(2023, "t.two")).to_dict()["lines"]["pay"]["hash"]
+    b = cesuan.evaluate(case(2023, "t.same")).to_dict()["lines"]["pay"]["hash"]
+    assert a != b
+
+
+def test_the_basis_cites_the_document_the_way_forms_do() -> None:
+    text = explain_line(cesuan.evaluate(case(2023)), "pay")
+    assert text.startswith("补助：按《新办法》（某发〔2023〕2号）规定的测试补助标准，人数3人×")
+    assert "补助标准120元/(人·月)" in text
+    assert "4320元" in text
+
+
+def test_the_quote_of_a_standard_input_is_still_checked(tmp_path: Path) -> None:
+    (tmp_path / "s.txt").write_text("每人每月补助120元", encoding="utf-8")
+    good = {**case(2023, quote="每人每月补助120元"), "source": "s.txt"}
+    assert str(cesuan.evaluate(cesuan.load_case(good, base_dir=tmp_path))["pay"].quantity) == (
+        "4320 元"
+    )
+    bad = {**case(2023, quote="每人每月补助150元"), "source": "s.txt"}
+    with pytest.raises(CesuanError) as info:
+        cesuan.load_case(bad, base_dir=tmp_path)
+    assert "quote_not_in_source" in str(info.value.to_dict())
+
+
+def test_a_standard_input_is_not_reported_as_lacking_a_source() -> None:
+    found = cesuan.audit(cesuan.evaluate(case(2023))).findings
+    assert [f.kind for f in found if "fee" in f.message] == []
