@@ -14,24 +14,7 @@ import cesuan
 from cesuan import CesuanError, CesuanErrors, standards
 from cesuan.basis import explain_line
 from cesuan.standards import parse_standard
-
-# Two versions whose edges fall on year boundaries: 100 in 2020–2022, 120 from 2023.
-TWO_VERSIONS = """
-title: 测试补助标准
-issuer: 某局
-region: 某区
-unit: 元/(人·月)
-versions:
-  - value: 100 元/(人·月)
-    document: 《旧办法》
-    number: 某发〔2020〕1号
-    from: 2020-01-01
-    to: 2022-12-31
-  - value: 120 元/(人·月)
-    document: 《新办法》
-    number: 某发〔2023〕2号
-    from: 2023-01-01
-"""
+from tests.test_standards import TWO_VERSIONS  # 100 in 2020–2022, 120 from 2023
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +124,7 @@ def test_the_trace_names_the_standard_the_version_and_its_number() -> None:
     assert trace["value"] == "120 元/(人·月)"
     assert trace["standard"] == {
         "id": "t.two",
-        "title": "测试补助标准",
+        "title": "测试标准",
         "issuer": "某局",
         "region": "某区",
         "value": "120 元/(人·月)",
@@ -161,7 +144,7 @@ def test_the_hash_covers_the_number_of_the_document() -> None:
 
 def test_the_basis_cites_the_document_the_way_forms_do() -> None:
     text = explain_line(cesuan.evaluate(case(2023)), "pay")
-    assert text.startswith("补助：按《新办法》（某发〔2023〕2号）规定的测试补助标准，人数3人×")
+    assert text.startswith("补助：按《新办法》（某发〔2023〕2号）规定的测试标准，人数3人×")
     assert "补助标准120元/(人·月)" in text
     assert "4320元" in text
 

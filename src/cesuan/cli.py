@@ -346,7 +346,7 @@ def _run_other(args: argparse.Namespace) -> int:
         return int(args.scan_run(args))
     if args.command == "rules":
         write_output(rules_cli.run(args), args.output)
-    else:
+    elif not whatif_cli.compare_workbook(args):  # -o 对比.xlsx writes the workbook itself
         write_output(whatif_cli.run_compare(args), args.output)
     return EXIT_OK
 

@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from cesuan import export
 from cesuan.api import evaluate, load_case
-from cesuan.compare import compare, compare_json, compare_markdown, compare_text
+from cesuan.compare import Comparison, compare, compare_json, compare_markdown, compare_text
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.evaluation import Result
 from cesuan.model import Case, Override
@@ -31,6 +32,7 @@ __all__ = [
     "add_options",
     "audit_json_notes",
     "audit_notes",
+    "compare_workbook",
     "load",
     "overrides_note",
     "register",
@@ -81,12 +83,45 @@ def register(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None:
     c.add_argument("old", metavar="原案例", help="案例文件")
     c.add_argument("new", nargs="?", metavar="新案例", help="案例文件；省略时为原案例加上改动")
     add_options(c)
-    c.add_argument("--format", choices=["text", "md", "json"], default="text", help="输出格式")
+    c.add_argument(
+        "--format",
+        choices=["text", "md", "json", "xlsx"],
+        help="输出格式（默认 text；-o 以 .xlsx 结尾时为 xlsx：Excel 对比表，差额与变化是公式）",
+    )
     c.add_argument("-o", "--output", metavar="文件", help="写入文件（原子写入）而不是屏幕")
 
 
 def run_compare(args: argparse.Namespace) -> str:
     """`cesuan compare OLD [NEW] [--set …] [--scenario …]` as text, Markdown or JSON."""
+    c = _comparison(args)
+    if args.format == "json":
+        return dumps(compare_json(c))
+    return compare_markdown(c) if args.format == "md" else compare_text(c)
+
+
+def compare_workbook(args: argparse.Namespace) -> bool:
+    """`cesuan compare … -o 对比.xlsx` (or `--format xlsx`): writes the Excel comparison and
+    says so; False when the text formats are asked for (cli.py then calls run_compare)."""
+    to_xlsx = (args.output or "").lower().endswith(".xlsx")
+    if args.format != "xlsx" and not (args.format is None and to_xlsx):
+        return False
+    if args.output is None:
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND, "Excel 对比表须写入文件", hint="加上 -o 对比.xlsx"
+        )
+    export.xlsx_target(args.output)  # refused before any case is evaluated
+    c = _comparison(args)
+    try:
+        from cesuan.export._compare import compare_workbook_bytes
+    except ModuleNotFoundError as e:
+        if e.name != "openpyxl":
+            raise
+        raise export.no_openpyxl() from None
+    export.write_xlsx(compare_workbook_bytes(c), args.output)
+    return True
+
+
+def _comparison(args: argparse.Namespace) -> Comparison:
     if args.new is None and _settings(args) is None:
         raise CesuanError(
             ErrorKind.SCHEMA,
@@ -95,10 +130,7 @@ def run_compare(args: argparse.Namespace) -> str:
         )
     old = evaluate(load_case(args.old))
     new = evaluate(load(args.new if args.new is not None else args.old, args))
-    c = compare(old, new)
-    if args.format == "json":
-        return dumps(compare_json(c))
-    return compare_markdown(c) if args.format == "md" else compare_text(c)
+    return compare(old, new)
 
 
 def _change(o: Override, *, target: bool = True) -> str:

@@ -21,7 +21,15 @@ from cesuan.evaluation import Result
 from cesuan.export._csv import CSV_COLUMNS, calc_csv
 from cesuan.model import Case
 
-__all__ = ["CSV_COLUMNS", "calc_csv", "register", "workbook_bytes"]
+__all__ = [
+    "CSV_COLUMNS",
+    "calc_csv",
+    "no_openpyxl",
+    "register",
+    "workbook_bytes",
+    "write_xlsx",
+    "xlsx_target",
+]
 
 
 def workbook_bytes(
@@ -37,12 +45,42 @@ def workbook_bytes(
     except ModuleNotFoundError as e:
         if e.name != "openpyxl":
             raise
+        raise no_openpyxl() from None
+    return build(results, unit_places)
+
+
+def no_openpyxl() -> CesuanError:
+    """The error when a workbook is asked for and openpyxl is not installed."""
+    return CesuanError(
+        ErrorKind.FILE_NOT_FOUND,
+        "导出 Excel 需要 openpyxl，当前环境没有安装",
+        hint="pip install 'cesuan[excel]'",
+    )
+
+
+def write_xlsx(data: bytes, output: str) -> None:
+    """Write a workbook atomically to `output` (checked by `xlsx_target`)."""
+    _write_bytes(data, xlsx_target(output))
+
+
+def xlsx_target(output: str) -> Path:
+    """The path of a workbook to write: it must end in .xlsx and lie in an existing folder."""
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
         raise CesuanError(
             ErrorKind.FILE_NOT_FOUND,
-            "导出 Excel 需要 openpyxl，当前环境没有安装",
-            hint="pip install 'cesuan[excel]'",
-        ) from None
-    return build(results, unit_places)
+            "导出文件须以 .xlsx 结尾",
+            text=output,
+            hint="如 -o 测算表.xlsx",
+        )
+    if not target.parent.is_dir():
+        raise CesuanError(
+            ErrorKind.FILE_NOT_FOUND,
+            f"目录 {target.parent} 不存在",
+            text=output,
+            hint="先建好目录，或写到已有的目录中",
+        )
+    return target
 
 
 def _write_bytes(data: bytes, target: Path) -> None:
@@ -79,21 +117,7 @@ def register(
     def handler(args: argparse.Namespace) -> int:
         from cesuan.api import evaluate
 
-        target = Path(args.output)
-        if target.suffix.lower() != ".xlsx":
-            raise CesuanError(
-                ErrorKind.FILE_NOT_FOUND,
-                "导出文件须以 .xlsx 结尾",
-                text=args.output,
-                hint="如 -o 测算表.xlsx",
-            )
-        if not target.parent.is_dir():
-            raise CesuanError(
-                ErrorKind.FILE_NOT_FOUND,
-                f"目录 {target.parent} 不存在",
-                text=args.output,
-                hint="先建好目录，或写到已有的目录中",
-            )
+        target = xlsx_target(args.output)  # refused before any case is evaluated
         results = [evaluate(case) for case in load_all(args.paths)]
         _write_bytes(workbook_bytes(results), target)
         return 0
