@@ -164,3 +164,44 @@ def test_the_quote_of_a_standard_input_is_still_checked(tmp_path: Path) -> None:
 def test_a_standard_input_is_not_reported_as_lacking_a_source() -> None:
     found = cesuan.audit(cesuan.evaluate(case(2023))).findings
     assert [f.kind for f in found if "fee" in f.message] == []
+
+
+def test_standards_of_one_document_are_cited_once() -> None:
+    # t.two and t.same are two standards whose 2022 versions both come from 《旧办法》
+    # （某发〔2020〕1号）: one document, cited once, with the plain 规定的标准.
+    data = case(2022)
+    data["lines"][0]["formula"] = "people * fee * months + people * again * months"
+    data["lines"][0]["inputs"]["again"] = {"standard": "t.same"}
+    # 3 × 100 × 12 + 3 × 100 × 12 = 7200 (t.same's 2022 version is the same 100 元/(人·月)).
+    text = explain_line(cesuan.evaluate(data), "pay")
+    assert text.startswith("补助：按《旧办法》（某发〔2020〕1号）规定的标准，人数3人×")
+    assert text.count("《旧办法》") == 1
+    assert "7200元" in text
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = {p: p.read_text(encoding="utf-8") for p in (ROOT / "cases").rglob("*.source.txt")}
+
+
+@pytest.mark.parametrize("sid", sorted(standards.load_standards()))
+def test_every_shipped_version_is_stated_in_a_bundled_source(sid: str) -> None:
+    """Nothing in the library is invented: each version's quote is verbatim in a bundled
+    form's source text, and so is its 文号, when it has one."""
+    for v in standards.load_standards()[sid].versions:
+        assert v.quote is not None
+        holding = [t for t in SOURCES.values() if v.quote in t]
+        assert holding, f"{sid}: quote not in any cases/**.source.txt"
+        if v.number is not None:
+            assert any(v.number in t for t in holding), f"{sid}: 文号 not beside the quote"
+
+
+@pytest.mark.parametrize(
+    ("case_file", "line", "cited"),
+    [
+        ("jianghan-2023/shenpi-dating.yaml", "safety", "按区委安委办核定标准，"),
+        ("jianghan-2023/paishui-shulao.yaml", "new", "（江财评[2021]019号）规定的"),
+        ("yunxiao-czj-2017/cunji.yaml", "county", "（闽财农改〔2015〕10号）规定的标准，"),
+    ],
+)
+def test_the_bundled_cases_cite_their_standards(case_file: str, line: str, cited: str) -> None:
+    assert cited in explain_line(cesuan.evaluate(ROOT / "cases" / case_file), line)

@@ -77,7 +77,7 @@ class Standard(BaseModel):
 
     id: str
     title: str
-    issuer: str
+    issuer: str | None = None  # None: the source does not name the issuing body
     region: str
     unit: str
     versions: tuple[Version, ...] = Field(min_length=1)
