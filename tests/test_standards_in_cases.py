@@ -205,3 +205,31 @@ def test_every_shipped_version_is_stated_in_a_bundled_source(sid: str) -> None:
 )
 def test_the_bundled_cases_cite_their_standards(case_file: str, line: str, cited: str) -> None:
     assert cited in explain_line(cesuan.evaluate(ROOT / "cases" / case_file), line)
+
+
+def test_a_what_if_replaces_the_standard_and_records_it() -> None:
+    from cesuan.scenario import apply_overrides
+
+    case_file = ROOT / "cases" / "yunxiao-czj-2017" / "cunji.yaml"
+    new = cesuan.evaluate(apply_overrides(case_file, {"yunling.rate": "5 万元/个"}))
+    # 云陵镇: (4 村 + 15 社区) × 5 万元 = 95 万元 (the standard gave 4: 76 万元).
+    assert str(new["yunling"].quantity) == "95 万元"
+    (o,) = new.case.overrides
+    assert (o.old, o.new) == ("4 万元/个", "5 万元/个")
+    assert (
+        o.old_source
+        == "《福建省村级组织运转经费管理办法》（闽财农改〔2015〕10号）（标准 yunxiao.village_operation）"
+    )
+    assert (
+        new.case.lines[1].inputs["rate"].standard is None
+    )  # the value is no longer the standard's
+
+
+def test_a_what_if_on_a_standard_without_a_year_is_a_located_error() -> None:
+    from cesuan.scenario import apply_overrides
+
+    with pytest.raises(CesuanError) as info:
+        apply_overrides(case(None), {"pay.fee": "130 元/(人·月)"})
+    err = info.value.errors[0] if isinstance(info.value, CesuanErrors) else info.value
+    assert err.kind == "standard_not_in_force"
+    assert (err.line_id, err.field) == ("pay", "pay.fee")  # from the api: the target

@@ -24,6 +24,7 @@ from cesuan.errors import CesuanError, CesuanErrors, ErrorKind, nearest_line, ra
 from cesuan.expr.compiler import suggest_name
 from cesuan.model import Case
 from cesuan.quantity import parse_quantity
+from cesuan.standards import standard
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
 
 __all__ = ["Scenario", "Setting", "apply_overrides", "override_data", "parse_set", "read_scenario"]
@@ -163,7 +164,7 @@ def override_data(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[
                     hint="每个输入只能改一次",
                 )
             seen.add(s.target)
-            records.append(_apply_one(by_id, s))
+            records.append(_apply_one(by_id, s, out.get("year")))
         except CesuanError as e:
             errors.append(e)
     raise_all(errors)
@@ -171,11 +172,13 @@ def override_data(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[
     return out
 
 
-def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting) -> dict[str, Any]:
+def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting, year: object) -> dict[str, Any]:
     line_id, name, line, holder, key = _target(by_id, s)
     new_q = _parse(s, line_id)
     old_spec = holder[key]
     spec = {"value": old_spec} if isinstance(old_spec, str) else dict(old_spec)
+    if spec.get("value") is None and isinstance(spec.get("standard"), str):
+        spec = _from_standard(spec, year, s, line_id)
     if spec.get("value") is None:
         raise CesuanError(
             ErrorKind.RULE_BINDING,
@@ -208,6 +211,26 @@ def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting) -> dict[str, Any]:
         "old_quote": quotes,
         "old_source": old_source,
     }
+
+
+def _from_standard(spec: dict[str, Any], year: object, s: Setting, line_id: str) -> dict[str, Any]:
+    """A `standard:` input as the value of the version in force in the case's year, with the
+    standard's citation as its source (so the override record says what it replaced)."""
+    sid = spec.pop("standard")
+    try:
+        std = standard(sid)
+        text = str(year) if year is not None else ""
+        if not text.isdigit():
+            raise CesuanError(
+                ErrorKind.STANDARD_NOT_IN_FORCE,
+                f"本案没有写预算年度（year），不能确定标准 {sid} 哪个版本有效",
+                text=sid,
+                hint=f"在案例开头写 year，如 year: 2023；{sid} 的版本：{std.versions_text()}",
+            )
+        version = std.in_force(int(text))
+    except CesuanError as e:
+        raise e.located(**_where(s, line_id)) from None
+    return {**spec, "value": version.value, "source": f"{version.citation()}（标准 {sid}）"}
 
 
 def _target(
