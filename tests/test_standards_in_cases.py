@@ -233,3 +233,22 @@ def test_a_what_if_on_a_standard_without_a_year_is_a_located_error() -> None:
     err = info.value.errors[0] if isinstance(info.value, CesuanErrors) else info.value
     assert err.kind == "standard_not_in_force"
     assert (err.line_id, err.field) == ("pay", "pay.fee")  # from the api: the target
+
+
+def test_docs_standards_md_carries_the_generated_table() -> None:
+    from cesuan.standards_cli import MD_BEGIN, MD_END, standards_markdown
+
+    doc = (ROOT / "docs" / "standards.md").read_text(encoding="utf-8")
+    shown = doc[doc.index(MD_BEGIN) : doc.index(MD_END) + len(MD_END)]
+    shipped = {k: v for k, v in standards.load_standards().items() if not k.startswith("t.")}
+    assert shown == standards_markdown(shipped), (
+        "docs/standards.md 的标准表与标准文件不一致：运行 cesuan standards --format md 替换标记之间的内容"
+    )
+
+
+def test_the_listing_for_a_year_leaves_out_what_is_not_in_force() -> None:
+    from cesuan.standards_cli import standards_text
+
+    text = standards_text(standards.load_standards(), 2021)
+    assert "jianghan.safety_service  " not in text  # in force from 2022-01-01 only
+    assert text.endswith("2021 年度没有整年有效版本的：jianghan.safety_service。")

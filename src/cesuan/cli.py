@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from cesuan import export, report, rules_cli, whatif_cli
+from cesuan import export, report, rules_cli, standards_cli, whatif_cli
 from cesuan.batch import CASE_SUFFIXES, Done, Task, default_jobs, find_cases, load_all, run
 from cesuan.console import Progress, fit
 from cesuan.errors import CesuanError, ErrorKind
@@ -163,6 +163,7 @@ def _add_others(sub: Any) -> None:
         return add_command(sub, name, help_, _run_other)
 
     rules_cli.register(cmd)
+    standards_cli.register(cmd)
     whatif_cli.register(cmd)
     export.register(cmd, load_all)
     from cesuan.scan.cli import register as register_scan  # scan/draft (issue 17)
@@ -346,6 +347,8 @@ def _run_other(args: argparse.Namespace) -> int:
         return int(args.scan_run(args))
     if args.command == "rules":
         write_output(rules_cli.run(args), args.output)
+    elif args.command == "standards":
+        write_output(standards_cli.run(args), args.output, json=args.format == "json")
     elif not whatif_cli.compare_workbook(args):  # -o 对比.xlsx writes the workbook itself
         write_output(whatif_cli.run_compare(args), args.output)
     return EXIT_OK
