@@ -252,3 +252,18 @@ def test_the_listing_for_a_year_leaves_out_what_is_not_in_force() -> None:
     text = standards_text(standards.load_standards(), 2021)
     assert "jianghan.safety_service  " not in text  # in force from 2022-01-01 only
     assert text.endswith("2021 年度没有整年有效版本的：jianghan.safety_service。")
+
+
+def test_the_workbook_names_the_standard_beside_the_input() -> None:
+    import io
+
+    import openpyxl
+
+    from cesuan.export import workbook_bytes
+
+    data = workbook_bytes([cesuan.evaluate(case(2023))])
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert ws is not None
+    row = next(r for r in ws.iter_rows(values_only=True) if r[:2] == ("pay", "fee"))
+    assert row[3] == 120  # the 2023 version's value
+    assert row[6] == "《新办法》（某发〔2023〕2号）（标准 t.two）"

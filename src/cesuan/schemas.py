@@ -47,6 +47,9 @@ _ERROR = _obj(
     additionalProperties=False,
 )
 
+# What the trace records of a standard an input uses (cesuan.standards.Standard.trace).
+_STANDARD_KEYS = ("id", "title", "issuer", "region", "value", "document", "number", "from", "to")
+
 _TRACE = _obj(
     {
         "id": _STR,
@@ -59,7 +62,18 @@ _TRACE = _obj(
         "inputs": {
             "type": "object",
             "additionalProperties": _obj(
-                {"value": _STR, "quote": _QUOTES, "source": _OPT_STR, "label": _OPT_STR}
+                {
+                    "value": _STR,
+                    "quote": _QUOTES,
+                    "source": _OPT_STR,
+                    "label": _OPT_STR,
+                    "standard": {
+                        **_obj(dict.fromkeys(_STANDARD_KEYS, _OPT_STR)),
+                        "description": "取用的标准（standard:）：标准 id、所用版本的数值、文件、"
+                        "文号和有效期（未注明的为 null）",
+                    },
+                },
+                required=["value", "quote", "source", "label"],
             ),
         },
         "uses": {"type": "object", "additionalProperties": _obj({"hash": _STR})},

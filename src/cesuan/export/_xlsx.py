@@ -204,7 +204,9 @@ class _Sheet:
             self.text(row, 5, "%" if percent else q.unit.text)
             quotes = spec.quote if spec is not None else ln.quote
             self.text(row, 6, "；".join(quotes))
-            self.text(row, 7, (spec.source if spec is not None else "") or "")
+            cited = p.standards.get(name)  # a library standard: its document and 文号
+            source = f"{cited[1].citation()}（标准 {cited[0].id}）" if cited else None
+            self.text(row, 7, source or (spec.source if spec is not None else "") or "")
             self.cells[(ln.id, name)] = (f"D{row}", q.unit)
             self.row += 1
 
