@@ -88,3 +88,21 @@ def test_shipped_standards_load_and_state_what_the_forms_say() -> None:
     for s in known.values():
         for version in s.versions:
             assert version.quote, f"{s.id}: every shipped version says where it is stated"
+
+
+def test_a_bare_year_is_kept_as_a_year() -> None:
+    # "2022年起" with no day: in force for budget years 2022 and later, shown and traced as
+    # the year alone (no day the document does not give).
+    s = parse_standard(
+        "t.year",
+        TWO_VERSIONS.replace("from: 2023-01-01", "from: 2023").replace(
+            "to: 2022-12-31", "to: 2022"
+        ),
+        "t.yaml",
+    )
+    assert s.in_force(2022).value == "100 元/(人·月)"  # to: 2022 → through 31 December 2022
+    assert s.in_force(2023).value == "120 元/(人·月)"
+    assert s.versions[1].period_text() == "2023年起"
+    assert s.versions[0].period_text() == "2020年1月1日起至2022年"
+    assert s.trace(s.versions[1])["from"] == "2023"
+    assert not s.versions[1].covers(dt.date(2022, 12, 31))

@@ -250,7 +250,7 @@ def test_the_listing_for_a_year_leaves_out_what_is_not_in_force() -> None:
     from cesuan.standards_cli import standards_text
 
     text = standards_text(standards.load_standards(), 2021)
-    assert "jianghan.safety_service  " not in text  # in force from 2022-01-01 only
+    assert "jianghan.safety_service  " not in text  # in force from 2022 (the year alone) on
     assert text.endswith("2021 年度没有整年有效版本的：jianghan.safety_service。")
 
 

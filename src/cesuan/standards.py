@@ -17,7 +17,7 @@ import functools
 import itertools
 from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.quantity import Quantity, parse_quantity
@@ -26,6 +26,14 @@ from cesuan.units import parse_unit
 from cesuan.yamlsafe import decode, read_yaml
 
 __all__ = ["Standard", "Version", "load_standards", "standard"]
+
+
+def _day(d: dt.date | int) -> str:
+    return f"{d}年" if isinstance(d, int) else f"{d:%Y年%-m月%-d日}"
+
+
+def _iso(d: dt.date | int | None) -> str | None:
+    return None if d is None else str(d) if isinstance(d, int) else d.isoformat()
 
 
 class Version(BaseModel):
@@ -38,17 +46,38 @@ class Version(BaseModel):
         description="引用时的文件名称，书名号照写，如 《…实施方案》 或 区委安委办核定标准"
     )
     number: str | None = Field(None, description="文号，如 江房局发〔2021〕7号")
-    from_: dt.date | None = Field(None, alias="from", description="生效日期；文件未写则不填")
-    to: dt.date | None = Field(None, description="失效日期（含当日）；仍有效则不填")
+    # A date, or a bare year where the document gives only the year ("2022年起…纳入预算"): the
+    # year is kept as a year, so that no day the document does not state is shown or traced.
+    from_: dt.date | int | None = Field(
+        None, alias="from", description="生效日期（或只写年份）；文件未写则不填"
+    )
+    to: dt.date | int | None = Field(
+        None, description="失效日期（含当日；或只写年份）；仍有效则不填"
+    )
     quote: str | None = Field(None, description="标准出处的原文")
     note: str | None = None
+
+    @field_validator("from_", "to", mode="before")
+    @classmethod
+    def _year_only(cls, v: object) -> object:
+        return int(v) if isinstance(v, str) and len(v) == 4 and v.isdigit() else v
 
     @property
     def quantity(self) -> Quantity:
         return parse_quantity(self.value)
 
+    @property
+    def start(self) -> dt.date | None:
+        """The first day in force (1 January of a bare year)."""
+        return dt.date(self.from_, 1, 1) if isinstance(self.from_, int) else self.from_
+
+    @property
+    def end(self) -> dt.date | None:
+        """The last day in force (31 December of a bare year)."""
+        return dt.date(self.to, 12, 31) if isinstance(self.to, int) else self.to
+
     def covers(self, day: dt.date) -> bool:
-        return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
     def covers_year(self, year: int) -> bool:
         """In force for the whole budget year (1 January to 31 December)."""
@@ -56,13 +85,13 @@ class Version(BaseModel):
 
     def overlaps_year(self, year: int) -> bool:
         """In force on at least one day of the budget year."""
-        return (self.from_ is None or self.from_ <= dt.date(year, 12, 31)) and (
-            self.to is None or dt.date(year, 1, 1) <= self.to
+        return (self.start is None or self.start <= dt.date(year, 12, 31)) and (
+            self.end is None or dt.date(year, 1, 1) <= self.end
         )
 
     def period_text(self) -> str:
-        start = f"{self.from_:%Y年%-m月%-d日}起" if self.from_ else "生效日期未注明"
-        end = f"至{self.to:%Y年%-m月%-d日}" if self.to else ""
+        start = f"{_day(self.from_)}起" if self.from_ else "生效日期未注明"
+        end = f"至{_day(self.to)}" if self.to else ""
         return start + end
 
     def citation(self) -> str:
@@ -88,11 +117,11 @@ class Standard(BaseModel):
         for v in self.versions:
             if v.quantity.unit.dims != dims:
                 raise ValueError(f"版本数值 {v.value} 与标准单位 {self.unit} 量纲不同")
-            if v.from_ and v.to and v.to < v.from_:
+            if v.start and v.end and v.end < v.start:
                 raise ValueError(f"版本 {v.value} 的失效日期早于生效日期")
-        ordered = sorted(self.versions, key=lambda v: v.from_ or dt.date.min)
+        ordered = sorted(self.versions, key=lambda v: v.start or dt.date.min)
         for a, b in itertools.pairwise(ordered):
-            if a.to is None or (b.from_ is not None and b.from_ <= a.to):
+            if a.end is None or (b.start is not None and b.start <= a.end):
                 raise ValueError(f"版本 {a.value} 与 {b.value} 的有效期重叠")
         return self
 
@@ -107,12 +136,12 @@ class Standard(BaseModel):
             "value": version.value,
             "document": version.document,
             "number": version.number,
-            "from": version.from_.isoformat() if version.from_ else None,
-            "to": version.to.isoformat() if version.to else None,
+            "from": _iso(version.from_),
+            "to": _iso(version.to),
         }
 
     def versions_text(self) -> str:
-        """Every version with its period, for hints: 1.5 万元/年（2022年1月1日起）；…"""
+        """Every version with its period, for hints: 1.5 万元/年（2022年起）；…"""
         return "；".join(f"{v.value}（{v.period_text()}）" for v in self.versions)
 
     def in_force(self, year: int) -> Version:
@@ -129,7 +158,7 @@ class Standard(BaseModel):
         ...
         cesuan.errors.CesuanError: 标准 jianghan.safety_service 在 2021 年度没有有效版本
           jianghan.safety_service
-        提示：已知版本：1.5 万元/年（2022年1月1日起）
+        提示：已知版本：1.5 万元/年（2022年起）
         """
         for v in self.versions:
             if v.covers_year(year):

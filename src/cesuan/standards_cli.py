@@ -38,7 +38,7 @@ def standards_text(chosen: dict[str, Standard], year: int | None = None) -> str:
     >>> print(standards_text({"jianghan.safety_service": standard("jianghan.safety_service")}))
     jianghan.safety_service  第三方安全生产服务机构经费标准（万元/年）
       中共武汉市江汉区委安全生产委员会办公室；武汉市江汉区
-      1.5 万元/年  2022年1月1日起  区委安委办核定标准
+      1.5 万元/年  2022年起  区委安委办核定标准
     <BLANKLINE>
     共 1 项标准。
     """
