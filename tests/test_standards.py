@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cesuan.errors import CesuanError, ErrorKind
-from cesuan.standards import load_standards, parse_standard, standard
+from cesuan.standards import Standard, load_standards, parse_standard, standard
 
 TWO_VERSIONS = """
 title: 测试标准
@@ -106,3 +108,54 @@ def test_a_bare_year_is_kept_as_a_year() -> None:
     assert s.versions[0].period_text() == "2020年1月1日起至2022年"
     assert s.trace(s.versions[1])["from"] == "2023"
     assert not s.versions[1].covers(dt.date(2022, 12, 31))
+
+
+@st.composite
+def _timelines(draw: st.DrawFn) -> list[tuple[dt.date | None, dt.date | None]]:
+    """1–3 versions in time order, each [from, to], gaps allowed, open ends possible."""
+    days = draw(
+        st.lists(
+            st.dates(dt.date(2016, 1, 1), dt.date(2024, 12, 31)),
+            min_size=2,
+            max_size=6,
+            unique=True,
+        ).filter(lambda d: len(d) % 2 == 0)
+    )
+    days.sort()
+    spans: list[tuple[dt.date | None, dt.date | None]] = list(
+        zip(days[::2], days[1::2], strict=True)
+    )
+    if draw(st.booleans()):
+        spans[0] = (None, spans[0][1])
+    if draw(st.booleans()):
+        spans[-1] = (spans[-1][0], None)
+    return spans
+
+
+@given(_timelines(), st.integers(2014, 2026))
+def test_the_version_picked_is_the_one_in_force_on_every_day_of_the_year(
+    spans: list[tuple[dt.date | None, dt.date | None]], year: int
+) -> None:
+    versions = [
+        {"value": f"{100 + i} 元", "document": f"《第{i}号办法》", "from": a, "to": b}
+        for i, (a, b) in enumerate(spans)
+    ]
+    s = Standard.model_validate(
+        {"id": "t.p", "title": "t", "region": "r", "unit": "元", "versions": versions}
+    )
+    # Oracle: day by day over the year, with plain comparisons of the drawn dates.
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    whole = [
+        i
+        for i, (a, b) in enumerate(spans)
+        if (a is None or a <= first) and (b is None or last <= b)
+    ]
+    if whole:
+        assert s.in_force(year).value == f"{100 + whole[0]} 元"
+        assert len(whole) == 1
+    else:
+        with pytest.raises(CesuanError) as e:
+            s.in_force(year)
+        assert e.value.kind is ErrorKind.STANDARD_NOT_IN_FORCE
+        some_day = any((a is None or a <= last) and (b is None or first <= b) for a, b in spans)
+        assert ("中途调整" in str(e.value)) == some_day
