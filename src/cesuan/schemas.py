@@ -71,6 +71,19 @@ _TRACE = _obj(
         ),
         "stated": _obj({"value": _STR, "quote": _QUOTES}),
         "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "declared_conversions": {
+            "type": "array",
+            "description": "本行用到的、案例声明的换算（假设），如 1 学期 = 0.5 年",
+            "items": _obj(
+                {
+                    "index": {"type": "integer", "description": "在案例 conversions 中的位置"},
+                    "from": _STR,
+                    "to": _STR,
+                    "factor": {**_STR, "description": "1 个 from 的根单位 = factor 个 to 的根单位"},
+                    "note": _OPT_STR,
+                }
+            ),
+        },
     },
     required=["id", "label", "how", "unit", "value", "hash"],
 )

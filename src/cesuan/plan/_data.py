@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cesuan import exact
+from cesuan.conversions import Declared
 from cesuan.expr.check import Checked
 from cesuan.model import Case, Line
 from cesuan.quantity import Quantity
@@ -64,6 +65,11 @@ class PlannedLine:
     @property
     def id(self) -> str:
         return self.line.id
+
+    @property
+    def declared(self) -> tuple[Declared, ...]:
+        """The case's declared conversions this line's result rests on (its assumptions)."""
+        return () if self.formula is None else self.formula.declared_in(self.unit)
 
     @property
     def stated_value(self) -> exact.Num | None:

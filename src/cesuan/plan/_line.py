@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from cesuan import exact
+from cesuan.conversions import undeclared_hint
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.expr.ast import Name, Node, rename, unparse, walk
 from cesuan.expr.check import Checked
@@ -93,7 +94,7 @@ def _stated(cx: Context, i: int, line: Line) -> Quantity | None:
                 ErrorKind.UNTYPED_SCALAR,
                 f"申报数 '{text}' 没有单位",
                 text=text,
-                hint=f"写作 {text.strip()} 万元（或相应单位）；比例写作百分数，如 52.05%",
+                hint=_unitless_hint(text),
             ),
             i,
             line,
@@ -101,6 +102,15 @@ def _stated(cx: Context, i: int, line: Line) -> Quantity | None:
         )
         return None
     return stated
+
+
+def _unitless_hint(text: str) -> str:
+    """`56万` is 560000 with no unit: the fix is `56 万元`, never `56万 万元` (10⁴ too much)."""
+    t = text.strip()
+    if t[-1:] in ("万", "亿", "萬", "億"):
+        unit = {"萬": "万", "億": "亿"}.get(t[-1], t[-1]) + "元"
+        return f"写作 {t[:-1].strip()} {unit}（数字后的“{t[-1]}”是倍数，不是单位）"
+    return f"写作 {t} 万元（或相应单位）；比例写作百分数，如 52.05%"
 
 
 def _check(
@@ -124,7 +134,7 @@ def _check(
             used.append((k, inputs[k].unit))
         elif k != line.id and k in units_of:
             used.append((k, units_of[k]))
-    return _cache.checked(formula, tuple(sorted(used)))
+    return _cache.checked(formula, tuple(sorted(used)), cx.conv)
 
 
 def _check_names(cx: Context, tree: Node, line: Line, inputs: dict[str, Quantity]) -> None:
@@ -172,12 +182,17 @@ def _unit(
         out = _cache.unit(r.unit)
     else:
         out = natural
-    if out is not None and natural is not None and out.dims != natural.dims:
+    if (
+        out is not None
+        and natural is not None
+        and out.dims != natural.dims
+        and cx.conv.relate(natural, out) is None
+    ):
         cx.fail(
             CesuanError(
                 ErrorKind.DIMENSION_MISMATCH,
                 f"计算结果的单位是 {_no(natural)}，与本行单位 {_no(out)} 量纲不同",
-                hint="检查公式、输入的单位，或 unit/stated 的单位",
+                hint=undeclared_hint(natural, out) or "检查公式、输入的单位，或 unit/stated 的单位",
             ),
             i,
             line,
