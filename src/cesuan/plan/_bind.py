@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
-from cesuan.conversions import NONE, undeclared_hint
+from cesuan.conversions import NONE, Declared, undeclared_hint
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.limits import MAX_INPUTS_PER_LINE
 from cesuan.model import Case, Line
@@ -32,6 +32,7 @@ class Context:
         self.errors: list[CesuanError] = []
         self.ids = {ln.id for ln in case.lines}
         self.conv = NONE  # the case's declared conversions (cesuan.plan._declared)
+        self.bound: dict[str, tuple[Declared, ...]] = {}  # line → declarations fitting its rule
 
     def fail(self, e: CesuanError, i: int, line: Line, path: str) -> None:
         e.located(
@@ -142,7 +143,10 @@ def bind_rule(cx: Context, i: int, line: Line, units: dict[str, Unit]) -> Rule |
     for k, unit in units.items():
         if k not in r.params or (want := r.param_unit(k)) is None or want.dims == unit.dims:
             continue
-        if cx.conv.relate(unit, want) is None:  # else the formula's check records the use
+        rel = cx.conv.relate(unit, want)
+        if rel is not None:  # the line fits the rule through the case's declarations
+            cx.bound[line.id] = tuple(sorted({*cx.bound.get(line.id, ()), *rel[1]}, key=_index))
+        else:
             cx.fail(
                 CesuanError(
                     ErrorKind.DIMENSION_MISMATCH,
@@ -155,6 +159,10 @@ def bind_rule(cx: Context, i: int, line: Line, units: dict[str, Unit]) -> Rule |
                 f".inputs.{k}.value",
             )
     return r
+
+
+def _index(d: Declared) -> int:
+    return d.index
 
 
 def formula_names(line: Line) -> tuple[str, ...]:

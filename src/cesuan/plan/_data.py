@@ -61,6 +61,8 @@ class PlannedLine:
     stated_places: int | None
     written: tuple[PlannedWritten, ...]
     rule: Rule | None
+    # The case's declared conversions its inputs fit the rule's parameters by (1 家 = 1 个).
+    bound: tuple[Declared, ...] = ()
 
     @property
     def id(self) -> str:
@@ -69,7 +71,12 @@ class PlannedLine:
     @property
     def declared(self) -> tuple[Declared, ...]:
         """The case's declared conversions this line's result rests on (its assumptions)."""
-        return () if self.formula is None else self.formula.declared_in(self.unit)
+        used = (
+            self.bound
+            if self.formula is None
+            else (*self.bound, *self.formula.declared_in(self.unit))
+        )
+        return tuple(sorted(set(used), key=lambda d: d.index))
 
     @property
     def stated_value(self) -> exact.Num | None:

@@ -73,6 +73,7 @@ def plan_line(cx: Context, i: int, line: Line, units_of: Mapping[str, Unit]) -> 
         _places(stated) if stated is not None else None,
         written,
         r,
+        cx.bound.get(line.id, ()),
     )
 
 
