@@ -24,7 +24,7 @@ from fractions import Fraction
 from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.quantity import Quantity
-from cesuan.units import Dims, Unit
+from cesuan.units import Dims, Unit, lookup_name
 
 __all__ = [
     "MEASURED",
@@ -231,6 +231,26 @@ def _joined(d: Declared, roots: dict[str, _Root], done: list[Declared]) -> Cesua
     return None
 
 
+def lookup_root(name: str) -> str:
+    """The root dimension of a single unit name (月 → 年), or the name itself."""
+    u = lookup_name(name)
+    return u.dims[0][0] if u is not None and len(u.dims) == 1 else name
+
+
+def _written_names(u: Unit) -> dict[str, str]:
+    """root → the one name of `u` written for it (元/(人·月) gives 年 → 月, 人 → 人)."""
+    out: dict[str, str] = {}
+    for name, _ in u.terms:
+        root = lookup_root(name)
+        out[root] = name if root not in out else root  # two names for one root: say the root
+    return out
+
+
+def _by_kind(root: str) -> tuple[str, str]:
+    """Counted roots pair with counted ones, periods with periods."""
+    return _kind(root), root
+
+
 def undeclared_hint(a: Unit, b: Unit) -> str | None:
     """When `a` and `b` differ only in counted units or periods (人 against 生, 学期 against
     年), the declaration that would join them, as a hint; else None.
@@ -242,19 +262,27 @@ def undeclared_hint(a: Unit, b: Unit) -> str | None:
     diff: dict[str, int] = dict(a.dims)
     for d, e in b.dims:
         diff[d] = diff.get(d, 0) - e
-    pos = sorted(d for d, e in diff.items() if e > 0)
-    neg = sorted(d for d, e in diff.items() if e < 0)
+    pos = sorted((d for d, e in diff.items() if e > 0), key=_by_kind)
+    neg = sorted((d for d, e in diff.items() if e < 0), key=_by_kind)
     if not pos or len(pos) != len(neg) or any(_kind(d) == "measured" for d in pos + neg):
         return None
-    pairs = list(zip(pos, neg, strict=True))
-    if any(_kind(p) != _kind(n) for p, n in pairs):
+    roots = list(zip(pos, neg, strict=True))
+    if any(_kind(p) != _kind(n) for p, n in roots):
         return None
-    words = "、".join(f"{p} 与 {n}" for p, n in pairs)
-    if all(_kind(p) == "counted" for p, _ in pairs):
-        decl = ", ".join(f"{{from: 1 {n}, to: 1 {p}}}" for p, n in pairs)
-        return (
+    # Say the units as written where one name stands for the root (月 rather than 年).
+    names = _written_names(a) | _written_names(b)
+    counted = [(names.get(p, p), names.get(n, n)) for p, n in roots if _kind(p) == "counted"]
+    periods = [(names.get(p, p), names.get(n, n)) for p, n in roots if _kind(p) == "period"]
+    out = []
+    if counted:
+        words = "、".join(f"{p} 与 {n}" for p, n in counted)
+        decl = ", ".join(f"{{from: 1 {n}, to: 1 {p}}}" for p, n in counted)
+        out.append(
             f"只差计数单位 {words}：若两者按同一物计，在案例顶层声明 conversions: [{decl}]"
             "（比例按实际写）"
         )
-    decl = ", ".join(f"{{from: 1 {p}, to: … {n}, note: …}}" for p, n in pairs)
-    return f"只差时期 {words}：时期的长短须由案例写明，如 conversions: [{decl}]"
+    if periods:
+        words = "、".join(f"{p} 与 {n}" for p, n in periods)
+        decl = ", ".join(f"{{from: 1 {p}, to: … {n}, note: …}}" for p, n in periods)
+        out.append(f"只差时期 {words}：时期的长短须由案例写明，如 conversions: [{decl}]")
+    return "；".join(out)
