@@ -234,3 +234,12 @@ def test_rewriting_into_the_other_unit_gives_the_same_amount(
 
 def _decimal(x: Fraction) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{x.numerator // 2}.5"
+
+
+def test_a_plain_value_is_never_converted_by_a_declaration() -> None:
+    # Only a formula's typed tree carries the declared factor: `value: 1 学期` on a line whose
+    # unit is 年 is refused (it would otherwise be shown as 1 年), even with 1 学期 = 0.5 年.
+    value = {"id": "v", "label": "学期", "value": "1 学期", "unit": "年"}
+    errors = _errors(_case([YOUER, value], [PERSON, SEMESTER]))
+    assert [(e.kind, e.line_id) for e in errors] == [("dimension_mismatch", "v")]
+    assert "conversions" not in (errors[0].hint or "")  # declaring it would not help

@@ -54,7 +54,10 @@ def plan_line(cx: Context, i: int, line: Line, units_of: Mapping[str, Unit]) -> 
         except CesuanError as e:
             cx.fail(e, i, line, ".use" if r is not None else ".formula")
     natural = checked.unit if checked is not None else given.unit if given else None
-    unit = _unit(cx, i, line, stated, r, natural)
+    # Only a checked formula converts by the case's declarations (its typed tree holds the
+    # factor); a plain value in 学期 is never silently shown in 年.
+    joins = checked is not None
+    unit = _unit(cx, i, line, stated, r, natural, joins)
     rounding = _rounding(cx, i, line, unit)
     written = tuple(w for j in range(len(line.written)) if (w := _written(cx, i, line, j)))
     if len(cx.errors) != n_err:
@@ -170,7 +173,13 @@ def _check_names(cx: Context, tree: Node, line: Line, inputs: dict[str, Quantity
 
 
 def _unit(
-    cx: Context, i: int, line: Line, stated: Quantity | None, r: Rule | None, natural: Unit | None
+    cx: Context,
+    i: int,
+    line: Line,
+    stated: Quantity | None,
+    r: Rule | None,
+    natural: Unit | None,
+    joins: bool = False,
 ) -> Unit | None:
     """The unit results are shown and compared in: `unit:`, else the stated amount's, the
     rule's, the formula's natural unit or the value's — of the calculation's dimension."""
@@ -187,13 +196,14 @@ def _unit(
         out is not None
         and natural is not None
         and out.dims != natural.dims
-        and cx.conv.relate(natural, out) is None
+        and not (joins and cx.conv.relate(natural, out) is not None)
     ):
         cx.fail(
             CesuanError(
                 ErrorKind.DIMENSION_MISMATCH,
                 f"计算结果的单位是 {_no(natural)}，与本行单位 {_no(out)} 量纲不同",
-                hint=undeclared_hint(natural, out) or "检查公式、输入的单位，或 unit/stated 的单位",
+                hint=(undeclared_hint(natural, out) if joins else None)
+                or "检查公式、输入的单位，或 unit/stated 的单位",
             ),
             i,
             line,
