@@ -3,7 +3,9 @@ thing, or how many of one make one of the other. Oracles are hand-worked in the 
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 import cesuan
 from cesuan import CesuanError, CesuanErrors
+from cesuan.cli import main
 from cesuan.conversions import MEASURED, PERIODS, declare, undeclared_hint
 from cesuan.quantity import parse_quantity
 from cesuan.units import canonical_names, lookup_name, parse_unit
@@ -243,3 +246,15 @@ def test_a_plain_value_is_never_converted_by_a_declaration() -> None:
     errors = _errors(_case([YOUER, value], [PERSON, SEMESTER]))
     assert [(e.kind, e.line_id) for e in errors] == [("dimension_mismatch", "v")]
     assert "conversions" not in (errors[0].hint or "")  # declaring it would not help
+
+
+def test_the_audit_json_lists_each_line_s_assumption(capsys: Any) -> None:
+    youer = Path(__file__).resolve().parents[1] / "cases/huoshan-jyj/youer.yaml"
+    main(["audit", "--format", "json", str(youer)])
+    data = json.loads(capsys.readouterr().out)
+    assert data["cases"][0]["assumptions"] == [
+        {
+            "line_id": "spring",
+            "text": "按1生=1人、1学期=0.5年计，本案例假设：资助人数即受资助幼儿数；一学年按两个学期、每学期半年计",
+        }
+    ]

@@ -186,7 +186,15 @@ _AUDIT_CASE = _obj(
             "description": "有申报数或计算的各行，按案例顺序",
         },
         "findings": {"type": "array", "items": _FINDING, "description": "最严重的在前"},
-    }
+        "assumptions": {
+            "type": "array",
+            "description": "用到案例换算声明的行及其假设（没有则不出现）",
+            "items": _obj(
+                {"line_id": _STR, "text": {**_STR, "description": "如 按1学期=0.5年计，本案例假设"}}
+            ),
+        },
+    },
+    required=["case", "title", "agency", "file", "has_errors", "summary", "lines", "findings"],
 )
 
 
