@@ -258,3 +258,18 @@ def test_the_audit_json_lists_each_line_s_assumption(capsys: Any) -> None:
             "text": "按1生=1人、1学期=0.5年计，本案例假设：资助人数即受资助幼儿数；一学年按两个学期、每学期半年计",
         }
     ]
+
+
+def test_days_and_months_join_by_a_declared_month() -> None:
+    # 100 元/月 × 45 天 with 1 月 = 30 天: 45 ÷ 30 × 100 = 150 元 (docs/units.md: 天 is its own
+    # dimension; the case says what a month is).
+    line = {
+        "id": "a",
+        "label": "租金",
+        "formula": "rate * days",
+        "inputs": {"rate": "100 元/月", "days": "45 天"},
+        "unit": "元",
+    }
+    r = cesuan.evaluate(_case([line], [{"from": "1 月", "to": "30 天"}]))
+    assert str(r["a"].quantity) == "150 元"
+    assert "按1月=30天计" in cesuan.explain(_case([line], [{"from": "1 月", "to": "30 天"}]))
