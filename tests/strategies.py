@@ -102,13 +102,19 @@ COUNTED = [
     "只",
     "头",
     "羽",
+    "盏",
+    "册",
+    "份",
+    "张",
+    "间",
 ]
-SINGLE_UNITS["person"] = {"人": Fraction(1), "名": Fraction(1)}
+SINGLE_UNITS["person"] = {"人": Fraction(1), "名": Fraction(1), "位": Fraction(1)}
 SINGLE_UNITS["score"] = {"分": Fraction(1), "分值": Fraction(1)}  # a score, not money
 # Percentage points are plain ratios: 1 百分点 = 1/100 (compared within their own group here).
 SINGLE_UNITS["percentage_point"] = {"百分点": Fraction(1), "个百分点": Fraction(1)}
 for _c in COUNTED[1:]:
     SINGLE_UNITS[f"counted_{_c}"] = {_c: Fraction(1)}
+SINGLE_UNITS["counted_株"]["棵"] = Fraction(1)  # 株 and 棵 count trees alike
 
 # Compound units that budget forms write, grouped by dimension, with their factor to the first.
 COMPOUND_UNITS: dict[str, dict[str, Fraction]] = {

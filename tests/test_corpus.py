@@ -64,7 +64,7 @@ SUMMARY: dict[str, tuple[int, int, int]] = {
     "fujian-czt-2020.shengjun": (1, 0, 0),  # 1.69 + 2.53 = 4.22 亿元
     "hainan-2012.yingyang": (1, 1, 0),  # 4 × 200 = 800; 4136 × 7/10 = 2895.2 → 2895
     "huian-jyj-2021.zizhu": (25, 0, 1),  # 26 sums of two parts; 困难生 秋季 off
-    "huoshan-jyj.youer": (1, 0, 0),  # 671 × 800 × 0.5 = 268400 元 = 26.84 万元
+    "huoshan-jyj.youer": (1, 0, 0),  # 671 人 × 800 元/生/年 × 1 学期 (= 0.5 年) = 26.84 万元
     "jinzhai-meili-2023.zhengti": (2, 0, 0),  # 338.31/329.77 declared 4 places = 1.0259, twice
     "ningxiang-batang-2021.jichu": (2, 0, 0),  # 6923.3552 + 0; + 0 + 3683.3970 = 10606.7522
     "panlong-renda-2017.renda": (7, 0, 0),  # 4 standards, 12 projects, basic, total
@@ -77,7 +77,7 @@ SUMMARY: dict[str, tuple[int, int, int]] = {
     "yinchuan-liuzhong-2021.gongyong": (2, 0, 0),  # 64.8/64.8; 15 + 35 + 14.8
     "yueyang-nyj-2022.nongtian": (2, 0, 0),  # 400 + 295 + 159 = 854; 财政拨款 = 854
     "yunxiao-czj-2017.cunji": (13, 0, 0),  # 11 towns, their sum, the county standard
-    "zhangzhuangzhai-2023.tezhong": (4, 0, 0),  # two rates; 1.5+5+20+3; 3
+    "zhangzhuangzhai-2023.tezhong": (5, 0, 0),  # two rates; 1.5+5+20+3; 3; 180只 + 12头 = 192只
     "zhongjiang-slj-2022.biaochi": (2, 0, 0),  # 20/20; 20 = 20
 }
 
@@ -130,6 +130,25 @@ def test_hand_computed_values_of_the_shared_rules() -> None:
     panlong = cesuan.evaluate(ROOT / "cases/panlong-renda-2017/renda.yaml")
     assert Fraction(panlong["p01"].quantity.to("元").magnitude) == 268 * 2400
     assert Fraction(panlong["total"].quantity.to("元").magnitude) == 4566793 + 2897260
+
+
+def test_forms_that_need_declared_conversions() -> None:
+    # 霍山: 671 人 × 800 元/生/年 × 1 学期, declared 1 生 = 1 人 and 1 学期 = 0.5 年:
+    # 671 × 800 × 0.5 = 268400 元 = 26.84 万元, resting on both declarations.
+    youer = cesuan.evaluate(ROOT / "cases/huoshan-jyj/youer.yaml")["spring"]
+    assert Fraction(youer.quantity.to("元").magnitude) == 671 * 800 / 2
+    assert [d.text for d in youer.planned.declared] == ["1生=1人", "1学期=0.5年"]
+    # 张庄寨: 180 只 + 12 头 with 1 头 = 1 只 = 192 只.
+    tezhong = cesuan.evaluate(ROOT / "cases/zhangzhuangzhai-2023/tezhong.yaml")["livestock"]
+    assert str(tezhong.quantity) == "192 只"
+    assert [d.text for d in tezhong.planned.declared] == ["1头=1只"]
+    # 盘龙: 12 家 × 10000 元/家 = 120000 元 through the rule's 个, 1 家 = 1 个 declared.
+    p10 = cesuan.evaluate(ROOT / "cases/panlong-renda-2017/renda.yaml")["p10"]
+    assert Fraction(p10.quantity.to("元").magnitude) == 12 * 10000
+    assert [d.text for d in p10.planned.declared] == ["1家=1个"]
+    assert "（按1家=1个计，本案例假设" in cesuan.explain(
+        ROOT / "cases/panlong-renda-2017/renda.yaml"
+    )
 
 
 @pytest.mark.parametrize("folder", sorted({p.parent for p in CORPUS}), ids=lambda p: p.name)

@@ -24,7 +24,7 @@ CASES = sorted((ROOT / "cases").rglob("*.yaml"))
 
 # A number as the forms write it (8369.34, 30万, 98%), with the unit text that follows it.
 _NUMBER = re.compile(
-    r"(\d+(?:\.\d+)?(?:万|亿)?%?)((?:[元米月年天条件座次人个台辆所户套批项场期生起处平方公里亩顷学期季度·/()㎡²]|个月)*)"
+    r"(\d+(?:\.\d+)?(?:万|亿)?%?)((?:[元米月年天条件座次人个台辆所户套批项场期生起处家只头羽株棵栋村盏册份张间位名平方公里亩顷学期季度·/()㎡²]|个月)*)"
 )
 
 

@@ -62,6 +62,13 @@ EXPECTED: dict[str, tuple[str, int | None, str | None, str | None]] = {
     "unknown_unit.yaml": ("unknown_unit", 9, "a", "lines[a].inputs.area.value"),
     "untyped_scalar.yaml": ("untyped_scalar", 7, "a", "lines[a].stated.value"),
     "yaml_syntax.yaml": ("yaml_syntax", 7, None, None),
+    # Issue 11: messages that misled, and declared conversions.
+    "conversion.yaml": ("conversion", 5, None, "conversions[0].from"),
+    "dimension_mismatch_counted.yaml": ("dimension_mismatch", 7, "a", "lines[a].formula"),
+    "duplicate_id_rule_param.yaml": ("duplicate_id", 12, "a", "lines[a].inputs.students"),
+    "quantity_syntax_dot.yaml": ("quantity_syntax", 10, "a", "lines[a].inputs.rate.value"),
+    "schema_comma_in_flow.yaml": ("schema", 9, "a", "lines[a].inputs.area.以50元"),
+    "untyped_scalar_wan.yaml": ("untyped_scalar", 7, "a", "lines[a].stated.value"),
 }
 
 
@@ -107,6 +114,45 @@ def test_hints_name_the_fix() -> None:
     assert "jianghan.safety_service" in (_error(HERE / "unknown_standard.yaml").hint or "")
     assert "已知版本：" in (_error(HERE / "standard_not_in_force.yaml").hint or "")
     assert "year: 2023" in (_error(HERE / "standard_no_year.yaml").hint or "")
+
+
+def test_issue_11_hints_say_the_right_fix() -> None:
+    # 56万 is 560000: the fix is 56 万元, not "56万 万元" (10,000 times too much).
+    hint = _error(HERE / "untyped_scalar_wan.yaml").hint or ""
+    assert "写作 56 万元" in hint
+    assert "56万 万元" not in hint
+    # A half-width comma cut the quote inside {…}: say to quote the whole text.
+    hint = _error(HERE / "schema_comma_in_flow.yaml").hint or ""
+    assert 'quote: "大厅面积8369.34平方米,以50元"' in hint
+    assert "元/(生·学期)" in (_error(HERE / "quantity_syntax_dot.yaml").hint or "")
+    # Only counted units differ: the declaration to add.
+    hint = _error(HERE / "dimension_mismatch_counted.yaml").hint or ""
+    assert "conversions: [{from: 1 头, to: 1 只}]" in hint
+    # A rule's parameter cannot be renamed: say how to refer to the line instead.
+    assert "students: {ref: students}" in (_error(HERE / "duplicate_id_rule_param.yaml").hint or "")
+    assert "元（量纲 元）" in _error(HERE / "conversion.yaml").message
+
+
+def test_a_rule_parameter_may_refer_to_the_line_of_its_own_name() -> None:
+    # students: {ref: students} is not ambiguous: 671 × 800 × 1 = 536800 元.
+    data = {
+        "case": "c",
+        "title": "t",
+        "lines": [
+            {"id": "students", "label": "学生数", "stated": "671 生"},
+            {
+                "id": "a",
+                "label": "甲",
+                "use": "education.per_student_year",
+                "inputs": {
+                    "students": {"ref": "students"},
+                    "rate": "800 元/生/年",
+                    "years": "1 年",
+                },
+            },
+        ],
+    }
+    assert str(cesuan.evaluate(data)["a"].quantity) == "536800 元"
 
 
 def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from cesuan import exact
+from cesuan.conversions import NONE, Conversions
 from cesuan.expr.compiler import Compiled, compile_checked
 from cesuan.plan import Plan, PlannedLine, Rounding, _cache
 from cesuan.units import Unit
@@ -71,13 +72,13 @@ def _step(p: PlannedLine, stated: set[str], rounded: set[str]) -> Step:
     fn = env = None
     fixed = None
     if p.formula is not None:
-        fn = _compiled(p.formula.text, p.formula.units, unit).fn
+        fn = _compiled(p.formula.text, p.formula.units, unit, p.formula.conversions).fn
         env = {k: q.magnitude for k, q in p.inputs.items()} if p.inputs else _NO_INPUTS
     elif p.given is not None:
         fixed = p.given.unit.convert(p.given.magnitude, unit)
     elif p.stated is not None:
         fixed = p.stated.unit.convert(p.stated.magnitude, unit)
-    written = tuple(_compiled(w.formula.text, (), None).fn for w in p.written)
+    written = tuple(_compiled(w.formula.text, (), None, NONE).fn for w in p.written)
     return Step(
         p,
         fn,
@@ -95,9 +96,11 @@ def _step(p: PlannedLine, stated: set[str], rounded: set[str]) -> Step:
 
 
 @functools.lru_cache(maxsize=8192)
-def _compiled(text: str, units: tuple[tuple[str, Unit], ...], out: Unit | None) -> Compiled:
+def _compiled(
+    text: str, units: tuple[tuple[str, Unit], ...], out: Unit | None, conv: Conversions
+) -> Compiled:
     # The plan's checked formulas come from cesuan.plan._cache under the same key.
-    return compile_checked(_cache.checked(text, tuple(sorted(units))), out)
+    return compile_checked(_cache.checked(text, tuple(sorted(units)), conv), out)
 
 
 @functools.lru_cache(maxsize=1024)

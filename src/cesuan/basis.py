@@ -11,9 +11,11 @@ unit where the text needs it), so the text can never disagree with the audited n
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from decimal import Decimal
 
 from cesuan import citation, exact
+from cesuan.conversions import Declared
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import Name, is_sum_of_names, substitute
 from cesuan.units import Unit
@@ -68,6 +70,25 @@ def explain_line(result: Result, line_id: str) -> str:
 
 
 def _explain(result: Result, r: LineResult) -> str:
+    text = _explain_plain(result, r)
+    assumed = assumption(r.planned.declared)
+    return text[:-1] + f"（{assumed}）。" if assumed else text
+
+
+def assumption(declared: Sequence[Declared]) -> str:
+    """The case's declared conversions a line rests on, said as the assumptions they are:
+    按1生=1人、1学期=0.5年计，本案例假设：本案例按半年计."""
+    if not declared:
+        return ""
+    notes = "；".join(d.note for d in declared if d.note)
+    return (
+        "按"
+        + "、".join(d.text for d in declared)
+        + f"计，本案例假设{'：' + notes if notes else ''}"
+    )
+
+
+def _explain_plain(result: Result, r: LineResult) -> str:
     p = r.planned
     ln = p.line
     value = result_text(r)

@@ -15,7 +15,14 @@ from cesuan.errors import CesuanError, ErrorKind, nearest_line
 from cesuan.escaping import escape
 from cesuan.model import Case
 
-__all__ = ["bare_numbers", "check_quotes", "duplicate_ids", "lf", "named"]
+__all__ = [
+    "bare_numbers",
+    "check_conversion_quotes",
+    "check_quotes",
+    "duplicate_ids",
+    "lf",
+    "named",
+]
 
 Marks = dict[str, int]
 
@@ -137,6 +144,41 @@ def check_quotes(
                             hint=_quote_hint(q, source),
                         )
                     )
+
+
+def check_conversion_quotes(
+    case: Case, source: str | None, file: str | None, marks: Marks, errors: list[CesuanError]
+) -> None:
+    """The quotes of the case's declared conversions, verbatim in the source like any other."""
+    if source is None:
+        quoted = [i for i, c in enumerate(case.conversions) if c.quote]
+        if quoted and case.source is None:  # (a missing source file is already reported)
+            errors.append(
+                CesuanError(
+                    ErrorKind.SOURCE_MISSING,
+                    "有引文（quote）但案例没有来源文本（source）",
+                    file=file,
+                    line=nearest_line(marks, f"conversions[{quoted[0]}].quote"),
+                    field=f"conversions[{quoted[0]}].quote",
+                    hint="在案例顶层写 source: 申报表原文.txt",
+                )
+            )
+        return
+    for i, c in enumerate(case.conversions):
+        path = f"conversions[{i}].quote"
+        for q in c.quote:
+            if lf(q) not in source:
+                errors.append(
+                    CesuanError(
+                        ErrorKind.QUOTE_NOT_IN_SOURCE,
+                        "引文未逐字出现在来源文本中",
+                        text=lf(q),
+                        file=file,
+                        line=nearest_line(marks, path),
+                        field=path,
+                        hint=_quote_hint(lf(q), source),
+                    )
+                )
 
 
 def _quote_hint(q: str, source: str) -> str:

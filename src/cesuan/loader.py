@@ -18,7 +18,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cesuan.casecheck import bare_numbers, check_quotes, duplicate_ids, lf
+from cesuan.casecheck import (
+    bare_numbers,
+    check_conversion_quotes,
+    check_quotes,
+    duplicate_ids,
+    lf,
+)
 from cesuan.casecheck import named as named_path
 from cesuan.charset import describe_char, is_cjk
 from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all
@@ -31,6 +37,7 @@ __all__ = ["read_case"]
 
 _FIELDS: dict[str, list[str]] = {
     "case": list(Case.model_fields),
+    "conversion": ["from", "to", "note", "quote", "source"],
     "line": list(Line.model_fields),
     "input": list(Input.model_fields),
     "stated": list(Stated.model_fields),
@@ -98,6 +105,7 @@ def read_case(
         source_text = lf(source_text)
     raise_all(errors, file=file)
     check_quotes(case, source_text, file, marks, errors)
+    check_conversion_quotes(case, source_text, file, marks, errors)
     if deferred is None:
         raise_all(errors, file=file)
     else:
@@ -181,6 +189,7 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
         ctx = _context(loc)
         close = difflib.get_close_matches(str(last), _FIELDS[ctx], n=1, cutoff=0.5)
         hint = f"是否为 '{close[0]}'？" if close else "可用字段：" + "、".join(_FIELDS[ctx])
+        hint = _comma_split(data, loc) or hint
     elif t == "string_pattern_mismatch" and loc[-1:] == ("[key]",):
         name = str(err["input"])
         odd = [c for c in name if not (c.isascii() or is_cjk(c))]
@@ -230,6 +239,29 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
     )
 
 
+def _comma_split(data: Any, loc: tuple[int | str, ...]) -> str | None:
+    """The hint for a text cut by a half-width comma inside `{…}`: YAML reads
+    `{quote: 项目预算成本,预算成本明细}` as two fields, the second an unknown one with no value."""
+    parent = data
+    try:
+        for part in loc[:-1]:
+            parent = parent[part]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(parent, Mapping) or parent.get(loc[-1], "") is not None:
+        return None
+    keys = list(parent)
+    at = keys.index(loc[-1]) if loc[-1] in keys else 0
+    before = next((k for k in reversed(keys[:at]) if isinstance(parent[k], str)), None)
+    if before is None:
+        return None
+    whole = f"{parent[before]},{loc[-1]}"
+    return (
+        f"像是文字中的半角逗号把 {{…}} 断开了（在 {{…}} 里逗号分隔字段）："
+        f'把整段文字加引号，如 {before}: "{whole}"'
+    )
+
+
 _BOUNDS = {
     "greater_than_equal": "取值应不小于 {ge}",
     "less_than_equal": "取值应不大于 {le}",
@@ -246,6 +278,8 @@ def _context(loc: tuple[int | str, ...]) -> str:
     last = names[-1]
     if last == "lines":
         return "line"
+    if last == "conversions":
+        return "conversion"
     if len(names) >= 2 and names[-2] == "inputs":
         return "input"
     return {"stated": "stated", "written": "written", "round": "round"}.get(last, "line")

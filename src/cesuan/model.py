@@ -32,6 +32,7 @@ from cesuan.limits import MAX_LINES
 
 __all__ = [
     "Case",
+    "Conversion",
     "Input",
     "Line",
     "Override",
@@ -238,6 +239,24 @@ class Override(_Frozen):
     old_source: Text | None = None
 
 
+class Conversion(_Frozen):
+    """A conversion the case declares between two counted units or two periods: `from` and
+    `to` are the same amount (1 生 = 1 人; 1 学期 = 0.5 年), an assumption of this case that
+    every line using it shows (docs/case-format.md#换算声明)."""
+
+    # Dumped as written (`from`), so that a Case dumped and read back validates.
+    model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True)
+
+    from_: Text = Field(alias="from", description="数量文本，如 '1 生'、'1 学期'")
+    to: Text = Field(description="与 from 相等的数量，如 '1 人'、'0.5 年'")
+    note: Text | None = Field(None, description="为什么这样算，如 '本案例按半年计'")
+    quote: tuple[Text, ...] = Field((), description="申报表中的原文（须逐字出现在来源文本中）")
+    source: Text | None = Field(None, description="依据的文件或文号")
+
+    _q = field_validator("quote", mode="before")(_quotes)
+    _m = field_validator("quote")(_meaningful)
+
+
 class Case(_Frozen):
     """One 申报表: its identity, its source text and its lines."""
 
@@ -252,6 +271,9 @@ class Case(_Frozen):
     lines: tuple[Line, ...] = Field(min_length=1, max_length=MAX_LINES)
     overrides: tuple[Override, ...] = Field(
         (), description="测算情景对输入或申报数的改动（由 cesuan 写入，见 docs/what-if.md）"
+    )
+    conversions: tuple[Conversion, ...] = Field(
+        (), description="本案例声明的计数单位或时期换算（假设），如 {from: 1 生, to: 1 人}"
     )
 
     # Where things are in the file, and the source text, kept by the loader for later stages.

@@ -80,8 +80,10 @@ def _formula_trace(r: LineResult, t: dict[str, Any], hashes: dict[str, str]) -> 
         t["conversion"] = {
             "from": p.formula.unit.text,
             "to": p.unit.text,
-            "factor": exact.format_exact(p.formula.unit.factor_to(p.unit)),
+            "factor": exact.format_exact(p.formula.factor_to(p.unit)),
         }
+    if p.declared:  # the case's declared conversions (assumptions) this line rests on
+        t["declared_conversions"] = [d.to_dict() for d in p.declared]
     if p.rounding is not None:
         places, unit, mode = p.rounding
         t["rounding"] = {
@@ -159,6 +161,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     }
     if case.overrides:  # a what-if (cesuan.scenario): what was replaced, covered by the hash
         out["overrides"] = [o.model_dump(mode="json") for o in case.overrides]
+    if case.conversions:  # declared conversions (assumptions), covered by the hash
+        out["conversions"] = [c.model_dump(mode="json") for c in case.conversions]
     if case.source_text is not None:
         out["source_sha256"] = hashlib.sha256(case.source_text.encode("utf-8")).hexdigest()
     # The engine version is part of the data but not of the calculation's identity.

@@ -15,7 +15,14 @@ from cesuan import exact
 from cesuan.charset import is_digit, is_name_char, normalise
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.limits import MAX_LITERAL_DIGITS, MAX_QUANTITY_CHARS
-from cesuan.units import DIMENSIONLESS, Unit, lookup_name, parse_unit, parse_unit_at
+from cesuan.units import (
+    DIMENSIONLESS,
+    Unit,
+    lookup_name,
+    parse_unit,
+    parse_unit_at,
+    trailing_hint,
+)
 
 __all__ = ["Quantity", "parse_quantity", "scan_number"]
 
@@ -203,9 +210,10 @@ def _parse(s: str) -> Quantity:
                 i,
                 "数量写作 数字 + 单位，如 '50 元/(平方米·月)'；计算请写在 formula 里",
             )
+        at = i
         unit, i = parse_unit_at(s, i, in_formula=False)
         rest = s[i:].rstrip(" ")
         if rest:
-            raise _syntax(f"单位后有多余的 '{rest}'", s, i)
+            raise _syntax(f"单位后有多余的 '{rest}'", s, i, trailing_hint(s[at:i], rest))
     mag: exact.Num = value if sign > 0 else exact.neg(value)
     return Quantity(mag, unit)

@@ -117,6 +117,7 @@ class _Auditor:
         # Lines whose stated amount is not their computed value, even after rounding.
         self.mismatched: set[str] = set()
         self.affected: dict[str, tuple[str, ...]] = {}  # line → root causes upstream
+        self.zeros: list[LineResult] = []  # stated 0 with no calculation (zero cells)
 
     def add(self, kind: str, r: LineResult, message: str, **kw: Any) -> None:
         ln = r.planned.line
@@ -177,6 +178,9 @@ class _Auditor:
             self.add("quote_missing", r, "申报数没有注明原文出处（quote）", stated=written)
         if p.how == "stated":
             self.checks.append(Check(ln.id, ln.label, "unverifiable", written, None))
+            if exact.to_fraction(stated.magnitude) == 0:
+                self.zeros.append(r)  # a 0 cell: one grouped hint per case (zero_cells)
+                return
             self.add(
                 "unverifiable",
                 r,
@@ -325,6 +329,25 @@ class _Auditor:
             quotes=quotes,
         )
 
+    def zero_cells(self) -> None:
+        """Lines whose stated amount is 0 with no calculation (a form's empty 其他资金 or
+        上年结转 cells): one `unverifiable` hint for the case naming them all, not one each."""
+        if not self.zeros:
+            return
+        if len(self.zeros) == 1:
+            msg = "申报数为 0，没有测算过程（零单元格）"
+        else:
+            names = "、".join(f"{r.planned.line.label}（{r.id}）" for r in self.zeros)
+            msg = f"{len(self.zeros)} 行申报数为 0、没有测算过程（零单元格）：{names}"
+        first = self.zeros[0]
+        written = _written(first.planned.stated, first.planned.stated_places)  # type: ignore[arg-type]
+        quotes = tuple(
+            q for r in self.zeros if r.planned.line.stated for q in r.planned.line.stated.quote
+        )
+        self.add(
+            "unverifiable", first, msg, stated=written, unit=first.planned.unit.text, quotes=quotes
+        )
+
     def not_computable(self, r: LineResult, e: CesuanError, quotes: tuple[str, ...]) -> None:
         """The over-stated reading failed (a stated part of 0 as a divisor): a finding on
         this line; the computed readings still reconcile it."""
@@ -398,6 +421,7 @@ def audit_result(result: Result) -> Audit:
     for r in result.lines:
         a.line(r)
         a.inputs(r)
+    a.zero_cells()
     order = {ln.id: i for i, ln in enumerate(result.case.lines)}
     findings = sorted(a.findings, key=lambda f: (f.kind.rank, order[f.line_id]))
     checks = sorted(a.checks, key=lambda c: order[c.line_id])

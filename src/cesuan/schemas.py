@@ -85,6 +85,19 @@ _TRACE = _obj(
         ),
         "stated": _obj({"value": _STR, "quote": _QUOTES}),
         "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "declared_conversions": {
+            "type": "array",
+            "description": "本行用到的、案例声明的换算（假设），如 1 学期 = 0.5 年",
+            "items": _obj(
+                {
+                    "index": {"type": "integer", "description": "在案例 conversions 中的位置"},
+                    "from": _STR,
+                    "to": _STR,
+                    "factor": {**_STR, "description": "1 个 from 的根单位 = factor 个 to 的根单位"},
+                    "note": _OPT_STR,
+                }
+            ),
+        },
     },
     required=["id", "label", "how", "unit", "value", "hash"],
 )
@@ -187,7 +200,15 @@ _AUDIT_CASE = _obj(
             "description": "有申报数或计算的各行，按案例顺序",
         },
         "findings": {"type": "array", "items": _FINDING, "description": "最严重的在前"},
-    }
+        "assumptions": {
+            "type": "array",
+            "description": "用到案例换算声明的行及其假设（没有则不出现）",
+            "items": _obj(
+                {"line_id": _STR, "text": {**_STR, "description": "如 按1学期=0.5年计，本案例假设"}}
+            ),
+        },
+    },
+    required=["case", "title", "agency", "file", "has_errors", "summary", "lines", "findings"],
 )
 
 

@@ -31,7 +31,15 @@ from cesuan.errors import CesuanError, ErrorKind
 if TYPE_CHECKING:
     pass
 
-__all__ = ["DIMENSIONLESS", "Unit", "parse_unit", "parse_unit_at", "registry", "unit_names"]
+__all__ = [
+    "DIMENSIONLESS",
+    "Unit",
+    "parse_unit",
+    "parse_unit_at",
+    "registry",
+    "trailing_hint",
+    "unit_names",
+]
 
 Dims = tuple[tuple[str, int], ...]
 
@@ -409,6 +417,31 @@ def parse_unit(text: str) -> Unit:
     rest = norm[end:].rstrip(" ")
     if rest:
         raise CesuanError(
-            ErrorKind.QUANTITY_SYNTAX, f"单位后有多余的 '{rest}'", text=text, column=end
+            ErrorKind.QUANTITY_SYNTAX,
+            f"单位后有多余的 '{rest}'",
+            text=text,
+            column=end,
+            hint=trailing_hint(norm[start:end], rest),
         )
     return u
+
+
+def trailing_hint(unit: str, rest: str) -> str | None:
+    """The hint when a unit is followed by `.名` or `*名`: a product written the way pint or a
+    spreadsheet would (`元/生.学期`); in cesuan units multiply with `·`.
+
+    >>> trailing_hint("元/生", ".学期")
+    '单位里的相乘写作 ·：写作 元/(生·学期) 或 元/生/学期'
+    >>> trailing_hint("元", "*月")
+    '单位里的相乘写作 ·：写作 元·月'
+    """
+    name = rest[1:].strip()
+    if rest[:1] not in (".", "*") or lookup_name(name) is None:
+        return None
+    base = unit.strip()
+    if "/" not in base:
+        return f"单位里的相乘写作 ·：写作 {base}·{name}"
+    top, den = base.split("/", 1)
+    if "/" in den or "(" in den:
+        return f"单位里的相乘写作 ·：写作 {base}/{name}（若 {name} 在分母中）"
+    return f"单位里的相乘写作 ·：写作 {top}/({den}·{name}) 或 {base}/{name}"

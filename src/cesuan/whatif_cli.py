@@ -18,6 +18,7 @@ from typing import Any
 
 from cesuan import export
 from cesuan.api import evaluate, load_case
+from cesuan.basis import assumption
 from cesuan.compare import Comparison, compare, compare_json, compare_markdown, compare_text
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.evaluation import Result
@@ -159,13 +160,17 @@ def audit_notes(cases: Sequence[dict[str, Any]], fmt: str) -> str:
         for q in data.get("stale_quotes", []):
             msg = f"引文中没有 {q['value']} 这个数：“{q['quote']}”（引文可能已过时）"
             rows.append((cid, f"{q['line_id']} {q['field']}", msg))
+        for a in data.get("assumptions", []):
+            rows.append((cid, a["line_id"], f"换算假设：{a['text']}"))
     if not rows:
         return ""
+    what = "测算情景、换算假设与引文" if any(m.startswith("换算假设") for *_, m in rows) else ""
+    what = what or "测算情景与引文"
     if fmt == "md":
-        out = ["", "## 测算情景与引文（提示，不影响退出码）", "", "| 项目 | 明细 | 说明 |"]
+        out = ["", f"## {what}（提示，不影响退出码）", "", "| 项目 | 明细 | 说明 |"]
         out += ["|---|---|---|"] + [f"| {md(c)} | {md(w)} | {md(m)} |" for c, w, m in rows]
     else:
-        out = ["", "测算情景与引文（提示，不影响退出码）："]
+        out = ["", f"{what}（提示，不影响退出码）："]
         out += [f"  {clean(c)} · {clean(w)}：{clean(m)}" for c, w, m in rows]
     return "\n".join(out) + "\n"
 
@@ -188,4 +193,11 @@ def audit_json_notes(data: dict[str, Any], audits: Sequence[Audit]) -> dict[str,
         ]
         if stale:
             case_data["stale_quotes"] = stale
+        assumed = [
+            {"line_id": r.id, "text": assumption(r.planned.declared)}
+            for r in a.result.values()
+            if r.planned.declared
+        ]
+        if assumed:  # the case's declared conversions each line rests on (cesuan.conversions)
+            case_data["assumptions"] = assumed
     return data

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from cesuan import exact
+from cesuan.conversions import NONE, Conversions
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.ast import BinOp, Call, Name, Neg, Node, Number
 from cesuan.units import DIMENSIONLESS, Unit
@@ -49,8 +50,10 @@ def _factor(f: Fraction) -> str:
     return out + (f"/{f.denominator}" if f.denominator != 1 else "")
 
 
-def _convert(x: _X, to: Unit) -> _X:
-    f = x.unit.factor / to.factor
+def _convert(x: _X, to: Unit, conv: Conversions = NONE) -> _X:
+    # A case's declared conversion (1 学期 = 0.5 年) where the dimensions differ, as in expr.check.
+    rel = conv.relate(x.unit, to) if x.unit.dims != to.dims else None
+    f = rel[0] if rel is not None else x.unit.factor / to.factor
     if f == 1:
         return _X(x.text, x.prec, to)
     # (x)*p/q, evaluated left to right: the factor's integers never become a rounded decimal.
@@ -95,8 +98,9 @@ def line_rounding(cell: str, unit: Unit, places: int, in_unit: Unit, mode: str) 
 
 
 class _Writer:
-    def __init__(self, cells: Mapping[str, tuple[str, Unit]]) -> None:
+    def __init__(self, cells: Mapping[str, tuple[str, Unit]], conv: Conversions) -> None:
         self.cells = cells
+        self.conv = conv
 
     def node(self, n: Node) -> _X:
         if isinstance(n, Number):
@@ -115,7 +119,7 @@ class _Writer:
     def binop(self, n: BinOp) -> _X:
         a, b = self.node(n.left), self.node(n.right)
         if n.op in "+-":
-            b = _convert(b, a.unit)  # the compiler adds in the left side's unit
+            b = _convert(b, a.unit, self.conv)  # the compiler adds in the left side's unit
             return _X(f"{_wrap(a, _ADD)}{n.op}{_wrap(b, _ADD + 1)}", _ADD, a.unit)
         unit = a.unit * b.unit if n.op == "*" else a.unit / b.unit
         return _X(f"{_wrap(a, _MUL)}{n.op}{_wrap(b, _MUL + 1)}", _MUL, unit)
@@ -124,21 +128,24 @@ class _Writer:
         args = [self.node(a) for a in n.args]
         if n.func in ("min", "max", "sum"):
             first = args[0].unit
-            inner = ",".join(_convert(a, first).text for a in args)
+            inner = ",".join(_convert(a, first, self.conv).text for a in args)
             return _X(f"{n.func.upper()}({inner})", _ATOM, first)
         target = n.unit or DIMENSIONLESS
-        x = _convert(args[0], target)
+        x = _convert(args[0], target, self.conv)
         mode = {"round": "half_up", "ceil": "ceil", "floor": "floor"}[n.func]
         return _X(rounded(x.text, n.places or 0, mode), _ATOM, target)
 
 
-def excel_formula(tree: Node, cells: Mapping[str, tuple[str, Unit]], out: Unit) -> tuple[str, Unit]:
+def excel_formula(
+    tree: Node, cells: Mapping[str, tuple[str, Unit]], out: Unit, conv: Conversions = NONE
+) -> tuple[str, Unit]:
     """'=…' for `tree`, its result in `out`, and the formula's natural unit.
 
     Args:
         tree: a parsed (and already compiled, so checked) formula.
         cells: for each name, the cell holding its magnitude and the unit of that magnitude.
         out: the unit the line's result is written in.
+        conv: the case's declared conversions the formula was checked with.
 
     Raises:
         CesuanError: size_limit when the formula would be longer than Excel accepts.
@@ -150,10 +157,10 @@ def excel_formula(tree: Node, cells: Mapping[str, tuple[str, Unit]], out: Unit) 
     ...     {"area": ("D5", u("平方米")), "rate": ("D6", u("元/(平方米·月)"))}, u("万元"))[0]
     '=D5*D6*12/10000'
     """
-    x = _Writer(cells).node(tree)
+    x = _Writer(cells, conv).node(tree)
     natural = x.unit
-    if out.dims == natural.dims:
-        x = _convert(x, out)
+    if out.dims == natural.dims or conv.relate(natural, out) is not None:
+        x = _convert(x, out, conv)
     text = "=" + x.text
     if len(text) > MAX_EXCEL_FORMULA:
         raise CesuanError(

@@ -263,7 +263,7 @@ class _Sheet:
                 names[n] = (
                     self.stated_cells.get(n, self.cells[(n, "")]) if stated else self.cells[(n, "")]
                 )
-        return excel_formula(p.formula.tree, names, r.unit)[0]
+        return excel_formula(p.formula.tree, names, r.unit, p.formula.conversions)[0]
 
     def stated(self, r: LineResult, row: int, places: int, percent: bool) -> None:
         """申报数 in the line's unit (a formula when the form writes it in another unit) and

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from cesuan.conversions import NONE, Conversions, Declared, undeclared_hint
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.expr.ast import BinOp, Call, Name, Neg, Node, Number, names, unparse
 from cesuan.units import DIMENSIONLESS, Unit
@@ -83,7 +84,8 @@ Typed = TNumber | TName | TNeg | TBin | TConv | TCall
 @dataclass(frozen=True, slots=True)
 class Checked:
     """A formula that passed the dimension check: its tree, its text, its natural result unit,
-    the names it uses (first use first), the unit of each, and the typed tree."""
+    the names it uses (first use first), the unit of each, and the typed tree. `conversions`
+    are the case's declared conversions it was checked with, `declared` those it used."""
 
     tree: Node
     text: str
@@ -91,11 +93,31 @@ class Checked:
     names: tuple[str, ...]
     units: tuple[tuple[str, Unit], ...]
     typed: Typed
+    conversions: Conversions = NONE
+    declared: tuple[Declared, ...] = ()
+
+    def reaches(self, out: Unit) -> bool:
+        """Whether the result can be given in `out`: the same dimension, or one the case's
+        declared conversions lead to."""
+        return out.dims == self.unit.dims or self.conversions.relate(self.unit, out) is not None
+
+    def factor_to(self, out: Unit) -> Fraction:
+        """The exact factor from the natural unit to `out` (which it `reaches`)."""
+        rel = self.conversions.relate(self.unit, out)
+        return rel[0] if rel is not None else self.unit.factor_to(out)
+
+    def declared_in(self, out: Unit) -> tuple[Declared, ...]:
+        """The declared conversions the result in `out` rests on, in the case's order."""
+        rel = self.conversions.relate(self.unit, out)
+        extra = rel[1] if rel is not None else ()
+        return tuple(sorted({*self.declared, *extra}, key=lambda d: d.index))
 
     def typed_in(self, out: Unit | None) -> Typed:
-        """The typed tree giving its result in `out` (when of the same dimension)."""
-        if out is None or out.dims != self.unit.dims:
+        """The typed tree giving its result in `out` (when it `reaches` it)."""
+        if out is None or not self.reaches(out):
             return self.typed
+        if out.dims != self.unit.dims:
+            return TConv(self.typed, self.factor_to(out), out)
         return convert(self.typed, out)
 
 
@@ -110,9 +132,25 @@ def _no(u: Unit) -> str:
 
 
 class _Checker:
-    def __init__(self, text: str, units: Mapping[str, Unit]) -> None:
+    def __init__(self, text: str, units: Mapping[str, Unit], conv: Conversions) -> None:
         self.text = text
         self.units = units
+        self.conv = conv
+        self.used: set[Declared] = set()
+
+    def same(self, t: Typed, to: Unit) -> Typed | None:
+        """`t` in `to`: by its fixed factor, or by the case's declared conversions (recorded as
+        used); None when neither joins them."""
+        if t.unit.dims == to.dims:
+            return convert(t, to)
+        rel = self.conv.relate(t.unit, to)
+        if rel is None:
+            return None
+        self.used.update(rel[1])
+        return TConv(t, rel[0], to)
+
+    def mismatch_hint(self, a: Unit, b: Unit, default: str) -> str:
+        return undeclared_hint(a, b) or default
 
     def err(self, kind: ErrorKind, msg: str, pos: int, hint: str | None = None) -> CesuanError:
         return CesuanError(kind, msg, text=self.text, column=pos, hint=hint)
@@ -144,29 +182,38 @@ class _Checker:
             return TBin("*", a, b, a.unit * b.unit)
         if n.op == "/":
             return TBin("/", a, b, a.unit / b.unit, n.pos, unparse(n.right))
-        if a.unit.dims != b.unit.dims:
+        # 万元 + 元: the right side in the left side's unit, by a factor known now.
+        right = self.same(b, a.unit)
+        if right is None:
             raise self.err(
                 ErrorKind.DIMENSION_MISMATCH,
                 f"量纲不一致：{_no(a.unit)} {n.op} {_no(b.unit)}",
                 n.pos,
-                hint=f"加减的两边须量纲相同（{a.unit.dims_text()} 与 {b.unit.dims_text()}）；"
-                "计数单位各自独立，换算须写成输入，如 1 条/件",
+                hint=self.mismatch_hint(
+                    a.unit,
+                    b.unit,
+                    f"加减的两边须量纲相同（{a.unit.dims_text()} 与 {b.unit.dims_text()}）；"
+                    "计数单位各自独立，换算须写成输入，如 1 条/件",
+                ),
             )
-        # 万元 + 元: the right side in the left side's unit, by a factor known now.
-        return TBin(n.op, a, convert(b, a.unit), a.unit)
+        return TBin(n.op, a, right, a.unit)
 
     def call(self, n: Call) -> Typed:
         args = [self.node(a) for a in n.args]
         first = args[0].unit
         if n.func in ("min", "max", "sum"):
+            same = [args[0]]
             for t, a in zip(args[1:], n.args[1:], strict=True):
-                if t.unit.dims != first.dims:
+                s = self.same(t, first)
+                if s is None:
                     raise self.err(
                         ErrorKind.DIMENSION_MISMATCH,
                         f"{n.func} 的参数量纲不一致：{_no(first)} 与 {_no(t.unit)}",
                         getattr(a, "pos", n.pos),
+                        hint=undeclared_hint(first, t.unit),
                     )
-            return TCall(n.func, tuple(convert(t, first) for t in args), 0, first)
+                same.append(s)
+            return TCall(n.func, tuple(same), 0, first)
         # round / ceil / floor: one value, in a stated unit unless it is dimensionless.
         if len(args) != 1:
             raise self.err(ErrorKind.FORMULA_SYNTAX, f"{n.func} 只取一个数值参数", n.pos)
@@ -181,17 +228,23 @@ class _Checker:
                     hint=f"如 {n.func}(x, {places}{first.text})",
                 )
             target = DIMENSIONLESS
-        elif target.dims != first.dims:
+        arg = self.same(args[0], target)
+        if arg is None:
             raise self.err(
                 ErrorKind.DIMENSION_MISMATCH,
                 f"{n.func} 的单位 {target.text} 与参数的单位 {first.text} 量纲不同",
                 n.pos,
+                hint=undeclared_hint(first, target),
             )
-        return TCall(n.func, (convert(args[0], target),), n.places or 0, target)
+        return TCall(n.func, (arg,), n.places or 0, target)
 
 
-def check(tree: Node, units: Mapping[str, Unit], *, text: str | None = None) -> Checked:
-    """Check `tree` against the units of its names; the typed tree and natural unit.
+def check(
+    tree: Node, units: Mapping[str, Unit], *, text: str | None = None, conv: Conversions = NONE
+) -> Checked:
+    """Check `tree` against the units of its names; the typed tree and natural unit. Units
+    that differ only by the case's declared conversions (`conv`) meet through a `TConv` with
+    the declared exact factor, and the declarations used are recorded.
 
     Raises:
         CesuanError: unknown_name (with the nearest name), dimension_mismatch, formula_syntax.
@@ -203,6 +256,9 @@ def check(tree: Node, units: Mapping[str, Unit], *, text: str | None = None) -> 
     ('万元', Fraction(1, 10000))
     """
     t = text if text is not None else unparse(tree)
-    typed = _Checker(t, units).node(tree)
+    checker = _Checker(t, units, conv)
+    typed = checker.node(tree)
     used = names(tree)
-    return Checked(tree, t, typed.unit, used, tuple((k, units[k]) for k in used), typed)
+    declared = tuple(sorted(checker.used, key=lambda d: d.index))
+    units_used = tuple((k, units[k]) for k in used)
+    return Checked(tree, t, typed.unit, used, units_used, typed, conv, declared)

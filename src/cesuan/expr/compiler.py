@@ -186,7 +186,7 @@ def _call(t: TCall, text: str) -> Op:
 def compile_checked(checked: Checked, out: Unit | None = None) -> Compiled:
     """The closure of a checked formula, giving its result in `out` (when that is of the
     result's dimension and not the natural unit)."""
-    if out is not None and (out.dims != checked.unit.dims or out == checked.unit):
+    if out is not None and (not checked.reaches(out) or out == checked.unit):
         out = None
     fn = _fast.as_fn(_build(checked.typed_in(out), checked.text))
     return Compiled(checked, fn, out)

@@ -19,6 +19,7 @@ from cesuan.model import Case
 from cesuan.plan import _cache
 from cesuan.plan._bind import Context, formula_names
 from cesuan.plan._data import Plan, PlannedLine, PlannedWritten, Rounding
+from cesuan.plan._declared import read_conversions, unused
 from cesuan.plan._line import plan_line
 from cesuan.plan._order import order_lines
 from cesuan.units import Unit
@@ -33,6 +34,7 @@ def plan_case(case: Case) -> Plan:
         CesuanError / CesuanErrors: unknown names and units, dimension mismatches, cycles, …
     """
     cx = Context(case)
+    cx.conv = read_conversions(case, cx.errors)
     # Order first (from the names the formulas use), so that each line is checked after the
     # lines it uses and knows their units; a cycle is reported before anything else.
     uses = {
@@ -64,5 +66,7 @@ def plan_case(case: Case) -> Plan:
         if p is not None:
             planned[lid] = p
             units_of[lid] = p.unit
+    if not cx.errors and cx.conv:
+        cx.errors += unused(case, cx.conv, (d for p in planned.values() for d in p.declared))
     raise_all(cx.errors, file=case.file)
     return Plan(case, tuple(planned[k] for k in order))

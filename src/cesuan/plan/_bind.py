@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
+from cesuan.conversions import NONE, Declared, undeclared_hint
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.limits import MAX_INPUTS_PER_LINE
 from cesuan.model import Case, Line
@@ -31,6 +32,8 @@ class Context:
         self.case = case
         self.errors: list[CesuanError] = []
         self.ids = {ln.id for ln in case.lines}
+        self.conv = NONE  # the case's declared conversions (cesuan.plan._declared)
+        self.bound: dict[str, tuple[Declared, ...]] = {}  # line → declarations fitting its rule
 
     def fail(self, e: CesuanError, i: int, line: Line, path: str) -> None:
         e.located(
@@ -103,12 +106,17 @@ def bind_inputs(cx: Context, i: int, line: Line) -> tuple[dict[str, Quantity], d
     inputs: dict[str, Quantity] = {}
     aliases: dict[str, str] = {}
     for name, inp in line.inputs.items():
-        if name in cx.ids:
+        # `students: {ref: students}` names the line it means: no ambiguity (a rule's
+        # parameter may share its name with the line that gives it).
+        if name in cx.ids and inp.ref != name:
+            rule_param = line.use is not None
             cx.fail(
                 CesuanError(
                     ErrorKind.DUPLICATE_ID,
-                    f"输入名 '{name}' 与明细 id 相同，引用会有歧义",
-                    hint="给输入换个名字",
+                    f"{'规则参数' if rule_param else '输入名'} '{name}' 与明细 id 相同，引用会有歧义",
+                    hint=f"规则的参数名不能改：写 {name}: {{ref: {name}}} 引用那一行，或给那一行换个 id"
+                    if rule_param
+                    else "给输入换个名字",
                 ),
                 i,
                 line,
@@ -170,18 +178,28 @@ def bind_rule(cx: Context, i: int, line: Line, units: dict[str, Unit]) -> Rule |
             f".inputs.{k}",
         )
     for k, unit in units.items():
-        if k in r.params and (want := r.param_unit(k)) is not None and want.dims != unit.dims:
+        if k not in r.params or (want := r.param_unit(k)) is None or want.dims == unit.dims:
+            continue
+        rel = cx.conv.relate(unit, want)
+        if rel is not None:  # the line fits the rule through the case's declarations
+            cx.bound[line.id] = tuple(sorted({*cx.bound.get(line.id, ()), *rel[1]}, key=_index))
+        else:
             cx.fail(
                 CesuanError(
                     ErrorKind.DIMENSION_MISMATCH,
                     f"规则 {r.id} 的参数 '{k}'（{r.params[k].label}）应为 {want.text or '无量纲'}"
                     f" 一类的单位，这里是 {unit.text or '无量纲'}",
+                    hint=undeclared_hint(unit, want),
                 ),
                 i,
                 line,
                 f".inputs.{k}.value",
             )
     return r
+
+
+def _index(d: Declared) -> int:
+    return d.index
 
 
 def formula_names(line: Line) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 
+from cesuan.conversions import NONE, Conversions
 from cesuan.errors import CesuanError
 from cesuan.expr.ast import Node, names
 from cesuan.expr.check import Checked, check
@@ -32,9 +33,10 @@ def parsed(text: str) -> Node:
 
 
 @functools.lru_cache(maxsize=8192)
-def checked(text: str, units: tuple[tuple[str, Unit], ...]) -> Checked:
-    """The formula `text` checked against the units of its names."""
-    return check(parsed(text), dict(units), text=text)
+def checked(text: str, units: tuple[tuple[str, Unit], ...], conv: Conversions = NONE) -> Checked:
+    """The formula `text` checked against the units of its names (and the case's declared
+    conversions, which are part of the key: they hold for their case only)."""
+    return check(parsed(text), dict(units), text=text, conv=conv)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cesuan import exact
+from cesuan.conversions import Declared
 from cesuan.expr.check import Checked
 from cesuan.model import Case, Line
 from cesuan.quantity import Quantity
@@ -65,10 +66,22 @@ class PlannedLine:
     # `standard:` inputs: the standard and the version in force in the case's year, by input
     # name (their value is already in `line.inputs` and `inputs`).
     standards: dict[str, tuple[Standard, Version]] = field(default_factory=dict)
+    # The case's declared conversions its inputs fit the rule's parameters by (1 家 = 1 个).
+    bound: tuple[Declared, ...] = ()
 
     @property
     def id(self) -> str:
         return self.line.id
+
+    @property
+    def declared(self) -> tuple[Declared, ...]:
+        """The case's declared conversions this line's result rests on (its assumptions)."""
+        used = (
+            self.bound
+            if self.formula is None
+            else (*self.bound, *self.formula.declared_in(self.unit))
+        )
+        return tuple(sorted(set(used), key=lambda d: d.index))
 
     @property
     def stated_value(self) -> exact.Num | None:

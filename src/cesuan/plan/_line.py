@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from cesuan import exact
+from cesuan.conversions import undeclared_hint
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.expr.ast import Name, Node, rename, unparse, walk
 from cesuan.expr.check import Checked
@@ -54,7 +55,10 @@ def plan_line(cx: Context, i: int, line: Line, units_of: Mapping[str, Unit]) -> 
         except CesuanError as e:
             cx.fail(e, i, line, ".use" if r is not None else ".formula")
     natural = checked.unit if checked is not None else given.unit if given else None
-    unit = _unit(cx, i, line, stated, r, natural)
+    # Only a checked formula converts by the case's declarations (its typed tree holds the
+    # factor); a plain value in 学期 is never silently shown in 年.
+    joins = checked is not None
+    unit = _unit(cx, i, line, stated, r, natural, joins)
     rounding = _rounding(cx, i, line, unit)
     written = tuple(w for j in range(len(line.written)) if (w := _written(cx, i, line, j)))
     if len(cx.errors) != n_err:
@@ -74,6 +78,7 @@ def plan_line(cx: Context, i: int, line: Line, units_of: Mapping[str, Unit]) -> 
         written,
         r,
         cited,
+        cx.bound.get(line.id, ()),
     )
 
 
@@ -95,7 +100,7 @@ def _stated(cx: Context, i: int, line: Line) -> Quantity | None:
                 ErrorKind.UNTYPED_SCALAR,
                 f"申报数 '{text}' 没有单位",
                 text=text,
-                hint=f"写作 {text.strip()} 万元（或相应单位）；比例写作百分数，如 52.05%",
+                hint=_unitless_hint(text),
             ),
             i,
             line,
@@ -103,6 +108,15 @@ def _stated(cx: Context, i: int, line: Line) -> Quantity | None:
         )
         return None
     return stated
+
+
+def _unitless_hint(text: str) -> str:
+    """`56万` is 560000 with no unit: the fix is `56 万元`, never `56万 万元` (10⁴ too much)."""
+    t = text.strip()
+    if t[-1:] in ("万", "亿", "萬", "億"):
+        unit = {"萬": "万", "億": "亿"}.get(t[-1], t[-1]) + "元"
+        return f"写作 {t[:-1].strip()} {unit}（数字后的“{t[-1]}”是倍数，不是单位）"
+    return f"写作 {t} 万元（或相应单位）；比例写作百分数，如 52.05%"
 
 
 def _check(
@@ -126,7 +140,7 @@ def _check(
             used.append((k, inputs[k].unit))
         elif k != line.id and k in units_of:
             used.append((k, units_of[k]))
-    return _cache.checked(formula, tuple(sorted(used)))
+    return _cache.checked(formula, tuple(sorted(used)), cx.conv)
 
 
 def _check_names(cx: Context, tree: Node, line: Line, inputs: dict[str, Quantity]) -> None:
@@ -161,7 +175,13 @@ def _check_names(cx: Context, tree: Node, line: Line, inputs: dict[str, Quantity
 
 
 def _unit(
-    cx: Context, i: int, line: Line, stated: Quantity | None, r: Rule | None, natural: Unit | None
+    cx: Context,
+    i: int,
+    line: Line,
+    stated: Quantity | None,
+    r: Rule | None,
+    natural: Unit | None,
+    joins: bool = False,
 ) -> Unit | None:
     """The unit results are shown and compared in: `unit:`, else the stated amount's, the
     rule's, the formula's natural unit or the value's — of the calculation's dimension."""
@@ -174,12 +194,18 @@ def _unit(
         out = _cache.unit(r.unit)
     else:
         out = natural
-    if out is not None and natural is not None and out.dims != natural.dims:
+    if (
+        out is not None
+        and natural is not None
+        and out.dims != natural.dims
+        and not (joins and cx.conv.relate(natural, out) is not None)
+    ):
         cx.fail(
             CesuanError(
                 ErrorKind.DIMENSION_MISMATCH,
                 f"计算结果的单位是 {_no(natural)}，与本行单位 {_no(out)} 量纲不同",
-                hint="检查公式、输入的单位，或 unit/stated 的单位",
+                hint=(undeclared_hint(natural, out) if joins else None)
+                or "检查公式、输入的单位，或 unit/stated 的单位",
             ),
             i,
             line,
