@@ -261,7 +261,8 @@ def _entry(r: _Row, field: str, col: Column, err: _Errors) -> tuple[bool, Any]:
     if field == "value" or field.startswith("inputs."):
         err.add(
             f"lines[{r.index}].{field}",
-            f"{field} 在列 '{col.name}' 没有值",
+            ("输入 " + field[7:] if field.startswith("inputs.") else field)
+            + f" 在列 '{col.name}' 没有值",
             "给每一列写一个值；各列相同的值写成一个（不按列）",
             str(r.data.get("id")),
         )
@@ -334,6 +335,7 @@ def expand_columns(
     if not isinstance(lines, list):
         return data, marks, bare
     cols = _declared(data["columns"], err) if "columns" in data else []
+    raise_all(err.found, file=file)  # a column that could not be read makes every later error noise
     rows = _rows(lines, cols, err)
     if not cols:
         raise_all(err.found, file=file)
