@@ -39,7 +39,7 @@ _RESERVED = frozenset(
     {"value", "ref", "label", "quote", "source", "dates", "count", "expr", "unit", "result"}
 )
 _LINE = re.compile(r"^lines\[(\d+)\]")
-_PER_COLUMN_FIELDS = ("value", "stated", "written")  # and every input
+_PER_COLUMN_FIELDS = ("value", "stated", "written", "quote")  # and every input
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ What it does:
 - An input may give a date range instead of a value: `{dates: 2023年4月-2024年2月, count: 月}`
   becomes `value: 11 月` (cesuan.periods counts it); `count` is 月 or 天, by default 月 for a
   range written in months and 天 for one written in days. The range as written is added to the
-  input's quotes (unless a quote already holds it), so it is checked verbatim against the source.
+  input's quotes (unless a quote already holds it), so it is checked verbatim against the source,
+  and to its label (`建设周期（2023年4月-2024年2月）`), so the 测算依据 shows it.
 What it must not do: evaluate or parse quantities (the planner reads the `value` written here);
 change a quote's text; drop a mapping it does not understand (the model reports it).
 """
@@ -146,6 +147,9 @@ class _Pass:
             )
             return
         inp["value"] = f"{n} {'天' if unit == '日' else unit}"
+        # The 测算依据 shows the range as the form writes it: 建设周期（2023年4月-2024年2月）11个月.
+        label = inp.get("label")
+        inp["label"] = f"{label}（{text}）" if isinstance(label, str) else text
         quotes = inp.get("quote")
         held = [quotes] if isinstance(quotes, str) else quotes if isinstance(quotes, list) else []
         if not any(isinstance(q, str) and text in q for q in held):
