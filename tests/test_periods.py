@@ -105,6 +105,7 @@ def test_a_date_range_input_is_quoted_as_written() -> None:
     loaded = cesuan.load_case(case, source_text="建设周期 2023年4月-2024年2月 业务主管部门")
     months = loaded.lines[0].inputs["months"]
     assert (months.value, months.quote) == ("11 月", ("2023年4月-2024年2月",))
+    assert months.label == "建设周期（2023年4月-2024年2月）"
     assert str(cesuan.evaluate(loaded)["period"].quantity) == "11 月"
     with pytest.raises(CesuanError) as info:  # the range must be in the form's text
         cesuan.load_case(case, source_text="建设周期 2023年4月至2024年2月")

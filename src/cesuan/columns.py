@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cesuan.charset import normalise
@@ -78,6 +79,8 @@ def _declared(raw: Any, err: _Errors) -> list[Column]:
     cols: list[Column] = []
     for i, item in enumerate(raw):
         name, key = (item.get("name"), item.get("key")) if isinstance(item, dict) else (item, None)
+        if isinstance(name, int) and not isinstance(name, bool):
+            name = str(name)  # columns: [2021, 2022] from Python
         extra = set(item) - {"name", "key"} if isinstance(item, dict) else set()
         if not isinstance(name, str) or not name.strip() or extra:
             err.add(
@@ -117,19 +120,23 @@ def _split(
     if not isinstance(v, dict) or not v:
         return None
     by = {c.name: c for c in cols} | {c.key: c for c in cols}
-    if not any(k in by for k in v):
-        if cols or any(k in _RESERVED for k in v):
+    if not any(str(k) in by for k in v):
+        # No key names a column: an ordinary mapping ({value, quote}), unless every key looks
+        # like a column (a year, or Chinese: no field of the case format is either).
+        looks = all(_YEAR.match(str(k)) or not _KEY.match(str(k)) for k in v)
+        if _RESERVED.intersection(v) or not looks:
             return None
-        if all(_YEAR.match(k) or not _KEY.match(k) for k in v):  # looks like columns: say so
+        if not cols:
             err.add(
                 path,
-                f"按列给出的值（{'、'.join(v)}），但案例没有声明 columns",
+                f"按列给出的值（{'、'.join(map(str, v))}），但案例没有声明 columns",
                 "在案例顶层写 columns: [...]，列出这些列",
                 lid,
             )
-        return None
+            return None
     out: dict[str, tuple[str, Any]] = {}
     for k, entry in v.items():
+        k = str(k)  # {2021: …} from Python
         col = by.get(k)
         if col is None:
             near = suggest(k, by)
@@ -160,14 +167,19 @@ class _Row:
     per_column: bool = False
 
 
-def _names(formula: Any) -> list[Name]:
-    if not isinstance(formula, str):
-        return []
+def _names(formula: Any) -> tuple[Name, ...]:
+    return _parsed_names(formula) if isinstance(formula, str) else ()
+
+
+@lru_cache(maxsize=4096)
+def _parsed_names(formula: str) -> tuple[Name, ...]:
+    """The names of a formula, in text order; cached by text (the expanded case repeats each
+    formula once per column, and a large table repeats the same formula on many rows)."""
     try:
         tree = parse_formula(normalise(formula, what="公式"))
     except CesuanError:
-        return []  # the planner reports the formula; a line it cannot read uses nothing here
-    return [n for n in walk(tree) if isinstance(n, Name)]
+        return ()  # the planner reports the formula; a line it cannot read uses nothing here
+    return tuple(sorted((n for n in walk(tree) if isinstance(n, Name)), key=lambda n: n.pos))
 
 
 def _rows(lines: list[Any], cols: list[Column], err: _Errors) -> list[_Row]:
@@ -215,7 +227,7 @@ def _spread(rows: list[_Row]) -> None:
 def _rename(text: str, per_column: set[str], key: str) -> str:
     """The formula with every name of a per-column line pointed at that line's `key` column."""
     out, last = [], 0
-    for n in sorted(_names(text), key=lambda n: n.pos):
+    for n in _names(text):
         if n.id in per_column:
             out += [text[last : n.pos + len(n.id)], "." + key]
             last = n.pos + len(n.id)
@@ -325,6 +337,22 @@ def _remap(
     return out
 
 
+def _no_columns(lines: list[Any], err: _Errors) -> None:
+    """A case without columns is left as it is, but a mapping that can only be per-column values
+    (all keys years or Chinese) is refused with a hint to declare the columns. Only mappings are
+    looked at: this runs on every case, so it must cost next to nothing."""
+    for i, ld in enumerate(lines):
+        if not isinstance(ld, dict):
+            continue
+        inputs = ld.get("inputs")
+        places = [(f, ld.get(f)) for f in _PER_COLUMN_FIELDS]
+        if isinstance(inputs, dict):
+            places += [(f"inputs.{k}", v) for k, v in inputs.items()]
+        for f, v in places:
+            if isinstance(v, dict) and v and not _RESERVED.intersection(v):
+                _split(v, [], f"lines[{i}].{f}", err, ld.get("id"))
+
+
 def expand_columns(
     data: dict[str, Any], marks: Marks, bare: set[str], file: str | None
 ) -> tuple[dict[str, Any], Marks, set[str]]:
@@ -334,12 +362,13 @@ def expand_columns(
     lines = data.get("lines")
     if not isinstance(lines, list):
         return data, marks, bare
-    cols = _declared(data["columns"], err) if "columns" in data else []
-    raise_all(err.found, file=file)  # a column that could not be read makes every later error noise
-    rows = _rows(lines, cols, err)
-    if not cols:
+    if "columns" not in data:
+        _no_columns(lines, err)
         raise_all(err.found, file=file)
         return data, marks, bare
+    cols = _declared(data["columns"], err)
+    raise_all(err.found, file=file)  # a column that could not be read makes every later error noise
+    rows = _rows(lines, cols, err)
     _spread(rows)
     _check_names(rows, cols, err)
     size = sum(len(cols) if r.per_column else 1 for r in rows)

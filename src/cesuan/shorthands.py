@@ -183,6 +183,29 @@ def _line(p: _Pass, ld: dict[str, Any], i: int) -> dict[str, Any]:
     return ld
 
 
+def _has_mapping(quote: Any) -> bool:
+    if isinstance(quote, dict):
+        return True
+    return isinstance(quote, list) and any(isinstance(q, dict) for q in quote)
+
+
+def _sugared(ld: Any) -> bool:
+    """Whether a line holds a cell quote or a date range: only those lines are copied and
+    rewritten (this runs on every case, so a plain line costs a few lookups)."""
+    if not isinstance(ld, dict):
+        return False
+    holders = [ld, ld.get("stated")]
+    written = ld.get("written")
+    holders += written if isinstance(written, list) else [written]
+    inputs = ld.get("inputs")
+    if isinstance(inputs, dict):
+        for inp in inputs.values():
+            if isinstance(inp, dict) and "dates" in inp:
+                return True
+            holders.append(inp)
+    return any(isinstance(h, dict) and _has_mapping(h.get("quote")) for h in holders)
+
+
 def rewrite_shorthands(
     data: dict[str, Any], marks: Marks, file: str | None
 ) -> tuple[dict[str, Any], list[CellQuote]]:
@@ -192,6 +215,6 @@ def rewrite_shorthands(
     if not isinstance(lines, list):
         return data, []
     p = _Pass(file, marks)
-    out = [_line(p, ld, i) if isinstance(ld, dict) else ld for i, ld in enumerate(lines)]
+    out = [_line(p, ld, i) if _sugared(ld) else ld for i, ld in enumerate(lines)]
     raise_all(p.errors, file=file)
     return {**data, "lines": out}, p.cells
