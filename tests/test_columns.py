@@ -264,3 +264,62 @@ def test_each_column_is_the_single_column_case(table: Any, rnd: Any) -> None:
         assert set(single) == {"cost", "extra", "total"}
         assert _per_line(audit, f".{key}") == single
         assert _per_line(reordered, f".{key}") == single
+
+
+def test_python_mappings_may_use_int_years() -> None:
+    case = {
+        "case": "c",
+        "title": "t",
+        "columns": [2021, 2022],
+        "lines": [{"id": "a", "label": "甲", "value": {2021: "1 元", 2022: "2 元"}}],
+    }
+    result = cesuan.evaluate(case)
+    assert [str(result[i].quantity) for i in ("a.y2021", "a.y2022")] == ["1 元", "2 元"]
+
+
+def test_a_cell_quote_in_one_column_is_located_at_that_column(tmp_path: Path) -> None:
+    (tmp_path / "s.txt").write_text("资金 | 7 | 0 |\n", encoding="utf-8")
+    f = tmp_path / "c.yaml"
+    f.write_text(
+        "case: c\ntitle: t\nsource: s.txt\ncolumns: [2021, 2022]\nlines:\n"
+        "  - id: a\n    label: 甲\n    stated:\n"
+        '      2021: {value: 7 元, quote: {text: "资金 | 7 | 0 |", cell: 2}}\n'
+        '      2022: {value: 0 元, quote: {text: "资金 | 7 | 0 |", cell: 4}}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CesuanError) as info:
+        cesuan.load_case(f)
+    err = info.value
+    # "资金 | 7 | 0 |": the empty piece after the last | does not count, so 3 cells.
+    assert (err.kind, err.line, err.line_id) == ("quote_not_in_source", 10, "a.y2022")
+    assert "3 格" in err.message
+
+
+def test_an_expansion_past_the_line_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cesuan.columns.MAX_LINES", 5)
+    case = {
+        "case": "c",
+        "title": "t",
+        "columns": [2021, 2022, 2023],
+        "lines": [
+            {"id": "a", "label": "甲", "value": {"2021": "1 元", "2022": "1 元", "2023": "1 元"}},
+            {"id": "b", "label": "乙", "formula": "a * 2"},  # per column through a: 6 lines
+        ],
+    }
+    with pytest.raises(CesuanError) as info:
+        cesuan.load_case(case)
+    assert info.value.kind == "size_limit"
+
+
+def test_a_per_column_input_without_columns_is_refused_with_a_hint() -> None:
+    case = {
+        "case": "c",
+        "title": "t",
+        "lines": [
+            {"id": "a", "label": "甲", "formula": "x", "inputs": {"x": {"年初": "1 元"}}},
+        ],
+    }
+    with pytest.raises(CesuanError) as info:
+        cesuan.load_case(case)
+    assert info.value.field == "lines[a].inputs.x"
+    assert "columns" in (info.value.hint or "")
