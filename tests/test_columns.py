@@ -323,3 +323,14 @@ def test_a_per_column_input_without_columns_is_refused_with_a_hint() -> None:
         cesuan.load_case(case)
     assert info.value.field == "lines[a].inputs.x"
     assert "columns" in (info.value.hint or "")
+
+
+def test_a_what_if_names_one_cell() -> None:
+    case = cesuan.apply_overrides(
+        ROOT / "cases/daying-sfj-2023/anke.yaml", {"fiscal.adjusted.stated": "3.5 万元"}
+    )
+    audit = cesuan.audit(case)
+    bad = {f.line_id for f in audit.findings if f.severity == "error"}
+    # 财政资金 执行率 over the stated cells: 3.36 / 3.5 = 0.96, stated 100.00%; the adjusted
+    # column's source sum 3.5 + 0.00 + 0.00 = 3.5 against 总额's 3.36. The other columns hold.
+    assert bad == {"fiscal.rate", "sources.adjusted"}
