@@ -28,6 +28,7 @@ from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all, sugge
 from cesuan.expr.ast import Name, walk
 from cesuan.expr.parser import parse_formula
 from cesuan.limits import MAX_LINES
+from cesuan.model import RESERVED_COLUMN_NAMES
 from cesuan.shorthands import named_at
 
 __all__ = ["Column", "expand_columns"]
@@ -35,10 +36,7 @@ __all__ = ["Column", "expand_columns"]
 Marks = dict[str, int]
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _YEAR = re.compile(r"^[0-9]{4}$")
-# Names a column cannot take: the fields of the mappings a per-column mapping stands in for.
-_RESERVED = frozenset(
-    {"value", "ref", "label", "quote", "source", "dates", "count", "expr", "unit", "result"}
-)
+_RESERVED = RESERVED_COLUMN_NAMES  # the fields a per-column mapping stands in for
 _LINE = re.compile(r"^lines\[(\d+)\]")
 _PER_COLUMN_FIELDS = ("value", "stated", "written", "quote")  # and every input
 

@@ -321,19 +321,13 @@ def case_json_schema() -> dict[str, Any]:
     return _column_sugar(schema)
 
 
-# Field names a per-column mapping's keys cannot be (cesuan.columns refuses them as column names).
-_NOT_COLUMNS = [
-    "value",
-    "ref",
-    "label",
-    "quote",
-    "source",
-    "dates",
-    "count",
-    "expr",
-    "unit",
-    "result",
-]
+# Field names a per-column mapping's keys cannot be, so a mapping of fields ({value, quote}) is
+# never read as one of columns; cesuan.columns refuses them as column names.
+RESERVED_COLUMN_NAMES = frozenset(
+    {"value", "ref", "label", "quote", "source", "dates", "count", "expr", "unit", "result"}
+    | {"text", "cell", "occurrence"}
+)
+_NOT_COLUMNS = sorted(RESERVED_COLUMN_NAMES)
 
 
 def _column_sugar(schema: dict[str, Any]) -> dict[str, Any]:
