@@ -58,7 +58,8 @@ FINDINGS: dict[str, dict[tuple[str, str], tuple[str, str]]] = {
 # done.vs_table 89.974 → 89.97 rounded; four mismatches above).
 SUMMARY: dict[str, tuple[int, int, int]] = {
     "changsha-czj-2018.zaolin": (1, 0, 0),  # 20 + 1.5 = 21.5
-    "daying-sfj-2023.anke": (3, 0, 0),  # 3.36/3.36 twice; 3.36 + 0 + 0
+    # 3.36/3.36 twice; sources by column: 0+0+0 = 0, 3.36+0+0 = 3.36 (adjusted, executed)
+    "daying-sfj-2023.anke": (5, 0, 0),
     "fengjie-czj-2025.routu": (2, 0, 0),  # 1100 − 390 = 710; 390 + 710 = 1100
     "fengjie-yunwu-2023.jiagongyuan": (3, 0, 0),  # 4.5 × 3 = 13.5; 65 + 0; 65
     "fujian-czt-2020.shengjun": (1, 0, 0),  # 1.69 + 2.53 = 4.22 亿元
@@ -68,7 +69,8 @@ SUMMARY: dict[str, tuple[int, int, int]] = {
     "jinzhai-meili-2023.zhengti": (2, 0, 0),  # 338.31/329.77 declared 4 places = 1.0259, twice
     "ningxiang-batang-2021.jichu": (2, 0, 0),  # 6923.3552 + 0; + 0 + 3683.3970 = 10606.7522
     "panlong-renda-2017.renda": (7, 0, 0),  # 4 standards, 12 projects, basic, total
-    "qingshen-fgj-2023.gongzi": (4, 0, 0),  # two rates, two source sums
+    # two rates; sources by column: 238.93+0+0, 251.89+0+0 (adjusted), 251.89+0+0 (executed)
+    "qingshen-fgj-2023.gongzi": (5, 0, 0),
     "shangluo-tongji-2016.yusuan": (5, 0, 0),  # 14 + 31; 319.08; 404.77 ×2; income
     "tangxi-2022.cunji": (2, 1, 4),  # plan.vs_table, done; 1329120.67 元 → 132.912 万元
     "tangxi-2022.weituo": (1, 1, 4),
@@ -76,7 +78,8 @@ SUMMARY: dict[str, tuple[int, int, int]] = {
     "yangquan-glzx-2021.gongzuo": (1, 0, 0),  # 20 + 20 + 10 = 50
     "yinchuan-liuzhong-2021.gongyong": (2, 0, 0),  # 64.8/64.8; 15 + 35 + 14.8
     "yueyang-nyj-2022.nongtian": (2, 0, 0),  # 400 + 295 + 159 = 854; 财政拨款 = 854
-    "yunxiao-czj-2017.cunji": (13, 0, 0),  # 11 towns, their sum, the county standard
+    # 11 towns, their sum, the county standard, and the three column totals 171, 40, 25
+    "yunxiao-czj-2017.cunji": (16, 0, 0),
     "zhangzhuangzhai-2023.tezhong": (5, 0, 0),  # two rates; 1.5+5+20+3; 3; 180只 + 12头 = 192只
     "zhongjiang-slj-2022.biaochi": (2, 0, 0),  # 20/20; 20 = 20
 }
@@ -123,6 +126,18 @@ def test_hand_computed_values_of_the_shared_rules() -> None:
     # (171 村 + 25 社区) × 4 万元 + 40 贫困村 × 1 万元 = 824 万元; 下河乡 (23 + 1) × 4 + 9 = 105.
     assert Fraction(yunxiao["county"].quantity.to("万元").magnitude) == (171 + 25) * 4 + 40
     assert Fraction(yunxiao["xiahe"].quantity.to("万元").magnitude) == (23 + 1) * 4 + 9
+    # Column totals: 村 4+16+18+12+15+21+23+13+28+8+13 = 171, 贫困村 0+1+2+2+2+6+9+7+9+2+0 = 40,
+    # 社区 15+8+0+0+0+1+1+0+0+0+0 = 25 (the header's 村数171个、其中贫困村40个、社区(25个)).
+    totals = [yunxiao[f"all.n.{k}"].quantity for k in ("villages", "poor", "community")]
+    assert [Fraction(q.to("个").magnitude) for q in totals] == [171, 40, 25]
+    qingshen = cesuan.evaluate(ROOT / "cases/qingshen-fgj-2023/gongzi.yaml")
+    # 预算执行数 column: 财政资金 251.89 + 财政专户管理资金 0.00 + 单位资金 0.00 = 251.89.
+    assert Fraction(qingshen["sources.executed"].quantity.to("万元").magnitude) == Fraction(
+        "251.89"
+    )
+    fengjie = cesuan.evaluate(ROOT / "cases/fengjie-yunwu-2023/jiagongyuan.yaml")
+    # 2023年4月-2024年2月: April … December 2023 is 9 months, January and February 2024 two more.
+    assert str(fengjie["period"].quantity) == "11 月"
     hainan = cesuan.evaluate(ROOT / "cases/hainan-2012/yingyang.yaml")
     assert Fraction(hainan["province"].quantity.to("万元").magnitude) == Fraction(4136 * 7, 10)
     jinzhai = cesuan.evaluate(ROOT / "cases/jinzhai-meili-2023/zhengti.yaml")

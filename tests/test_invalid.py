@@ -69,6 +69,16 @@ EXPECTED: dict[str, tuple[str, int | None, str | None, str | None]] = {
     "quantity_syntax_dot.yaml": ("quantity_syntax", 10, "a", "lines[a].inputs.rate.value"),
     "schema_comma_in_flow.yaml": ("schema", 9, "a", "lines[a].inputs.area.以50元"),
     "untyped_scalar_wan.yaml": ("untyped_scalar", 7, "a", "lines[a].stated.value"),
+    # Columns, cell quotes and date ranges (issue 11; cesuan.columns, shorthands, periods).
+    "column_cell_past_row.yaml": ("quote_not_in_source", 9, "funds", "lines[funds].stated.quote"),
+    "column_missing_value.yaml": ("schema", 9, "cost", "lines[cost].inputs.people"),
+    "column_needs_key.yaml": ("schema", 4, None, "columns[0]"),
+    "column_occurrence.yaml": ("quote_not_in_source", 9, "funds", "lines[funds].stated.quote"),
+    "column_undeclared.yaml": ("schema", 9, "funds", "lines[funds].stated.2023"),
+    "column_unknown.yaml": ("schema", 10, "rate", "lines[rate].formula"),
+    "column_without_columns.yaml": ("schema", 7, "funds", "lines[funds].stated"),
+    "date_bad.yaml": ("quantity_syntax", 9, "days", "lines[days].inputs.d.dates"),
+    "date_end_before_start.yaml": ("quantity_syntax", 9, "months", "lines[months].inputs.n.dates"),
 }
 
 
@@ -114,6 +124,13 @@ def test_hints_name_the_fix() -> None:
     assert "jianghan.safety_service" in (_error(HERE / "unknown_standard.yaml").hint or "")
     assert "已知版本：" in (_error(HERE / "standard_not_in_force.yaml").hint or "")
     assert "year: 2023" in (_error(HERE / "standard_no_year.yaml").hint or "")
+    assert "'funds.adjusted'" in (_error(HERE / "column_unknown.yaml").hint or "")
+    assert "'2022'" in (_error(HERE / "column_undeclared.yaml").hint or "")
+    assert "columns:" in (_error(HERE / "column_without_columns.yaml").hint or "")
+    assert "key: initial" in (_error(HERE / "column_needs_key.yaml").hint or "")
+    assert "7 | 0 | 7" in (_error(HERE / "column_cell_past_row.yaml").hint or "")
+    assert "28 天" in (_error(HERE / "date_bad.yaml").hint or "")
+    assert "2024年2月" in (_error(HERE / "date_end_before_start.yaml").hint or "")
 
 
 def test_issue_11_hints_say_the_right_fix() -> None:

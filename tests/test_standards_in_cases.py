@@ -211,8 +211,8 @@ def test_a_what_if_replaces_the_standard_and_records_it() -> None:
     from cesuan.scenario import apply_overrides
 
     case_file = ROOT / "cases" / "yunxiao-czj-2017" / "cunji.yaml"
-    new = cesuan.evaluate(apply_overrides(case_file, {"yunling.rate": "5 万元/个"}))
-    # 云陵镇: (4 村 + 15 社区) × 5 万元 = 95 万元 (the standard gave 4: 76 万元).
+    new = cesuan.evaluate(apply_overrides(case_file, {"yunling.base": "5 万元/个"}))
+    # 云陵镇: (4 村 + 15 社区) × 5 万元 + 0 贫困村 × 1 万元 = 95 万元 (the standard gave 4: 76 万元).
     assert str(new["yunling"].quantity) == "95 万元"
     (o,) = new.case.overrides
     assert (o.old, o.new) == ("4 万元/个", "5 万元/个")
@@ -220,9 +220,8 @@ def test_a_what_if_replaces_the_standard_and_records_it() -> None:
         o.old_source
         == "《福建省村级组织运转经费管理办法》（闽财农改〔2015〕10号）（标准 yunxiao.village_operation）"
     )
-    assert (
-        new.case.lines[1].inputs["rate"].standard is None
-    )  # the value is no longer the standard's
+    (yunling,) = [x for x in new.case.lines if x.id == "yunling"]
+    assert yunling.inputs["base"].standard is None  # the value is no longer the standard's
 
 
 def test_a_what_if_on_a_standard_without_a_year_is_a_located_error() -> None:

@@ -8,15 +8,18 @@ What it must not do: read files (cesuan.loader does) or parse quantities and for
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cesuan.charset import describe_char, is_cjk
 from cesuan.errors import CesuanError, ErrorKind, nearest_line
 from cesuan.escaping import escape
 from cesuan.model import Case
+from cesuan.shorthands import CellQuote, cells_of
 
 __all__ = [
     "bare_numbers",
+    "check_cells",
     "check_conversion_quotes",
     "check_quotes",
     "duplicate_ids",
@@ -25,6 +28,7 @@ __all__ = [
 ]
 
 Marks = dict[str, int]
+_LINE_INDEX = re.compile(r"^lines\[(\d+)\]")
 
 
 def duplicate_ids(case: Case, file: str | None, marks: Marks) -> list[CesuanError]:
@@ -179,6 +183,65 @@ def check_conversion_quotes(
                         hint=_quote_hint(lf(q), source),
                     )
                 )
+
+
+def check_cells(
+    case: Case,
+    source: str | None,
+    cells: list[CellQuote],
+    file: str | None,
+    marks: Marks,
+    errors: list[CesuanError],
+) -> None:
+    """A quote that names a cell (`cell: 3`) must have that many cells, the cell not empty; one
+    that names an occurrence (`occurrence: 2`) must occur that often. A quote not in the source
+    at all is already reported by check_quotes."""
+    if source is None:
+        return
+    for c in cells:
+        text = lf(c.text)
+        if text not in source:
+            continue
+        problem = hint = None
+        if c.cell is not None:
+            row = cells_of(text)
+            if c.cell > len(row) or not row[c.cell - 1].strip():
+                shown = " | ".join(escape(x.strip(), exact=True) or "（空）" for x in row)
+                problem = (
+                    f"引文只有 {len(row)} 格，没有第 {c.cell} 格"
+                    if c.cell > len(row)
+                    else f"引文的第 {c.cell} 格是空的"
+                )
+                hint = f"各格依次为：{shown}；cell 从 1 数起，以 | 分格"
+        if problem is None and c.occurrence is not None:
+            n = _occurrences(text, source, c.occurrence)
+            if n < c.occurrence:
+                problem = f"引文在来源文本中只出现 {n} 次，没有第 {c.occurrence} 处"
+                hint = "occurrence 从 1 数起；或者引得长一些，让引文只出现一次"
+        if problem is not None:
+            m = _LINE_INDEX.match(c.path)
+            lid = case.lines[int(m.group(1))].id if m else None
+            errors.append(
+                CesuanError(
+                    ErrorKind.QUOTE_NOT_IN_SOURCE,
+                    problem,
+                    text=text,
+                    file=file,
+                    line=nearest_line(marks, c.path),
+                    line_id=lid,
+                    field=named(c.path, case),
+                    hint=hint,
+                )
+            )
+
+
+def _occurrences(text: str, source: str, enough: int) -> int:
+    """How many times `text` occurs in `source` (overlaps counted), stopping at `enough`."""
+    n, at = 0, source.find(text)
+    while at >= 0 and n < enough:
+        n += 1
+        at = source.find(text, at + 1)
+    return n
 
 
 def _quote_hint(q: str, source: str) -> str:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from cesuan.casecheck import (
     bare_numbers,
+    check_cells,
     check_conversion_quotes,
     check_quotes,
     duplicate_ids,
@@ -27,10 +28,12 @@ from cesuan.casecheck import (
 )
 from cesuan.casecheck import named as named_path
 from cesuan.charset import describe_char, is_cjk
+from cesuan.columns import expand_columns
 from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all
 from cesuan.files import read_bounded
 from cesuan.limits import MAX_CASE_BYTES, MAX_REPORTED_ERRORS, MAX_SOURCE_BYTES
 from cesuan.model import Case, Input, Line, Rounding, Stated, Written
+from cesuan.shorthands import rewrite_shorthands
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
 
 __all__ = ["read_case"]
@@ -83,6 +86,9 @@ def read_case(
             file=file,
             line=1,
         )
+    # Columns written out as lines, then cell quotes and date ranges as plain data (issue 11).
+    data, marks, bare = expand_columns(data, marks, bare, file)
+    data, cells = rewrite_shorthands(data, marks, file)
     try:
         case = Case.model_validate(data)
     except ValidationError as e:
@@ -106,6 +112,7 @@ def read_case(
     raise_all(errors, file=file)
     check_quotes(case, source_text, file, marks, errors)
     check_conversion_quotes(case, source_text, file, marks, errors)
+    check_cells(case, source_text, cells, file, marks, errors)
     if deferred is None:
         raise_all(errors, file=file)
     else:

@@ -32,6 +32,7 @@ from cesuan.limits import MAX_LINES
 
 __all__ = [
     "Case",
+    "Column",
     "Conversion",
     "Input",
     "Line",
@@ -257,6 +258,15 @@ class Conversion(_Frozen):
     _m = field_validator("quote")(_meaningful)
 
 
+class Column(_Frozen):
+    """A declared column (cesuan.columns has already written its lines out, `<id>.<key>`)."""
+
+    name: Text = Field(description="列名，如 '年初预算'、'2021'")
+    key: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=100)] = Field(
+        description="展开后明细 id 的后缀，如 initial、y2021"
+    )
+
+
 class Case(_Frozen):
     """One 申报表: its identity, its source text and its lines."""
 
@@ -274,6 +284,9 @@ class Case(_Frozen):
     )
     conversions: tuple[Conversion, ...] = Field(
         (), description="本案例声明的计数单位或时期换算（假设），如 {from: 1 生, to: 1 人}"
+    )
+    columns: tuple[Column, ...] = Field(
+        (), description="列（年度、资金来源、预算阶段），见 docs/case-format.md 的“列”"
     )
 
     # Where things are in the file, and the source text, kept by the loader for later stages.
@@ -332,4 +345,57 @@ def case_json_schema() -> dict[str, Any]:
     schema["$defs"]["Line"]["properties"]["written"] = {
         "anyOf": [{"$ref": "#/$defs/Written"}, written, {"type": "null"}]
     }
+    return _column_sugar(schema)
+
+
+# Field names a per-column mapping's keys cannot be, so a mapping of fields ({value, quote}) is
+# never read as one of columns; cesuan.columns refuses them as column names.
+RESERVED_COLUMN_NAMES = frozenset(
+    {"value", "ref", "label", "quote", "source", "dates", "count", "expr", "unit", "result"}
+    | {"text", "cell", "occurrence"}
+)
+_NOT_COLUMNS = sorted(RESERVED_COLUMN_NAMES)
+
+
+def _column_sugar(schema: dict[str, Any]) -> dict[str, Any]:
+    """What cesuan.columns and cesuan.shorthands read before validation (issue 11): columns as
+    names, per-column mappings (column → value), cell quotes, date-range inputs."""
+    text: dict[str, Any] = {"type": "string", "maxLength": 10_000}
+    name: dict[str, Any] = {"type": ["string", "integer"]}
+
+    def per_column(of: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": "按列的值：列名或列的键 → 该列的值",
+            "minProperties": 1,
+            "propertyNames": {"not": {"enum": _NOT_COLUMNS}},
+            "additionalProperties": of,
+        }
+
+    defs = schema["$defs"]
+    cell = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["text"],
+        "properties": {"text": text, "cell": name, "occurrence": name},
+        "description": "引文的一格（cell，从 1 数起，以 | 分格）或第几处（occurrence）",
+    }
+    one = {"anyOf": [text, cell]}
+    for d in defs.values():
+        if "quote" in d.get("properties", {}):
+            d["properties"]["quote"] = {"anyOf": [one, {"type": "array", "items": one}]}
+    defs["Input"]["properties"]["dates"] = {
+        **text,
+        "description": "日期区间，如 2023年4月至2024年2月",
+    }
+    defs["Input"]["properties"]["count"] = {"enum": ["月", "天", "日"]}
+    line = defs["Line"]["properties"]
+    for field in ("value", "written"):
+        line[field] = {"anyOf": [line[field], per_column(line[field])]}
+    pattern = line["inputs"]["patternProperties"]
+    for key, one_input in pattern.items():
+        pattern[key] = {"anyOf": [one_input, per_column(one_input)]}
+    line["stated"] = {"anyOf": [line["stated"], per_column(defs["Line"]["properties"]["stated"])]}
+    case = schema["properties"]
+    case["columns"]["items"] = {"anyOf": [{"$ref": "#/$defs/Column"}, name]}
     return schema

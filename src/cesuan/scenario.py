@@ -7,6 +7,7 @@ checked (unknown line or input → a located error with the nearest name), each 
 through the quantity grammar and must keep the old value's dimension. The replaced value's quote
 and source are taken off the input (they no longer vouch for it), kept in the case's `overrides`
 record (which the provenance JSON shows) and named in the line's note.
+A case with columns is written out as lines first (cesuan.columns), so a target names one cell.
 What it must not do: evaluate, reconcile or print; change anything not named by an override; read
 any file but the case, its source (through the loader) and the scenario file.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cesuan.api import load_case
+from cesuan.columns import expand_columns
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind, nearest_line, raise_all
 from cesuan.expr.compiler import suggest_name
 from cesuan.model import Case
@@ -146,7 +148,7 @@ def override_data(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[
     >>> out["lines"][0]["inputs"]["area"], out["overrides"][0]["old_quote"]
     ({'value': '12 平方米'}, ['面积10平方米'])
     """
-    out = copy.deepcopy(dict(data))
+    out, _ = _expanded(copy.deepcopy(dict(data)), {})
     lines = out.get("lines")
     if not isinstance(lines, list) or not settings:
         return out  # nothing to apply, or the loader reports the missing lines
@@ -344,6 +346,7 @@ def apply_overrides(
     data, marks = reader(decode(raw, file=file), file=file)
     if not isinstance(data, dict):
         return load_case(where)  # the loader says what is wrong with the file
+    data, marks = _expanded(data, marks, file)
     try:
         case = load_case(
             override_data(data, settings), source_text=source_text, base_dir=Path(where).parent
@@ -352,6 +355,21 @@ def apply_overrides(
         raise _in_file(e, file, marks, data) from None
     case.attach(file=file, marks=marks, source_text=case.source_text)
     return case
+
+
+def _expanded(
+    data: dict[str, Any], marks: Marks, file: str | None = None
+) -> tuple[dict[str, Any], Marks]:
+    """A case with columns, written out as lines first (cesuan.columns), so an override can name
+    one cell (`fiscal.adjusted.stated=…`); the loader's own expansion of the result changes
+    nothing more. A case the expansion refuses is left for the loader to report."""
+    if "columns" not in data:
+        return data, marks
+    try:
+        out, moved, _ = expand_columns(data, marks, set(), file)
+    except CesuanError:
+        return data, marks
+    return out, moved
 
 
 def _in_file(e: CesuanError, file: str, marks: Marks, data: dict[str, Any]) -> CesuanError:
