@@ -17,19 +17,22 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from cesuan import exact
+from cesuan.errors import CesuanError
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, Name, Node
-from cesuan.units import Unit
+from cesuan.units import Unit, parse_unit
 
 __all__ = [
     "UNIT_PLACES",
     "Shown",
     "amount_text",
+    "case_places",
     "is_percent",
     "line_places",
     "rounding_note",
     "show",
     "show_line",
+    "unit_word",
 ]
 
 # Places an amount is shown with when its line states none, by unit (as `Unit.text` writes it).
@@ -60,6 +63,32 @@ class Shown:
         """Whether the shown number differs from the exact value."""
         shown = self.value / 100 if self.percent else self.value
         return exact.to_fraction(shown) != exact.to_fraction(self.exact)
+
+
+def case_places(result: Result, unit_places: Mapping[str, int] = UNIT_PLACES) -> Mapping[str, int]:
+    """`unit_places` with the case's own setting (`places: {元: 0}`) over it, keyed by unit text
+    as `Unit.text` writes it (`元/平方米/月` and `元/(平方米·月)` are the same key).
+
+    Raises:
+        CesuanError: a unit in the case's `places` that is not a unit (field `places`).
+    """
+    own = result.case.places
+    if not own:
+        return unit_places
+    merged = dict(unit_places)
+    for key, n in own.items():
+        try:
+            merged[parse_unit(key).text] = n
+        except CesuanError as e:
+            raise CesuanError(
+                e.kind,
+                f"显示精度 places 中的单位 {key!r}：{e.message}",
+                hint=e.hint,
+                file=result.case.file,
+                field=f"places.{key}",
+                text=key,
+            ) from None
+    return MappingProxyType(merged)
 
 
 def show(x: exact.Num, places: int | None, *, percent: bool = False) -> Shown:
@@ -138,9 +167,25 @@ def show_line(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> Sh
     return show(r.value, line_places(r, unit_places), percent=is_percent(r))
 
 
-def _unit_word(unit: Unit) -> str:
-    # Forms write 12个月 rather than 12月 for a duration (as cesuan.basis does).
-    return "个月" if unit.terms == (("月", 1),) else unit.text
+def unit_word(unit: Unit, said: str = "") -> str:
+    """A unit the way the forms write it in a sentence: `元/平方米/月` (as the forms' `130元/生/月`,
+    without the ASCII brackets and middle dot of `Unit.text`), `12个月` for a duration; a
+    denominator that `said` (the words just before the amount, when they say 每…) already names
+    is not said again: after `每条月租`, 1200 元/(条·月) is `1200元`.
+
+    >>> from cesuan.quantity import parse_quantity
+    >>> unit_word(parse_quantity("50 元/(平方米·月)").unit), unit_word(parse_quantity("12 月").unit)
+    ('元/平方米/月', '个月')
+    >>> unit_word(parse_quantity("1200 元/条/月").unit, "每条月租")
+    '元'
+    """
+    if unit.terms == (("月", 1),):
+        return "个月"  # forms write 12个月 rather than 12月 for a duration
+    named = "每" in said
+    num = tuple((n, e) for n, e in unit.terms if e > 0)
+    den = [(n, -e) for n, e in unit.terms if e < 0 and not (named and e == -1 and n in said)]
+    top = Unit(num, unit.factor, ()).text if num else ("1" if den else "")
+    return "/".join([top, *(Unit((t,), unit.factor, ()).text for t in den)])
 
 
 def amount_text(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> str:
@@ -152,7 +197,7 @@ def amount_text(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> 
     ('120.53万元', '120.528 万元')
     """
     s = show_line(r, unit_places)
-    return s.text + ("%" if s.percent else _unit_word(r.unit))
+    return s.text + ("%" if s.percent else unit_word(r.unit))
 
 
 def _sum_names(node: Node) -> list[str] | None:
@@ -200,7 +245,7 @@ def rounding_note(
     gap = exact.sub(added, total.value)
     if exact.round_half_up(added, total.places) == total.value:
         return None
-    unit = _unit_word(r.unit)
+    unit = unit_word(r.unit)
     places = max(total.places, *(s.places or 0 for s in shown))
     return (
         f"各分项金额之和为{exact.format_exact(added, places=places)}{unit}，与合计{total.text}{unit}"

@@ -248,6 +248,14 @@ class Case(_Frozen):
     overrides: tuple[Override, ...] = Field(
         (), description="测算情景对输入或申报数的改动（由 cesuan 写入，见 docs/what-if.md）"
     )
+    # Display precision for this case (cesuan.display.case_places); a unit's text is checked
+    # when the text is written, as the model parses no unit.
+    places: dict[
+        Annotated[str, Field(min_length=1, max_length=50)], Annotated[int, Field(ge=0, le=20)]
+    ] = Field(
+        default_factory=dict,
+        description="显示精度：没有申报数的金额按单位保留几位小数，如 {万元: 2, 元: 0}",
+    )
 
     # Where things are in the file, and the source text, kept by the loader for later stages.
     _file: str | None = PrivateAttr(None)
