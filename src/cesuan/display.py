@@ -1,10 +1,11 @@
 """Amounts the way the form writes them: how many decimals each amount is shown with.
 
 What it does: picks a line's display precision — the places of its stated amount (746 万元 → 0,
-6.30 万元 → 2, 52.05% → 2 in percent), else a per-unit default (万元 → 2, the usual convention),
-else the exact value — and writes the value rounded half-up (四舍五入) to it, trailing zeros kept
+6.30 万元 → 2, 52.05% → 2 in percent), else a per-unit default (万元 → 2, the usual convention;
+a case's own `places` setting over it, `case_places`), else the exact value — and writes the value rounded half-up (四舍五入) to it, trailing zeros kept
 (6.3 shown at 2 places is 6.30). For a total that adds up parts it says, the way forms do, when
 the shown parts do not add up to the shown total only because each was rounded for display.
+Units are written as forms write them in a sentence (`unit_word`: 元/平方米/月, said once).
 What it must not do: change any value. Display rounding is for text only: the result, the audit
 and the trace (cesuan.provenance) keep the exact value. No float anywhere.
 """
