@@ -24,6 +24,7 @@ from decimal import Decimal
 from cesuan import exact
 from cesuan.display import (
     UNIT_PLACES,
+    Shown,
     case_places,
     is_percent,
     rounding_note,
@@ -62,7 +63,10 @@ def _percent(x: exact.Num) -> str:
 
 def _amount(r: LineResult, places: Mapping[str, int], *, size: bool = False) -> str:
     """The line's result as the form writes it (cesuan.display); `size`: without its sign."""
-    s = show_line(r, places)
+    return _written(r, show_line(r, places), size)
+
+
+def _written(r: LineResult, s: Shown, size: bool) -> str:
     text = s.text.lstrip("-") if size else _minus(s.text)
     return text + ("%" if s.percent else unit_word(r.unit))
 
@@ -73,23 +77,18 @@ def _exact_amount(r: LineResult, x: exact.Num) -> str:
 
 def _result(r: LineResult, places: Mapping[str, int], *, size: bool = False) -> str:
     """The result at the end of the arithmetic: as the form writes it when that is the exact
-    value (2.40万元), else the exact value and how it is written (`_how_shown`)."""
-    if r.value == r.exact and not show_line(r, places).rounded:
-        return _amount(r, places, size=size)
-    x = exact.neg(r.exact) if size and r.exact < 0 else r.exact
-    return _exact_amount(r, x) + _how_shown(r, places, size=size)
-
-
-def _how_shown(r: LineResult, places: Mapping[str, int], *, size: bool = False) -> str:
-    """After the exact result: `，四舍五入为120.53万元` where the line is written otherwise (a
-    declared rounding, then the display precision); '' when it is written exactly."""
-    out = ""
+    value (2.40万元); else the exact value, then `，四舍五入为120.53万元` (after a declared
+    rounding's own `，四舍五入为…`/`向上取整为…`) — `size`: the amounts without their sign."""
+    s = show_line(r, places)
+    if r.value == r.exact and not s.rounded:
+        return _written(r, s, size)
+    out = _exact_amount(r, exact.neg(r.exact) if size and r.exact < 0 else r.exact)
     if r.value != r.exact:
         mode = r.planned.rounding[2] if r.planned.rounding else "half_up"
         value = exact.neg(r.value) if size and r.value < 0 else r.value
-        out = f"，{_ROUND_WORD[mode]}为{_exact_amount(r, value)}"
-    if show_line(r, places).rounded:
-        out += f"，四舍五入为{_amount(r, places, size=size)}"
+        out += f"，{_ROUND_WORD[mode]}为{_exact_amount(r, value)}"
+    if s.rounded:
+        out += f"，四舍五入为{_written(r, s, size)}"
     return out
 
 

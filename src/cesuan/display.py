@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 
 from cesuan import exact
@@ -138,6 +139,12 @@ def _pow10(f: exact.Num) -> int | None:
     return sign * k if n == 1 else None
 
 
+@lru_cache(maxsize=256)
+def _shift(frm: Unit, to: Unit) -> int | None:
+    # Cached: a case has few pairs of units, and the exact division is the costly part.
+    return _pow10(frm.factor / to.factor)
+
+
 def line_places(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> int | None:
     """The decimals a line's amounts are shown with (in percent for a percent line).
 
@@ -150,14 +157,14 @@ def line_places(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> 
         places = p.stated_places
         if is_percent(r):
             return max(0, places - 2)
-        k = _pow10(p.stated.unit.factor / p.unit.factor)  # stated unit = 10^k line units
+        k = _shift(p.stated.unit, p.unit)  # stated unit = 10^k line units
         if k is not None:
             return max(0, places - k)
     if p.rounding is not None:
         # A declared rounding says how precise the amount is: round to whole 元 on a line in
         # 万元 is 4 places there.
         places, in_unit, _ = p.rounding
-        k = _pow10(in_unit.factor / p.unit.factor)
+        k = _shift(in_unit, p.unit)
         if k is not None:
             return max(0, places - k)
     return unit_places.get(p.unit.text)
@@ -168,6 +175,7 @@ def show_line(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> Sh
     return show(r.value, line_places(r, unit_places), percent=is_percent(r))
 
 
+@lru_cache(maxsize=1024)
 def unit_word(unit: Unit, said: str = "") -> str:
     """A unit the way the forms write it in a sentence: `元/平方米/月` (as the forms' `130元/生/月`,
     without the ASCII brackets and middle dot of `Unit.text`), `12个月` for a duration; a
@@ -229,13 +237,12 @@ def rounding_note(
     parts = _sum_names(p.formula.tree) if p.formula is not None else None
     if not parts or len(parts) < 2 or is_percent(r):
         return None
-    by_id = {x.id: x for x in result.lines}
-    if any(k not in by_id for k in parts) or any(
-        by_id[k].unit != r.unit or is_percent(by_id[k]) for k in parts
+    if any(k not in result for k in parts) or any(
+        result[k].unit != r.unit or is_percent(result[k]) for k in parts
     ):
         return None
     total = show_line(r, unit_places)
-    shown = [show_line(by_id[k], unit_places) for k in parts]
+    shown = [show_line(result[k], unit_places) for k in parts]
     if total.places is None or any(s.places is None for s in shown):
         return None  # an exact amount has no rounding to explain
     added: exact.Num = Decimal(0)
