@@ -187,7 +187,7 @@ def test_each_label_stands_right_before_its_own_value(formula: str) -> None:
     }
     text = cesuan.explain(cesuan.evaluate(case), "a")
     # 100 × 5 × 12 = 6000 元; each input reads "label value" in the text, in the formula's order.
-    for label, value in [("面积", "100平方米"), ("单价", "5元/(平方米·月)"), ("租期", "12个月")]:
+    for label, value in [("面积", "100平方米"), ("单价", "5元/平方米/月"), ("租期", "12个月")]:
         assert label + value in text, text
     assert text.endswith("=6000元。"), text
 

@@ -145,7 +145,7 @@ def test_the_hash_covers_the_number_of_the_document() -> None:
 def test_the_basis_cites_the_document_the_way_forms_do() -> None:
     text = explain_line(cesuan.evaluate(case(2023)), "pay")
     assert text.startswith("补助：按《新办法》（某发〔2023〕2号）规定的测试标准，人数3人×")
-    assert "补助标准120元/(人·月)" in text
+    assert "补助标准120元/人/月" in text  # units as forms write them (docs/formulas.md)
     assert "4320元" in text
 
 

@@ -1,62 +1,122 @@
 """The 测算依据 text, written from an evaluated result in the style the forms use.
 
 What it does: for a line, writes its inputs with their units, the arithmetic with the values
-substituted and the result in the form's unit — `大厅租金：大厅面积8369.34平方米×50元/(平方米·月)×
-12月=5021604元，即502.1604万元。` — or, for a line that adds up parts, `大厅使用费用共计703.69万元。
-其中：……`. A rule's text template can set the wording.
+substituted and the result in the form's unit — `大厅租金：大厅面积8369.34平方米×50元/平方米/月×
+12个月=5021604元，即502.1604万元。` — or, for a line that adds up parts, `大厅使用费用共计703.69万元。
+其中：……`. A rule's text template can set the wording. Amounts are written the way the form
+writes them (cesuan.display: to the places of the stated amount, else 万元 to two decimals): where
+that is not the exact value, the text gives the exact value and then `，四舍五入为120.53万元`; a
+total whose shown parts do not add up to it says `系四舍五入所致`. The house style (docs/glossary.md,
+“测算依据的写法”): Chinese punctuation and brackets full-width (，。；：（）), the arithmetic signs
++ − × ÷ =, units as in `130元/生/月`, a unit said once, a negative difference as `减少…`.
 What it must not do: compute amounts. Every number comes from the result (only shown in another
-unit where the text needs it), so the text can never disagree with the audited numbers.
+unit where the text needs it, or rounded for display by cesuan.display), so the text can never
+disagree with the audited numbers; the exact values stay in the result and its trace.
 """
 
 from __future__ import annotations
 
+import re
 import string
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from cesuan import citation, exact
 from cesuan.conversions import Declared
+from cesuan.display import (
+    UNIT_PLACES,
+    Shown,
+    case_places,
+    is_percent,
+    rounding_note,
+    show,
+    show_line,
+    unit_word,
+)
 from cesuan.evaluation import LineResult, Result
-from cesuan.expr.ast import Name, is_sum_of_names, substitute
+from cesuan.expr.ast import BinOp, Name, is_sum_of_names, substitute
 from cesuan.units import Unit
 
 __all__ = ["explain_line", "explain_table", "result_text"]
 
+_ROUND_WORD = {"half_up": "四舍五入", "ceil": "向上取整", "floor": "向下取整"}
+# A label that already says it is a total is not followed by 共计 again (not 合计共计).
+_TOTAL_WORDS = ("合计", "共计", "总计", "小计")
+# A leading number as a case writes it (30万, 1,200, 98%), the rest being its unit.
+_WRITTEN_NUMBER = re.compile(r"([+-]?[\d,]*\.?\d+)([万亿]?)(%?)(.*)")
+# ASCII brackets around Chinese words, as some forms write labels: 收入(区级安排数).
+_ASCII_BRACKETS = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
+
+
+def _minus(text: str) -> str:
+    # Chinese text writes a negative amount with the minus sign of the arithmetic (−).
+    return "−" + text[1:] if text.startswith("-") else text
+
 
 def _num(x: exact.Num, unit: Unit) -> str:
-    n = _shown(x)
-    return n + _unit_word(unit)
-
-
-def _unit_word(unit: Unit) -> str:
-    # Forms write 12个月 rather than 12月 for a duration.
-    return "个月" if unit.terms == (("月", 1),) else unit.text
-
-
-def _shown(x: exact.Num) -> str:
-    """Exact text, or for a non-terminating quotient its first decimals followed by '…'
-    (clearly not the exact value; the declared rounding that follows gives the result)."""
-    if exact.is_terminating(x):
-        return exact.format_exact(x)
-    return exact.format_exact(exact.round_half_up(x, 6)) + "…"
+    """An exact value with its unit: `120.528万元`; a non-terminating one as `0.333333…`."""
+    return _minus(show(x, None).text) + unit_word(unit)
 
 
 def _percent(x: exact.Num) -> str:
-    return _shown(exact.mul(x, Decimal(100))) + "%"
+    return _minus(show(x, None, percent=True).text) + "%"
 
 
-def _as_written(text: str) -> str:
-    """An input the way the case (and so the form) writes it: '30万 件' → '30万件', and a
-    duration in months the way forms say it: '12 月' → '12个月'."""
-    compact = "".join(text.split())
-    if compact.endswith("月") and not compact.endswith("个月") and compact[:-1][-1:].isdigit():
-        return compact[:-1] + "个月"
-    return compact
+def _amount(r: LineResult, places: Mapping[str, int], *, size: bool = False) -> str:
+    """The line's result as the form writes it (cesuan.display); `size`: without its sign."""
+    return _written(r, show_line(r, places), size)
 
 
-def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
-    f = frm.factor / to.factor
-    return exact.mul(value, Decimal(f.numerator) if f.denominator == 1 else f)
+def _written(r: LineResult, s: Shown, size: bool) -> str:
+    text = s.text.lstrip("-") if size else _minus(s.text)
+    return text + ("%" if s.percent else unit_word(r.unit))
+
+
+def _exact_amount(r: LineResult, x: exact.Num) -> str:
+    return _percent(x) if is_percent(r) else _num(x, r.unit)
+
+
+def _result(r: LineResult, places: Mapping[str, int], *, size: bool = False) -> str:
+    """The result at the end of the arithmetic: as the form writes it when that is the exact
+    value (2.40万元); else the exact value, then `，四舍五入为120.53万元` (after a declared
+    rounding's own `，四舍五入为…`/`向上取整为…`) — `size`: the amounts without their sign."""
+    s = show_line(r, places)
+    if r.value == r.exact and not s.rounded:
+        return _written(r, s, size)
+    out = _exact_amount(r, exact.neg(r.exact) if size and r.exact < 0 else r.exact)
+    if r.value != r.exact:
+        mode = r.planned.rounding[2] if r.planned.rounding else "half_up"
+        value = exact.neg(r.value) if size and r.value < 0 else r.value
+        out += f"，{_ROUND_WORD[mode]}为{_exact_amount(r, value)}"
+    if s.rounded:
+        out += f"，四舍五入为{_written(r, s, size)}"
+    return out
+
+
+def _label(text: str) -> str:
+    """A case's label in our text: ASCII brackets around Chinese words made full-width."""
+    return _ASCII_BRACKETS.sub(r"（\1）", text)
+
+
+def _name(r: LineResult) -> str:
+    """How the text names a line: its label after any `类别：` (the form's 项目内容 column holds
+    `委托业务费`, its text says `安全检查费用…`), so that no sentence has two colons."""
+    return _label(r.planned.line.label).rsplit("：", 1)[-1]
+
+
+def _input(r: LineResult, name: str, said: str = "") -> str:
+    """An input the way the form writes it: its number as the case writes it (`30万`), its unit
+    as forms write units, once (after `每条月租`, 1200 元/(条·月) is `1200元`)."""
+    spec = r.planned.line.inputs[name]
+    compact = "".join((spec.value or "").split())
+    m = _WRITTEN_NUMBER.fullmatch(compact)
+    if m is None or not m.group(4):
+        return compact
+    digits, big, pct, _ = m.groups()
+    q = r.planned.inputs[name]
+    if big and q.magnitude == Decimal(digits.replace(",", "")):
+        big = ""  # '750万元' is 750 万元: its 万 belongs to the unit
+    return digits + big + pct + unit_word(q.unit, said)
 
 
 def explain_line(result: Result, line_id: str) -> str:
@@ -66,11 +126,11 @@ def explain_line(result: Result, line_id: str) -> str:
         KeyError: no such line.
     """
     r = result[line_id]
-    return _explain(result, r)
+    return _explain(result, r, case_places(result))
 
 
-def _explain(result: Result, r: LineResult) -> str:
-    text = _explain_plain(result, r)
+def _explain(result: Result, r: LineResult, places: Mapping[str, int]) -> str:
+    text = _explain_plain(result, r, places)
     assumed = assumption(r.planned.declared)
     return text[:-1] + f"（{assumed}）。" if assumed else text
 
@@ -88,85 +148,120 @@ def assumption(declared: Sequence[Declared]) -> str:
     )
 
 
-def _explain_plain(result: Result, r: LineResult) -> str:
+def _explain_plain(result: Result, r: LineResult, places: Mapping[str, int]) -> str:
     p = r.planned
-    ln = p.line
-    value = result_text(r)
-    if p.how == "stated":
-        return f"{ln.label}{value}。"
-    if p.how == "value":
-        return f"{ln.label}{value}。"
+    if p.how in ("stated", "value"):
+        return f"{_name(r)}{_result(r, places)}。"
     assert p.formula is not None
     if len(p.refs) > 1 and not p.inputs and is_sum_of_names(p.formula.tree):
-        parts = "；".join(
-            f"{result[ref].planned.line.label}{_num(result[ref].value, result[ref].unit)}"
-            for ref in p.refs
-        )
-        return f"{ln.label}共计{value}。其中：{parts}。"
+        return _sum_line(result, r, places)
     if len(p.refs) == 1 and not p.inputs and isinstance(p.formula.tree, Name):
-        same = result[p.refs[0]].planned.line.label
-        return f"{ln.label}{value}（即{same}）。"
+        return _same_line(result, r, places)
+    values = _values(result, r)
+    if p.rule is not None and p.rule.text:
+        return _template_line(r, values, places)
+    return _formula_line(r, values, places)
+
+
+def _sum_line(result: Result, r: LineResult, places: Mapping[str, int]) -> str:
+    """`大厅使用费用共计703.69万元。其中：大厅租金502.1604万元；……`, each part as the form writes
+    it, and the forms' note when the parts as written do not add up to the total as written."""
+    name = _name(r)
+    # 三项成本合计（与全年执行数对照）says 合计 too: look past a closing note in brackets.
+    total = "" if re.sub(r"(（[^（）]*）)+$", "", name).endswith(_TOTAL_WORDS) else "共计"
+    parts = "；".join(f"{_name(result[k])}{_amount(result[k], places)}" for k in r.planned.refs)
+    note = rounding_note(result, r.id, places)
+    return f"{name}{total}{_amount(r, places)}。其中：{parts}。" + (note or "")
+
+
+def _same_line(result: Result, r: LineResult, places: Mapping[str, int]) -> str:
+    """`当年预算合计746万元（即项目当年预算）。`; where the form writes it rounded, the exact value
+    first: `…202.64万元，四舍五入为203万元（即…）`."""
+    return f"{_name(r)}{_result(r, places)}（即{_name(result[r.planned.refs[0]])}）。"
+
+
+def _values(result: Result, r: LineResult) -> dict[str, str]:
+    """Each name of the formula as the text writes it: an input with its label, a line with its
+    name and the exact value the arithmetic used (exact values flow between lines), written with
+    '…' where it does not terminate."""
+    p = r.planned
     values: dict[str, str] = {}
     for k in p.inputs:
-        values[k] = (ln.inputs[k].label or "") + _as_written(ln.inputs[k].value or "")
+        label = _label(p.line.inputs[k].label or "")
+        values[k] = label + _input(r, k, label)
     for ref in p.refs:
         x = result[ref]
-        # The value the arithmetic used: the part's exact value (exact values flow between
-        # lines), written with '…' where it does not terminate.
-        values[ref] = x.planned.line.label + _num(x.exact, x.unit)
-    cited = citation.lead(p.standards)  # 按《…》（文号）规定的…标准，
-    if p.rule is not None and p.rule.text:
-        return f"{ln.label}：{cited}{_template(p.rule.text, r, values, value)}。"
-    arithmetic = substitute(p.formula.tree, values).replace(" ", "")
+        values[ref] = _name(x) + _num(x.exact, x.unit)
+    return values
+
+
+def _formula_line(r: LineResult, values: dict[str, str], places: Mapping[str, int]) -> str:
+    """`物业费：面积5580平方米×…=1205280元，即120.528万元，四舍五入为120.53万元。`; a negative
+    difference `A−B，减少34.172万元。` as forms say it."""
+    p = r.planned
+    assert p.formula is not None
+    # The arithmetic with placeholders first, so that only its own brackets become full-width
+    # (a label's brackets are the case's words).
+    keys = {k: f"\x00{i}\x00" for i, k in enumerate(values)}
+    skeleton = substitute(p.formula.tree, keys).replace(" ", "")
+    arithmetic = skeleton.replace("(", "（").replace(")", "）")
+    for k, key in keys.items():
+        arithmetic = arithmetic.replace(key, values[k])
+    text = f"{_name(r)}：{citation.lead(p.standards)}{arithmetic}"
     natural = p.formula.unit
-    text = f"{ln.label}：{cited}{arithmetic}"
-    exact_text = _num(r.exact, p.unit)
+    fewer = r.exact < 0 and isinstance(p.formula.tree, BinOp) and p.formula.tree.op == "-"
+    if fewer:
+        return f"{text}，减少{_result(r, places, size=True)}。"
     if natural.dims == p.unit.dims and natural != p.unit and natural.terms:
-        text += f"={_num(_in(r.exact, p.unit, natural), natural)}，即{exact_text}"
-    elif p.unit.dimensionless and "%" in value:
-        text += f"={_percent(r.exact)}"
+        text += f"={_num(_in(r.exact, p.unit, natural), natural)}，即"
     else:
-        text += f"={exact_text}"
-    if r.value != r.exact:
-        mode = p.rounding[2] if p.rounding else "half_up"
-        word = {"half_up": "四舍五入", "ceil": "向上取整", "floor": "向下取整"}[mode]
-        text += f"，{word}为{value}"
-    return text + "。"
+        text += "="
+    return f"{text}{_result(r, places)}。"
 
 
-def _template(tpl: str, r: LineResult, values: dict[str, str], value: str) -> str:
+def _template_line(r: LineResult, values: dict[str, str], places: Mapping[str, int]) -> str:
+    """A rule's own wording: `{result}` is the exact result, then how the form writes it; a
+    negative `={result}` reads `，减少…`."""
     p = r.planned
     assert p.rule is not None
-    out = []
-    for literal, field, _, _ in string.Formatter().parse(tpl):
+    out: list[str] = []
+    for literal, field, _, _ in string.Formatter().parse(p.rule.text or ""):
         out.append(literal)
         if field is None:
             continue
         name, _, attr = field.partition(".")
         if name == "result":
-            out.append(value)
+            if r.exact < 0 and literal.endswith("="):
+                out[-1] = literal[:-1] + "，减少"
+                out.append(_result(r, places, size=True))
+            else:
+                out.append(_result(r, places))
         elif name == "label":
-            out.append(p.line.label)
+            out.append(_name(r))
         elif attr == "label":
-            out.append(p.line.inputs[name].label or p.rule.params[name].label)
+            out.append(_label(p.line.inputs[name].label or p.rule.params[name].label))
         else:
             spec = p.line.inputs[name]
-            # A parameter bound to another line (`ref:`) shows that line's label and value.
-            out.append(values[spec.ref] if spec.ref else _as_written(spec.value or ""))
-    return "".join(out)
+            # A parameter bound to another line (`ref:`) shows that line's name and value.
+            said = "".join(out).rsplit("，", 1)[-1]  # the words of this clause so far
+            out.append(values[spec.ref] if spec.ref else _input(r, name, said))
+    return f"{_name(r)}：{citation.lead(p.standards)}{''.join(out)}。"
 
 
-def result_text(r: LineResult) -> str:
-    """The line's result as the form writes it: 502.1604万元, or 52.05% for a rate."""
-    ln = r.planned.line
-    if r.unit.dimensionless and ln.stated is not None and "%" in ln.stated.value:
-        return _percent(r.value)  # a rate the form writes as 52.05% reads back the same way
-    return _num(r.value, r.unit)
+def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
+    f = frm.factor / to.factor
+    return exact.mul(value, Decimal(f.numerator) if f.denominator == 1 else f)
+
+
+def result_text(r: LineResult, places: Mapping[str, int] = UNIT_PLACES) -> str:
+    """The line's result as the form writes it: 120.53万元 (exact 120.528), or 52.05% for a rate;
+    `places`: the display places by unit (`cesuan.display.case_places`)."""
+    return _amount(r, places)
 
 
 def explain_table(result: Result) -> list[tuple[str, str, str, str]]:
     """(id, 项目内容, 测算依据及说明, 金额) for every line, in the case's order."""
-    rows = []
+    rows, places = [], case_places(result)
     for r in result.values():  # case order
-        rows.append((r.id, r.planned.line.label, _explain(result, r), result_text(r)))
+        rows.append((r.id, r.planned.line.label, _explain(result, r, places), _amount(r, places)))
     return rows

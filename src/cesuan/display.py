@@ -1,10 +1,11 @@
 """Amounts the way the form writes them: how many decimals each amount is shown with.
 
 What it does: picks a line's display precision — the places of its stated amount (746 万元 → 0,
-6.30 万元 → 2, 52.05% → 2 in percent), else a per-unit default (万元 → 2, the usual convention),
-else the exact value — and writes the value rounded half-up (四舍五入) to it, trailing zeros kept
+6.30 万元 → 2, 52.05% → 2 in percent), else a per-unit default (万元 → 2, the usual convention;
+a case's own `places` setting over it, `case_places`), else the exact value — and writes the value rounded half-up (四舍五入) to it, trailing zeros kept
 (6.3 shown at 2 places is 6.30). For a total that adds up parts it says, the way forms do, when
 the shown parts do not add up to the shown total only because each was rounded for display.
+Units are written as forms write them in a sentence (`unit_word`: 元/平方米/月, said once).
 What it must not do: change any value. Display rounding is for text only: the result, the audit
 and the trace (cesuan.provenance) keep the exact value. No float anywhere.
 """
@@ -14,22 +15,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 
 from cesuan import exact
+from cesuan.errors import CesuanError
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, Name, Node
-from cesuan.units import Unit
+from cesuan.units import Unit, parse_unit
 
 __all__ = [
     "UNIT_PLACES",
     "Shown",
     "amount_text",
+    "case_places",
     "is_percent",
     "line_places",
     "rounding_note",
     "show",
     "show_line",
+    "unit_word",
 ]
 
 # Places an amount is shown with when its line states none, by unit (as `Unit.text` writes it).
@@ -60,6 +65,32 @@ class Shown:
         """Whether the shown number differs from the exact value."""
         shown = self.value / 100 if self.percent else self.value
         return exact.to_fraction(shown) != exact.to_fraction(self.exact)
+
+
+def case_places(result: Result, unit_places: Mapping[str, int] = UNIT_PLACES) -> Mapping[str, int]:
+    """`unit_places` with the case's own setting (`places: {元: 0}`) over it, keyed by unit text
+    as `Unit.text` writes it (`元/平方米/月` and `元/(平方米·月)` are the same key).
+
+    Raises:
+        CesuanError: a unit in the case's `places` that is not a unit (field `places`).
+    """
+    own = result.case.places
+    if not own:
+        return unit_places
+    merged = dict(unit_places)
+    for key, n in own.items():
+        try:
+            merged[parse_unit(key).text] = n
+        except CesuanError as e:
+            raise CesuanError(
+                e.kind,
+                f"显示精度 places 中的单位 {key!r}：{e.message}",
+                hint=e.hint,
+                file=result.case.file,
+                field=f"places.{key}",
+                text=key,
+            ) from None
+    return MappingProxyType(merged)
 
 
 def show(x: exact.Num, places: int | None, *, percent: bool = False) -> Shown:
@@ -108,6 +139,12 @@ def _pow10(f: exact.Num) -> int | None:
     return sign * k if n == 1 else None
 
 
+@lru_cache(maxsize=256)
+def _shift(frm: Unit, to: Unit) -> int | None:
+    # Cached: a case has few pairs of units, and the exact division is the costly part.
+    return _pow10(frm.factor / to.factor)
+
+
 def line_places(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> int | None:
     """The decimals a line's amounts are shown with (in percent for a percent line).
 
@@ -120,14 +157,14 @@ def line_places(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> 
         places = p.stated_places
         if is_percent(r):
             return max(0, places - 2)
-        k = _pow10(p.stated.unit.factor / p.unit.factor)  # stated unit = 10^k line units
+        k = _shift(p.stated.unit, p.unit)  # stated unit = 10^k line units
         if k is not None:
             return max(0, places - k)
     if p.rounding is not None:
         # A declared rounding says how precise the amount is: round to whole 元 on a line in
         # 万元 is 4 places there.
         places, in_unit, _ = p.rounding
-        k = _pow10(in_unit.factor / p.unit.factor)
+        k = _shift(in_unit, p.unit)
         if k is not None:
             return max(0, places - k)
     return unit_places.get(p.unit.text)
@@ -138,9 +175,26 @@ def show_line(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> Sh
     return show(r.value, line_places(r, unit_places), percent=is_percent(r))
 
 
-def _unit_word(unit: Unit) -> str:
-    # Forms write 12个月 rather than 12月 for a duration (as cesuan.basis does).
-    return "个月" if unit.terms == (("月", 1),) else unit.text
+@lru_cache(maxsize=1024)
+def unit_word(unit: Unit, said: str = "") -> str:
+    """A unit the way the forms write it in a sentence: `元/平方米/月` (as the forms' `130元/生/月`,
+    without the ASCII brackets and middle dot of `Unit.text`), `12个月` for a duration; a
+    denominator that `said` (the words just before the amount, when they say 每…) already names
+    is not said again: after `每条月租`, 1200 元/(条·月) is `1200元`.
+
+    >>> from cesuan.quantity import parse_quantity
+    >>> unit_word(parse_quantity("50 元/(平方米·月)").unit), unit_word(parse_quantity("12 月").unit)
+    ('元/平方米/月', '个月')
+    >>> unit_word(parse_quantity("1200 元/条/月").unit, "每条月租")
+    '元'
+    """
+    if unit.terms == (("月", 1),):
+        return "个月"  # forms write 12个月 rather than 12月 for a duration
+    named = "每" in said
+    num = tuple((n, e) for n, e in unit.terms if e > 0)
+    den = [(n, -e) for n, e in unit.terms if e < 0 and not (named and e == -1 and n in said)]
+    top = Unit(num, unit.factor, ()).text if num else ("1" if den else "")
+    return "/".join([top, *(Unit((t,), unit.factor, ()).text for t in den)])
 
 
 def amount_text(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> str:
@@ -152,7 +206,7 @@ def amount_text(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> 
     ('120.53万元', '120.528 万元')
     """
     s = show_line(r, unit_places)
-    return s.text + ("%" if s.percent else _unit_word(r.unit))
+    return s.text + ("%" if s.percent else unit_word(r.unit))
 
 
 def _sum_names(node: Node) -> list[str] | None:
@@ -183,13 +237,12 @@ def rounding_note(
     parts = _sum_names(p.formula.tree) if p.formula is not None else None
     if not parts or len(parts) < 2 or is_percent(r):
         return None
-    by_id = {x.id: x for x in result.lines}
-    if any(k not in by_id for k in parts) or any(
-        by_id[k].unit != r.unit or is_percent(by_id[k]) for k in parts
+    if any(k not in result for k in parts) or any(
+        result[k].unit != r.unit or is_percent(result[k]) for k in parts
     ):
         return None
     total = show_line(r, unit_places)
-    shown = [show_line(by_id[k], unit_places) for k in parts]
+    shown = [show_line(result[k], unit_places) for k in parts]
     if total.places is None or any(s.places is None for s in shown):
         return None  # an exact amount has no rounding to explain
     added: exact.Num = Decimal(0)
@@ -200,7 +253,7 @@ def rounding_note(
     gap = exact.sub(added, total.value)
     if exact.round_half_up(added, total.places) == total.value:
         return None
-    unit = _unit_word(r.unit)
+    unit = unit_word(r.unit)
     places = max(total.places, *(s.places or 0 for s in shown))
     return (
         f"各分项金额之和为{exact.format_exact(added, places=places)}{unit}，与合计{total.text}{unit}"

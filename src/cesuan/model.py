@@ -288,6 +288,14 @@ class Case(_Frozen):
     columns: tuple[Column, ...] = Field(
         (), description="列（年度、资金来源、预算阶段），见 docs/case-format.md 的“列”"
     )
+    # Display precision for this case (cesuan.display.case_places); a unit's text is checked
+    # when the text is written, as the model parses no unit.
+    places: dict[
+        Annotated[str, Field(min_length=1, max_length=50)], Annotated[int, Field(ge=0, le=20)]
+    ] = Field(
+        default_factory=dict,
+        description="显示精度：没有申报数的金额按单位保留几位小数，如 {万元: 2, 元: 0}",
+    )
 
     # Where things are in the file, and the source text, kept by the loader for later stages.
     _file: str | None = PrivateAttr(None)

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cesuan.basis import explain_table, result_text
-from cesuan.display import is_percent, line_places
+from cesuan.display import case_places, is_percent, line_places
 from cesuan.escaping import escape
 from cesuan.evaluation import Result
 from cesuan.implied import implied_inputs, implied_text
@@ -177,11 +177,11 @@ def _amount(x: Any, r: Any) -> tuple[str, str | None]:
 def calc_table(result: Result) -> str:
     """id, 项目内容, 计算值 (in the line's unit), 申报数 and 单位 for every line, in case order."""
     case = result.case
-    rows = []
+    rows, places = [], case_places(result)
     for ln in case.lines:
         r = result[ln.id]
         stated = clean("".join(ln.stated.value.split())) if ln.stated is not None else ""
-        computed = "（无测算）" if r.planned.how == "stated" else result_text(r)
+        computed = "（无测算）" if r.planned.how == "stated" else result_text(r, places)
         rows.append([clean(ln.id), clean(ln.label), computed, stated])
     head = f"{clean(case.title)}（{clean(case.case)}）"
     return head + "\n" + _table(["id", "项目内容", "计算值", "申报数"], rows)

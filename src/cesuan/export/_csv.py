@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from cesuan import exact
-from cesuan.display import UNIT_PLACES, line_places, show, show_line
+from cesuan.display import UNIT_PLACES, case_places, line_places, show, show_line
 from cesuan.evaluation import LineResult, Result
 from cesuan.report import clean
 
@@ -93,6 +93,7 @@ def calc_csv(
         w.writerow(CSV_COLUMNS)
     for res in results:
         order = {ln.id: i for i, ln in enumerate(res.case.lines)}
+        places = case_places(res, unit_places)
         for r in sorted(res.lines, key=lambda x: order[x.id]):
-            w.writerow(_row(res.case.case, r, unit_places))
+            w.writerow(_row(res.case.case, r, places))
     return ("\ufeff" if bom else "") + buf.getvalue()

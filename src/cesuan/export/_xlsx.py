@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cesuan import exact
 from cesuan.basis import explain_table
-from cesuan.display import UNIT_PLACES, is_percent, line_places, rounding_note
+from cesuan.display import UNIT_PLACES, case_places, is_percent, line_places, rounding_note
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.evaluation import LineResult, Result
 from cesuan.export._formula import convert, excel_formula, line_rounding
@@ -318,7 +318,7 @@ def build_workbook(
     used: set[str] = set()
     for res in results:
         ws = wb.create_sheet(_sheet_title(res.case.title, used))
-        _Sheet(ws, res, unit_places).write()
+        _Sheet(ws, res, case_places(res, unit_places)).write()
         for row in ws.iter_rows(min_col=8, max_col=8):
             for c in row:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
