@@ -56,6 +56,7 @@ class ErrorKind(StrEnum):
     UNSAFE_PATH = "unsafe_path"  # symlink, not a regular file, NUL or control character in a path
     UNKNOWN_STANDARD = "unknown_standard"
     STANDARD_NOT_IN_FORCE = "standard_not_in_force"
+    SIGN = "sign"  # a negative value nothing declares may be negative (or a positive deduction)
 
 
 class CesuanError(ValueError):
