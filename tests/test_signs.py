@@ -200,3 +200,20 @@ def test_a_sign_error_in_a_file_names_file_and_line(tmp_path: Any) -> None:
     assert (e.kind, e.file, e.line, e.line_id) == ("sign", str(p), 6, "a")
     assert "文件" in str(e)
     assert "第6行" in str(e)
+
+
+def test_the_trace_says_where_a_negative_was_declared() -> None:
+    rule_line = {
+        "id": "d",
+        "label": "增减额",
+        "use": "budget.change",
+        "inputs": {"current": "1 万元", "previous": {"value": "2 万元", "sign": "nonnegative"}},
+        "unit": "万元",
+    }
+    cut = {"id": "cut", "label": "扣减", "value": "-1 万元", "sign": "negative"}
+    plain = {"id": "p", "label": "甲", "value": "1 万元"}
+    lines = cesuan.evaluate(_case(rule_line, cut, plain)).to_dict()["lines"]
+    assert lines["d"]["sign"] == "any"  # from the rule
+    assert lines["d"]["input_signs"] == {"previous": "nonnegative"}
+    assert lines["cut"]["sign"] == "negative"
+    assert "sign" not in lines["p"]

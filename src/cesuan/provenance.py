@@ -164,6 +164,13 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
     normalised = _normalised(r)
     if normalised:
         t["normalised"] = normalised
+    # Where a negative value is allowed, the trace says on whose word (the line's or its rule's).
+    sign = ln.sign or (p.rule.sign if p.rule is not None else None)
+    if sign not in (None, "nonnegative"):
+        t["sign"] = sign
+    signed = {k: v.sign for k, v in sorted(ln.inputs.items()) if v.sign is not None}
+    if signed:
+        t["input_signs"] = signed
     # The hash covers the hashes of the lines used: computed with `uses` holding those hashes.
     t["hash"] = _hash({**t, "uses": [hashes[ref] for ref in p.refs]} if p.refs else t)
     return t

@@ -78,6 +78,15 @@ _TRACE = _obj(
             ),
             "required": [],  # one of the two, as the reading could be computed or not
         },
+        "sign": {
+            "enum": ["any", "negative"],
+            "description": "本行声明（或其规则声明）可为负：any 增减额，negative 扣减额",
+        },
+        "input_signs": {
+            "type": "object",
+            "additionalProperties": {"enum": ["nonnegative", "any", "negative"]},
+            "description": "输入上声明的正负",
+        },
         "normalised": {
             "type": "object",
             "description": "读入时被规范化的文字（全角、不换行空格、千位分隔符、万作倍数……），"
