@@ -362,7 +362,13 @@ def read_json(
         for k, v in items:
             if k in out:
                 line = _json_line(text, key=k)
-                raise CesuanError(ErrorKind.DUPLICATE_KEY, f"键 '{k}' 重复", file=file, line=line)
+                raise CesuanError(
+                    ErrorKind.DUPLICATE_KEY,
+                    f"键 '{k}' 重复",
+                    file=file,
+                    line=line,
+                    hint="同一个对象中已有同名的键（JSON 读取时后者会悄悄覆盖前者），删除或合并其一",
+                )
             out[k] = v
         return out
 
