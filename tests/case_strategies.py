@@ -76,6 +76,8 @@ def perturb(text: str, sign: int) -> str:
     number, unit = text.split(" ", 1)
     d = Decimal(number)
     step = Decimal(1).scaleb(d.as_tuple().exponent)  # type: ignore[arg-type]
+    if d - step < 0:
+        sign = 1  # an amount of 0 moves up: a negative stated amount is refused (sign policy)
     return f"{d + sign * step} {unit}"
 
 

@@ -43,8 +43,9 @@ def _line(id_: str, label: str, formula: str, **kw: Any) -> dict[str, Any]:
 
 
 def _rounded(id_: str, label: str, x: str, mode: str) -> dict[str, Any]:
-    """A line holding x in 万元, rounded to 2 places by `mode`."""
-    return _line(id_, label, "x", inputs={"x": x}, unit="万元", round={"places": 2, "mode": mode})
+    """A line holding x in 万元, rounded to 2 places by `mode` (a negative x declared so)."""
+    line = _line(id_, label, "x", inputs={"x": x}, unit="万元", round={"places": 2, "mode": mode})
+    return {**line, "sign": "any"} if x.startswith("-") else line
 
 
 SYNTHETIC = {
@@ -80,7 +81,14 @@ SYNTHETIC = {
             stated="0.33 万元",
         ),
         _line("months", "按年计", "rate * 2 年", inputs={"rate": "100 元/月"}, unit="元"),
-        _line("negated", "取负", "-(a - b)", inputs={"a": "1 万元", "b": "3000 元"}, unit="万元"),
+        _line(
+            "negated",
+            "取负",
+            "-(a - b)",
+            inputs={"a": "1 万元", "b": "3000 元"},
+            unit="万元",
+            sign="any",
+        ),
         _line("share", "执行率", "a / b", inputs={"a": "1041 元", "b": "2000 元"}, stated="52.05%"),
         {"id": "given", "label": "给定", "value": "1.5 万元", "unit": "元"},
         _line(

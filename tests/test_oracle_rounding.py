@@ -88,6 +88,8 @@ def test_ties_at_every_place_in_every_mode(
             unit="元",
             rnd={"places": places, "mode": mode},
             stated=f"{want} 元",
+            # A negative result must be declared (sign policy, issue 13).
+            **({"sign": "any"} if sign < 0 else {}),
         )
         audit = cesuan.audit(_case(line))
         q = audit.result["x"].quantity

@@ -9,6 +9,7 @@ outside the case's folder on the screen.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import cesuan.formulas
 import pytest
+import yaml
 
 import cesuan
 from cesuan import CesuanError
@@ -290,6 +292,9 @@ def hostile(folder: Path, outside: Path) -> Path:
         ("via_proc.yaml", "/proc/self/environ"),
     ]:
         (folder / name).write_text(case_text(source, "月租金X"), encoding="utf-8")
+    # The same in a JSON case file (the YAML text's data, read through the JSON reader).
+    data = yaml.safe_load(case_text("../outside/secret.txt", "月租金X"))
+    (folder / "via_json.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     (folder / "out").mkdir()
     return folder
 
@@ -301,6 +306,7 @@ def hostile(folder: Path, outside: Path) -> Path:
         ("audit", ".", "--format", "md", "-o", "out/r.md"),
         ("calc", "via_link.yaml", "via_dir.yaml", "via_dotdot.yaml", "via_absolute.yaml"),
         ("calc", "link.yaml", "--format", "json"),
+        ("calc", "via_json.json", "via_link.yaml", "--format", "json"),
         ("explain", "hall-rent.yaml", "--format", "md", "-o", "out/e.md"),
     ],
     ids=" ".join,

@@ -27,6 +27,7 @@ from cesuan.model import Case
 from cesuan.plan import Plan, plan_case
 from cesuan.quantity import Quantity
 from cesuan.reconcile import Audit, audit_result
+from cesuan.signs import check_plan as check_signs
 
 __all__ = [
     "Outcome",
@@ -143,6 +144,7 @@ def _plan(case: Case) -> Plan:
     cached: Plan | None = getattr(case, "_plan_cache", None)
     if cached is None:
         cached = plan_case(case)
+        check_signs(cached)  # issue 13: no negative value the case does not declare
         object.__setattr__(case, "_plan_cache", cached)
     return cached
 

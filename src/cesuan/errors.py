@@ -57,6 +57,7 @@ class ErrorKind(StrEnum):
     UNKNOWN_STANDARD = "unknown_standard"
     STANDARD_NOT_IN_FORCE = "standard_not_in_force"
     CONVERSION = "conversion"  # a case's declared conversion: mixed kinds, contradicting, unused
+    SIGN = "sign"  # a negative value nothing declares may be negative (or a positive deduction)
 
 
 class CesuanError(ValueError):

@@ -29,6 +29,7 @@ from cesuan.limits import MAX_VALUE_DIGITS
 from cesuan.model import Case
 from cesuan.plan import Plan, PlannedLine
 from cesuan.quantity import Quantity
+from cesuan.signs import check_results
 from cesuan.units import Unit
 
 __all__ = ["LineResult", "Result", "evaluate_plan"]
@@ -198,24 +199,35 @@ def _check_size(value: Num, p: Step, what: str) -> None:
     if shift is not None and type(value) is Decimal:
         # × 10^shift keeps a Decimal's coefficient: its digits are those of the coefficient,
         # or adjusted() + 1 when they end left of the point — so no conversion is needed.
-        if value.adjusted() + shift < MAX_VALUE_DIGITS:
-            try:
-                _fits(value)
-            except Rounded:
-                raise _too_big(what) from None
-            return
-        raise _too_big(what)
+        if not _decimal_fits(value, shift):
+            raise _too_big(what)
+        return
     root = value if p.to_root is None else p.to_root(value)
     if isinstance(root, Decimal):
-        if root.adjusted() < MAX_VALUE_DIGITS:
-            try:
-                _fits(root)
-            except Rounded:
-                raise _too_big(what) from None
-            return
-        raise _too_big(what)
+        if not _decimal_fits(root, 0):
+            raise _too_big(what)
+        return
     if max(len(str(abs(root.numerator))), len(str(root.denominator))) > MAX_VALUE_DIGITS:
         raise _too_big(what)
+
+
+def _decimal_fits(value: Decimal, shift: int) -> bool:
+    """Whether value × 10^shift has at most MAX_VALUE_DIGITS digits before the point, at most
+    as many significant digits, and at most as many after the point (1E-90 has 90 there)."""
+    adjusted = value.adjusted() + shift
+    if adjusted >= MAX_VALUE_DIGITS:
+        return False
+    try:
+        _fits(value)
+    except Rounded:
+        return False
+    # At or above 1 the fractional digits are fewer than the significant ones; below 1 the
+    # leading zeros count too, so the exponent is looked at (rarely: most results are ≥ 1).
+    return (
+        adjusted >= 0
+        or value.is_zero()
+        or int(value.as_tuple().exponent) + shift >= -MAX_VALUE_DIGITS
+    )
 
 
 _NO_ENV: dict[str, Num] = {}
@@ -290,7 +302,11 @@ def _reading(s: Step, env: dict[str, Num]) -> tuple[Num | None, CesuanError | No
     """The line's formula over `env`, rounded as declared; or why it cannot be computed."""
     assert s.fn is not None
     try:
-        return _round(s, s.fn(env)), None
+        value = s.fn(env)
+        # Stated parts are not checked as results are: 500 of them multiplied would otherwise
+        # print a number thousands of digits long (issue 13).
+        _check_size(value, s, "按分项申报数计算的结果")
+        return _round(s, value), None
     except CesuanError as e:
         return None, e
 
@@ -308,7 +324,7 @@ def _simple(s: Step) -> LineResult:
     if (
         shift is not None
         and type(exact_value) is Decimal
-        and exact_value.adjusted() + shift < MAX_VALUE_DIGITS
+        and 0 <= exact_value.adjusted() + shift < MAX_VALUE_DIGITS
     ):
         try:
             _fits(exact_value)
@@ -353,6 +369,7 @@ def evaluate_plan(plan: Plan) -> Result:
         shown_of[lid] = shown = res.shown
         stated_of[lid] = shown if s.stated_value is None else s.stated_value
         append(res)
+    errors += check_results(plan, ((r.planned, r.exact) for r in results))
     if errors:
         raise_all(errors, file=plan.case.file)
     return Result(plan, tuple(results))

@@ -176,6 +176,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
+            part = part or '""'  # an empty key, as cesuan.yamlsafe marks it
             out += f".{part}" if out else str(part)
     return out
 

@@ -54,6 +54,14 @@ InputName = Annotated[
 ]
 
 
+# The sign a value may take (issue 13): by default none is negative; a line that is a change
+# (增减额) declares `any`, a deduction (扣减额) `negative`; an input that may be negative `any`.
+Sign = Literal["nonnegative", "any", "negative"]
+_SIGN_DOC = (
+    "正负：nonnegative（默认，不能为负）、any（可正可负，如增减额）、negative（扣减额，不能为正）"
+)
+
+
 def _quotes(v: Any) -> Any:
     """A quote may be written as one string or a list of strings."""
     if v is None:
@@ -128,6 +136,7 @@ class Input(_Frozen):
         description="改为取用标准库中的支出标准（按案例 year 取当年有效的版本），"
         "如 jianghan.property_party_fund",
     )
+    sign: Sign | None = Field(None, description=_SIGN_DOC + "；不写时随本行的 sign")
 
     _q = field_validator("quote", mode="before")(_quotes)
     _m = field_validator("quote")(_meaningful)
@@ -196,6 +205,7 @@ class Line(_Frozen):
     written: tuple[Written, ...] = ()
     quote: tuple[Text, ...] = ()
     note: Text | None = None
+    sign: Sign | None = Field(None, description=_SIGN_DOC + "；不写时随规则，规则也没写则不能为负")
 
     _q = field_validator("quote", mode="before")(_quotes)
     _m = field_validator("quote")(_meaningful)

@@ -1,11 +1,13 @@
 """Provenance: every evaluated line as plain, deterministic data with a stable hash.
 
 What it does: turns a `Result` into dicts — per line its formula, each input's value, unit,
-quote and source, the values of the lines it used, the unit conversion and declared rounding it
-went through, the stated amount and the form's written expressions — plus the engine version.
-Numbers are exact decimal strings with their unit; keys are sorted; there are no timestamps, so
-the same case always gives the same bytes and the same hash. A line's hash covers the hashes of
-the lines it used, so it identifies the whole calculation behind that number.
+quote and source, the ids of the lines it used (their traces are shared by reference, so the
+output grows with the case, not with its dependency graph), the unit conversion and declared
+rounding it went through, the stated amount and the form's written expressions — plus the engine
+version. Numbers are exact decimal strings with their unit; keys are sorted; there are no
+timestamps, so the same case always gives the same bytes and the same hash. A line's hash is
+taken with `uses` holding the hashes of the lines it used, so it identifies the whole
+calculation behind that number.
 What it must not do: compute amounts (it only reads the result) or produce prose.
 """
 
@@ -16,7 +18,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cesuan import exact
+from cesuan.charset import normalise
 from cesuan.escaping import escape
+from cesuan.normalised import record
 from cesuan.units import Unit
 
 if TYPE_CHECKING:
@@ -75,7 +79,9 @@ def _formula_trace(r: LineResult, t: dict[str, Any], hashes: dict[str, str]) -> 
     aliases = {k: v.ref for k, v in ln.inputs.items() if v.ref is not None}
     if aliases:
         t["bound_to_lines"] = aliases
-    t["uses"] = {ref: {"hash": hashes[ref]} for ref in p.refs}
+    # By reference (format 2.0, issue 13): the ids of the lines used, whose traces (and hashes)
+    # are in the same case; a copy per use made the output grow with the dependency graph.
+    t["uses"] = list(p.refs)
     if p.formula.unit != p.unit:
         t["conversion"] = {
             "from": p.formula.unit.text,
@@ -94,9 +100,9 @@ def _formula_trace(r: LineResult, t: dict[str, Any], hashes: dict[str, str]) -> 
             "after": qtext(r.value, p.unit),
         }
     if r.used:
-        over: dict[str, Any] = {
-            "parts": {ref: {"value": exact.format_exact(v), "stated": s} for ref, v, s in r.used},
-        }
+        # Each part's amount is in its own trace, shared by reference: its `stated` amount,
+        # else its `value` (format 2.0 dropped the per-part copies).
+        over: dict[str, Any] = {}
         if r.over_stated is not None:
             over["value"] = qtext(r.over_stated, p.unit)
         if r.over_stated_error is not None:
@@ -104,6 +110,27 @@ def _formula_trace(r: LineResult, t: dict[str, Any], hashes: dict[str, str]) -> 
         t["over_stated_parts"] = over
     if r.over_shown is not None and r.over_shown != r.shown:
         t["over_shown_parts"] = {"value": qtext(r.over_shown, p.unit)}
+
+
+def _normalised(r: LineResult) -> dict[str, Any]:
+    """Where reading the line's text normalised what was written (full-width forms, NBSP,
+    grouping commas, 万 as a multiplier …): field path → written, read, changes (issue 13)."""
+    p, ln = r.planned, r.planned.line
+    out: dict[str, Any] = {}
+    for k, q in sorted(p.inputs.items()):
+        text = ln.inputs[k].value if k in ln.inputs else None
+        if text is not None and (rec := record(text, str(q))):
+            out[f"inputs.{k}.value"] = rec
+    if ln.value is not None and p.given is not None and (rec := record(ln.value, str(p.given))):
+        out["value"] = rec
+    stated = ln.stated
+    if stated is not None and p.stated is not None and (rec := record(stated.value, str(p.stated))):
+        out["stated.value"] = rec
+    if ln.formula is not None and (
+        rec := record(ln.formula, normalise(ln.formula), quantity=False)
+    ):
+        out["formula"] = rec
+    return out
 
 
 def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
@@ -138,7 +165,18 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
         t["quote"] = list(ln.quote)
     if ln.note:
         t["note"] = ln.note
-    t["hash"] = _hash(t)
+    normalised = _normalised(r)
+    if normalised:
+        t["normalised"] = normalised
+    # Where a negative value is allowed, the trace says on whose word (the line's or its rule's).
+    sign = ln.sign or (p.rule.sign if p.rule is not None else None)
+    if sign not in (None, "nonnegative"):
+        t["sign"] = sign
+    signed = {k: v.sign for k, v in sorted(ln.inputs.items()) if v.sign is not None}
+    if signed:
+        t["input_signs"] = signed
+    # The hash covers the hashes of the lines used: computed with `uses` holding those hashes.
+    t["hash"] = _hash({**t, "uses": [hashes[ref] for ref in p.refs]} if p.refs else t)
     return t
 
 

@@ -46,8 +46,10 @@ __all__ = [
 # changes meaning (docs/cli.md#输出格式). Tools should check the major part.
 # 1.1: audit JSON gains "report" (docs/report.md); 1.2: amounts that do not terminate are
 # rounded, their exact p/q in *_exact fields; 1.3: a trace input's "standard" (the library
-# standard it uses, issue 15).
-FORMAT_VERSION = "1.3"
+# standard it uses, issue 15). 2.0 (issue 13): a calc trace's `uses` lists the
+# ids of the lines used (their traces shared by reference, not a hash per use), the per-part
+# copies in `over_stated_parts.parts` are gone, and `normalised` records what reading changed.
+FORMAT_VERSION = "2.0"
 # The "$schema" of each output: its first key (sorted keys put "$" first), so that a directory
 # scan recognises cesuan's own outputs from their first bytes and never reads them as cases.
 SCHEMA_IDS = {

@@ -16,6 +16,7 @@ import functools
 import string
 from importlib import resources
 from importlib.abc import Traversable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -71,6 +72,9 @@ class Rule(BaseModel):
     text: str | None = Field(None, description="测算依据模板：{参数}、{参数.label}、{result}")
     basis: Basis | None = None
     examples: tuple[Example, ...] = Field((), description="手算的例子，由测试逐个计算核对")
+    sign: Literal["nonnegative", "any", "negative"] = Field(
+        "nonnegative", description="结果的正负：any 表示可为负（如增减额），见 docs/case-format.md"
+    )
 
     def param_unit(self, name: str) -> Unit | None:
         u = self.params[name].unit

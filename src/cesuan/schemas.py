@@ -76,13 +76,43 @@ _TRACE = _obj(
                 required=["value", "quote", "source", "label"],
             ),
         },
-        "uses": {"type": "object", "additionalProperties": _obj({"hash": _STR})},
-        "over_stated_parts": _obj(
-            {
-                "value": {**_AMOUNT, "description": "同一公式按所用各行的申报数计算的值"},
-                "parts": {"type": "object"},
-            },
-        ),
+        "uses": {
+            "type": "array",
+            "items": _STR,
+            "description": "本行用到的各行的 id（按公式中首次出现的顺序）；它们的计算过程和哈希值"
+            "在同一案例的 lines 中，按引用共享，不再复制（2.0）",
+        },
+        "over_stated_parts": {
+            **_obj(
+                {
+                    "value": {**_AMOUNT, "description": "同一公式按所用各行的申报数计算的值"},
+                    "error": {**_STR, "description": "按申报数无法计算时的原因"},
+                },
+                description="各分项的数见各自的 stated（没有则 value）",
+            ),
+            "required": [],  # one of the two, as the reading could be computed or not
+        },
+        "sign": {
+            "enum": ["any", "negative"],
+            "description": "本行声明（或其规则声明）可为负：any 增减额，negative 扣减额",
+        },
+        "input_signs": {
+            "type": "object",
+            "additionalProperties": {"enum": ["nonnegative", "any", "negative"]},
+            "description": "输入上声明的正负",
+        },
+        "normalised": {
+            "type": "object",
+            "description": "读入时被规范化的文字（全角、不换行空格、千位分隔符、万作倍数……），"
+            "键为字段路径，如 inputs.area.value、stated.value、value、formula",
+            "additionalProperties": _obj(
+                {
+                    "written": {**_STR, "description": "案例中写的原文"},
+                    "read": {**_STR, "description": "读作的文字"},
+                    "changes": {"type": "array", "items": _STR, "description": "每一种规范化"},
+                }
+            ),
+        },
         "stated": _obj({"value": _STR, "quote": _QUOTES}),
         "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "declared_conversions": {
@@ -325,7 +355,7 @@ def _envelope(which: str, case: dict[str, Any], title: str) -> dict[str, Any]:
                 "$schema": {"const": SCHEMA_IDS[which]},
                 "format_version": {
                     "type": "string",
-                    "pattern": r"^1\.[0-9]+$",
+                    "pattern": r"^2\.[0-9]+$",
                     "description": f"输出格式的版本（本 schema：{FORMAT_VERSION}）",
                 },
                 "engine": {**_STR, "description": "cesuan 的版本，如 'cesuan 0.1.0'"},

@@ -340,6 +340,8 @@ def _build(
 
 
 def _join(path: str, key: str) -> str:
+    # An empty key is written '""', so it has a path (and a line) of its own (issue 13).
+    key = key or '""'
     return f"{path}.{key}" if path else key
 
 
@@ -360,7 +362,13 @@ def read_json(
         for k, v in items:
             if k in out:
                 line = _json_line(text, key=k)
-                raise CesuanError(ErrorKind.DUPLICATE_KEY, f"键 '{k}' 重复", file=file, line=line)
+                raise CesuanError(
+                    ErrorKind.DUPLICATE_KEY,
+                    f"键 '{k}' 重复",
+                    file=file,
+                    line=line,
+                    hint="同一个对象中已有同名的键（JSON 读取时后者会悄悄覆盖前者），删除或合并其一",
+                )
             out[k] = v
         return out
 
@@ -372,6 +380,8 @@ def read_json(
             line=_json_line(text, key=None),
         )
 
+    if not text.strip():  # an empty document, as YAML reads it: "no case" at line 1
+        return None, {}
     try:
         data = json.loads(
             text,
@@ -389,8 +399,37 @@ def read_json(
             column=e.colno - 1,
         ) from None
     except RecursionError:
-        raise CesuanError(ErrorKind.NESTING, "JSON 嵌套过深", file=file) from None
-    return _unmark(data, "", bare if bare is not None else set()), {}
+        raise _json_too_deep(text, file, None) from None
+    data, deep = _unmark(data, "", bare if bare is not None else set())
+    if deep is not None:
+        raise _json_too_deep(text, file, deep)
+    return data, {}
+
+
+_JSON_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_too_deep(text: str, file: str | None, field: str | None) -> CesuanError:
+    """The nesting limit for JSON, as for YAML (issue 13): the file line where the first
+    container deeper than MAX_YAML_DEPTH opens, found by counting brackets outside strings."""
+    depth, line = 0, None
+    for m in _JSON_BRACKETS.finditer(text):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                line = text.count("\n", 0, m.start()) + 1
+                break
+        elif tok in "]}":
+            depth -= 1
+    return CesuanError(
+        ErrorKind.NESTING,
+        f"JSON 嵌套超过 {MAX_YAML_DEPTH} 层",
+        file=file,
+        line=line,
+        field=field or None,
+        hint="案例文件只需几层嵌套：case → lines → 明细 → inputs → 输入",
+    )
 
 
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}:]|-?Infinity|NaN')
@@ -419,19 +458,21 @@ def _json_line(text: str, *, key: str | None) -> int | None:
     return None
 
 
-def _unmark(v: Any, path: str, bare: set[str]) -> Any:
-    """Plain strings again, with the paths of the numbers recorded (iterative: JSON nesting is
-    only bounded later, by the schema)."""
+def _unmark(v: Any, path: str, bare: set[str]) -> tuple[Any, str | None]:
+    """Plain strings again, with the paths of the numbers recorded; and the path of the first
+    container nested deeper than MAX_YAML_DEPTH, if any (iterative, so depth costs no stack)."""
     root = [v]
-    stack: list[tuple[Any, Any, str]] = [(root, 0, path)]
+    stack: list[tuple[Any, Any, str, int]] = [(root, 0, path, 1)]
     while stack:
-        parent, key, where = stack.pop()
+        parent, key, where, depth = stack.pop()
         x = parent[key]
         if isinstance(x, _Bare):
             bare.add(where)
             parent[key] = str.__str__(x)
+        elif isinstance(x, dict | list) and depth > MAX_YAML_DEPTH:
+            return root[0], where
         elif isinstance(x, dict):
-            stack += [(x, k, _join(where, k)) for k in x]
+            stack += [(x, k, _join(where, k), depth + 1) for k in x]
         elif isinstance(x, list):
-            stack += [(x, i, f"{where}[{i}]") for i in range(len(x))]
-    return root[0]
+            stack += [(x, i, f"{where}[{i}]", depth + 1) for i in range(len(x))]
+    return root[0], None
