@@ -187,7 +187,7 @@ def test_a_category_label_gives_one_colon() -> None:
 def test_a_negative_difference_is_written_as_a_decrease() -> None:
     # 100 − 134.17 = −34.17 万元: 减少34.17万元, never “=-34.17万元” (issue 15).
     lines = [
-        {"id": "c", "label": "比上年增减", "formula": "now - before", "unit": "万元",
+        {"id": "c", "label": "比上年增减", "formula": "now - before", "unit": "万元", "sign": "any",
          "inputs": {"now": {"value": "100 万元", "label": "本年"},
                     "before": {"value": "134.17 万元", "label": "上年"}}},
         {"id": "r", "label": "比上年增减", "use": "budget.change",
@@ -201,7 +201,7 @@ def test_a_negative_difference_is_written_as_a_decrease() -> None:
 def test_a_negative_difference_shown_rounded_keeps_its_exact_value() -> None:
     # 100 − 134.1725 = −34.1725 万元 → 减少34.1725万元, written 34.17 (half-up of 34.1725).
     lines = [
-        {"id": "c", "label": "增减", "formula": "now - before", "unit": "万元",
+        {"id": "c", "label": "增减", "formula": "now - before", "unit": "万元", "sign": "any",
          "inputs": {"now": "100 万元", "before": "134.1725 万元"}},
     ]  # fmt: skip
     text = _explain(lines, "c")
