@@ -16,6 +16,7 @@ from decimal import Decimal
 from cesuan import exact
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import Name, is_sum_of_names, substitute
+from cesuan.intervals import range_text
 from cesuan.units import Unit
 
 __all__ = ["explain_line", "explain_table", "result_text"]
@@ -68,6 +69,16 @@ def explain_line(result: Result, line_id: str) -> str:
 
 
 def _explain(result: Result, r: LineResult) -> str:
+    text = _explain_value(result, r)
+    b = r.planned.stated_bound
+    if b is not None and r.planned.how == "formula":
+        # A stated bound is the form's target, said the way the form says it.
+        side = {"at_most": "上限", "at_least": "下限", "between": "范围"}[b.kind]
+        text = text[:-1] + f"（申报{side}：{b.words}）。"
+    return text
+
+
+def _explain_value(result: Result, r: LineResult) -> str:
     p = r.planned
     ln = p.line
     value = result_text(r)
@@ -86,18 +97,24 @@ def _explain(result: Result, r: LineResult) -> str:
         same = result[p.refs[0]].planned.line.label
         return f"{ln.label}{value}（即{same}）。"
     values: dict[str, str] = {}
+    bounds = dict(p.bounds)
     for k in p.inputs:
-        values[k] = (ln.inputs[k].label or "") + _as_written(ln.inputs[k].value or "")
+        written = bounds[k].words if k in bounds else _as_written(ln.inputs[k].value or "")
+        values[k] = (ln.inputs[k].label or "") + written
     for ref in p.refs:
         x = result[ref]
         # The value the arithmetic used: the part's exact value (exact values flow between
         # lines), written with '…' where it does not terminate.
-        values[ref] = x.planned.line.label + _num(x.exact, x.unit)
+        values[ref] = x.planned.line.label + (
+            result_text(x) if x.interval is not None else _num(x.exact, x.unit)
+        )
     if p.rule is not None and p.rule.text:
         return f"{ln.label}：{_template(p.rule.text, r, values, value)}。"
     arithmetic = substitute(p.formula.tree, values).replace(" ", "")
     natural = p.formula.unit
     text = f"{ln.label}：{arithmetic}"
+    if r.interval is not None:
+        return f"{text}={value}。"
     exact_text = _num(r.exact, p.unit)
     if natural.dims == p.unit.dims and natural != p.unit and natural.terms:
         text += f"={_num(_in(r.exact, p.unit, natural), natural)}，即{exact_text}"
@@ -130,13 +147,20 @@ def _template(tpl: str, r: LineResult, values: dict[str, str], value: str) -> st
         else:
             spec = p.line.inputs[name]
             # A parameter bound to another line (`ref:`) shows that line's label and value.
-            out.append(values[spec.ref] if spec.ref else _as_written(spec.value or ""))
+            b = dict(p.bounds).get(name)
+            written = b.words if b is not None else _as_written(spec.value or "")
+            out.append(values[spec.ref] if spec.ref else written)
     return "".join(out)
 
 
 def result_text(r: LineResult) -> str:
     """The line's result as the form writes it: 502.1604万元, or 52.05% for a rate."""
     ln = r.planned.line
+    if r.interval is not None:
+        own = r.planned.given_bound or r.planned.stated_bound
+        if own is not None and r.planned.formula is None:
+            return own.words  # as the form writes it: 不超过30万元, 5万余名
+        return "".join(range_text(r.interval, r.unit).split())
     if r.unit.dimensionless and ln.stated is not None and "%" in ln.stated.value:
         return _percent(r.value)  # a rate the form writes as 52.05% reads back the same way
     return _num(r.value, r.unit)

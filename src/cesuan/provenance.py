@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from cesuan import exact
 from cesuan.escaping import escape
+from cesuan.intervals import range_text
 from cesuan.units import Unit
 
 if TYPE_CHECKING:
@@ -61,9 +62,11 @@ def _formula_trace(r: LineResult, t: dict[str, Any], hashes: dict[str, str]) -> 
     t["formula"] = p.formula.text
     if p.rule is not None:
         t["rule"] = p.rule.id
+    bounds = dict(p.bounds)
     t["inputs"] = {
         k: {
-            "value": str(q),
+            # A bounded input as written ("≤65 万元"), not the number in it.
+            "value": ln.inputs[k].value if k in bounds else str(q),
             "quote": list(ln.inputs[k].quote),
             "source": ln.inputs[k].source,
             "label": ln.inputs[k].label,
@@ -119,6 +122,18 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
         t["given"] = ln.value
     if ln.stated is not None:
         t["stated"] = {"value": ln.stated.value, "quote": list(ln.stated.quote)}
+    if r.interval is not None:
+        # A range is not one value: `value` is null and `range` holds the exact ends.
+        t["value"] = None
+        t["range"] = {
+            "lo": None
+            if r.interval.lo is None
+            else qtext(exact.from_fraction(r.interval.lo), p.unit),
+            "hi": None
+            if r.interval.hi is None
+            else qtext(exact.from_fraction(r.interval.hi), p.unit),
+            "text": range_text(r.interval, p.unit),
+        }
     if p.written:
         t["written"] = [
             {
