@@ -17,16 +17,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cesuan import exact
 from cesuan.bounds import Bound
+from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.interval import Interval
 from cesuan.findings import Kind
 from cesuan.intervals import amount_text
 from cesuan.units import Unit
 
-__all__ = ["Verdict", "difference", "judge", "message"]
+if TYPE_CHECKING:
+    from cesuan.evaluation import Result
+
+__all__ = ["Verdict", "difference", "judge", "message", "refuse_bounds"]
 
 VerdictStatus = Literal["within_bound", "mismatch", "undecided"]
 
@@ -105,3 +109,22 @@ def message(v: Verdict, written: str, shown: str, unit: Unit, places: int) -> st
         return f"计算结果为 {shown}，低于下限（申报 {written}），差 {gap}"
     side = "上端" if v.end > v.value else "下端"
     return f"按输入的界限计算，本行为 {shown}，申报 {written} 不在其中（距{side} {gap}）"
+
+
+def refuse_bounds(result: Result, what: str, hint: str) -> None:
+    """For a command that needs one value per line (`what`: 导出 Excel, 对比): a clear error
+    naming the first line whose value is a range or whose stated amount is a bound."""
+    for r in result.values():
+        p = r.planned
+        b = p.stated_bound or p.given_bound or next((b for _, b in p.bounds), None)
+        if r.interval is None and b is None:
+            continue
+        shown = b.text if b is not None else "所用的行有界限"
+        raise CesuanError(
+            ErrorKind.SCHEMA,
+            f"{what}不支持界限：明细 {p.id}（{p.line.label}）是一个范围（{shown}），不是单个数",
+            file=result.case.file,
+            line_id=p.id,
+            text=b.text if b is not None else None,
+            hint=hint,
+        )

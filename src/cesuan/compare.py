@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from cesuan import exact
+from cesuan.boundcheck import refuse_bounds
 from cesuan.evaluation import LineResult, Result
 from cesuan.report import _table, clean, md
 from cesuan.units import Unit
@@ -102,6 +103,8 @@ def compare(old: Result, new: Result) -> Comparison:
     >>> [exact.format_exact(x) for x in (row.old, row.new, row.difference)]
     ['502.1604', '510', '7.8396']
     """
+    for res in (old, new):
+        refuse_bounds(res, "对比", "有界限的行的计算区间见 cesuan calc 或 cesuan audit")
     olds = {r.id: r for r in old.lines}
     news = {r.id: r for r in new.lines}
     rows = []

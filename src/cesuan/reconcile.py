@@ -143,8 +143,14 @@ class _Auditor:
         if p.formula is None:
             return None
         values = {k: str(q).replace(" ", "") for k, q in p.inputs.items()}
+        values |= {k: b.words for k, b in p.bounds}  # a bound as the form says it
         for ref, v, _ in r.used:
             part = self.result[ref]
+            if part.interval is not None:
+                own = part.planned.given_bound
+                shown = own.words if own else range_text(part.interval, part.unit)
+                values[ref] = shown.replace(" ", "")
+                continue
             if reading == "exact":
                 v = part.exact
             elif reading == "over_shown":

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cesuan import exact
 from cesuan.basis import explain_table
+from cesuan.boundcheck import refuse_bounds
 from cesuan.display import UNIT_PLACES, is_percent, line_places, rounding_note
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.evaluation import LineResult, Result
@@ -311,6 +312,8 @@ def build_workbook(
     results: Sequence[Result], unit_places: Mapping[str, int] = UNIT_PLACES
 ) -> Workbook:
     """A workbook with one sheet per evaluated case, in the order given."""
+    for res in results:
+        refuse_bounds(res, "导出 Excel ", "界限的区间见 cesuan calc --format csv 或 cesuan audit")
     wb = Workbook()
     default = wb.active
     used: set[str] = set()
