@@ -12,6 +12,7 @@ digit, or print anything (cesuan.report renders findings).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any, cast
 
@@ -199,10 +200,26 @@ class _Auditor:
                 quotes=quotes,
             )
             return
-        if r.interval is not None or p.stated_bound is not None:
+        if r.interval is not None and self.point_over_stated(r):
+            # Its ranges come only from parts that state an amount: over those it is one value.
+            assert r.over_stated is not None
+            r = replace(r, shown=r.over_stated, over_shown=None, interval=None)
+        elif r.interval is not None or p.stated_bound is not None:
             self.bounded(r, stated, quotes)
             return
         self.reconcile(r, stated, causes, quotes)
+
+    def point_over_stated(self, r: LineResult) -> bool:
+        """Whether a line with a range is a single value over its parts' stated amounts: no
+        bound of its own, and every part with a range states an amount (not a bound)."""
+        p = r.planned
+        if p.bounds or p.given_bound or p.stated_bound or r.over_stated is None:
+            return False
+        return all(
+            (q := self.result[ref]).interval is None
+            or (q.planned.stated is not None and q.planned.stated_bound is None)
+            for ref in p.refs
+        )
 
     def bounded(self, r: LineResult, stated: Quantity, quotes: tuple[str, ...]) -> None:
         """A stated bound, or a line whose value is a range: containment, exactly
