@@ -271,14 +271,30 @@ def test_csv_writes_the_range_as_text(capsys: pytest.CaptureFixture[str]) -> Non
     assert any(",total,膳食补助,不低于 4000 万元,不低于 4000 万元,万元,4136,," in r for r in rows)
 
 
-@pytest.mark.parametrize(
-    "command", [["export", "-o", "{tmp}/x.xlsx"], ["compare", str(HERE / "within_ceiling.yaml")]]
-)
-def test_commands_that_need_one_value_refuse_clearly(
-    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    args = [a.format(tmp=tmp_path) for a in command]
-    assert main([*args, str(HERE / "over_ceiling.yaml")]) == 2
-    err = capsys.readouterr().err
-    assert "不支持界限" in err
-    assert "Traceback" not in err
+def test_compare_compares_ranges(capsys: pytest.CaptureFixture[str]) -> None:
+    # ≤ 5000 人 → ≤ 6000 人: [0, 5000] × 800 元 = [0, 400] 万元 becomes [0, 6000] × 800 元 =
+    # [0, 480] 万元; the 5万余 line does not move.
+    path = str(HERE / "count_standard.yaml")
+    assert main(["compare", path, "--set", "capped.boarders=≤ 6000 人", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = {r["id"]: r for r in data["lines"]}
+    assert data["changed"] == ["capped"]
+    assert (rows["capped"]["old_range"], rows["capped"]["new_range"]) == (
+        "0 至 400 万元",
+        "0 至 480 万元",
+    )
+    assert rows["capped"]["difference"] is None
+    assert rows["total"]["status"] == "same"
+
+
+def test_export_writes_bounds_and_ranges_as_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "x.xlsx"
+    assert main(["export", "-o", str(target), str(HERE / "count_standard.yaml")]) == 0
+    cells = [c.value for row in load_workbook(target).active.iter_rows() for c in row]
+    assert "5万余 人" in cells  # the input as written, a text cell
+    assert "不低于 4000 万元" in cells  # the range, not a formula giving one value
+    assert "不超过 400 万元" in cells  # the stated bound
+    # No formula reads a bound: every formula cell is of a line without a range.
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
