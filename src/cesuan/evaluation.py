@@ -25,7 +25,7 @@ from typing import cast
 from cesuan._steps import Step, steps
 from cesuan.errors import CesuanError, ErrorKind, raise_all
 from cesuan.exact import Num
-from cesuan.intervals import Interval, bounded_lines, line_interval
+from cesuan.intervals import Interval, line_interval
 from cesuan.limits import MAX_VALUE_DIGITS
 from cesuan.model import Case
 from cesuan.plan import Plan, PlannedLine
@@ -357,7 +357,6 @@ def evaluate_plan(plan: Plan) -> Result:
     results: list[LineResult] = []
     append = results.append
     errors: list[CesuanError] = []
-    bounded = bounded_lines(plan)
     intervals: dict[str, Interval] = {}
     for s in steps(plan):
         try:
@@ -367,7 +366,7 @@ def evaluate_plan(plan: Plan) -> Result:
             continue
         if res is None:
             continue
-        if bounded and s.p.id in bounded:
+        if s.ranged:
             try:
                 iv = intervals[s.p.id] = line_interval(s, exact_of, intervals)
             except CesuanError as e:

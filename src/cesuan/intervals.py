@@ -1,7 +1,7 @@
 """Intervals of bounded lines: what a line can come to when a bound feeds it.
 
-What it does: finds the lines whose value is a range — a bounded input, plain value or
-stated-only amount (cesuan.bounds), or a line they feed — and, for each, evaluates its typed tree
+What it does: for each line whose value is a range — a bounded input, plain value or
+stated-only amount (cesuan.bounds), or a line they feed (`Step.ranged`) — evaluates its typed tree
 in the line's unit over exact intervals (cesuan.expr.interval): a bounded input is the range its
 bound allows (`Bound.ends`), any other input or line a point (its exact value), a bounded line
 its interval; then the line's declared rounding on each finite end (rounding is monotone).
@@ -18,20 +18,10 @@ from fractions import Fraction
 from cesuan import exact
 from cesuan._steps import Step
 from cesuan.expr.interval import Interval, interval_eval
-from cesuan.plan import Plan
 from cesuan.quantity import Quantity
 from cesuan.units import Unit
 
-__all__ = ["Interval", "amount_text", "bounded_lines", "line_interval", "range_text"]
-
-
-def bounded_lines(plan: Plan) -> frozenset[str]:
-    """The ids of the lines whose value is a range (empty for a case without bounds)."""
-    out: set[str] = set()
-    for p in plan.lines:  # dependency order: a line comes after the lines it uses
-        if p.bounded or any(r in out for r in p.refs):
-            out.add(p.id)
-    return frozenset(out)
+__all__ = ["Interval", "amount_text", "line_interval", "range_text"]
 
 
 def line_interval(
