@@ -298,3 +298,12 @@ def test_export_writes_bounds_and_ranges_as_text(tmp_path: Path) -> None:
     assert "不超过 400 万元" in cells  # the stated bound
     # No formula reads a bound: every formula cell is of a line without a range.
     assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
+
+
+def test_a_bound_where_only_a_number_fits_says_so() -> None:
+    # Issue 11: the hint for `≤65 万元` used to be "删除该字符".
+    with pytest.raises(CesuanError) as e:
+        cesuan.parse_quantity("≤65 万元")
+    assert e.value.hint is not None
+    assert "界限" in e.value.hint
+    assert "删除" not in e.value.hint
