@@ -12,8 +12,11 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cesuan
+from cesuan import exact
 from cesuan.bounds import parse_bound, parse_value
 from cesuan.cli import main
 from cesuan.errors import CesuanError, ErrorKind
@@ -307,3 +310,61 @@ def test_a_bound_where_only_a_number_fits_says_so() -> None:
     assert e.value.hint is not None
     assert "界限" in e.value.hint
     assert "删除" not in e.value.hint
+
+
+# --- end to end: a bounded case against the same case at points inside its bounds -----------
+
+_FORMULAS = [
+    "n * std",
+    "n * std / 2 + 3 元",
+    "max(n * std, 100 元) - 50 元",
+    "round(n * std * 98%, 0, 元)",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["≤ {a} 人", "≥ {a} 人", "{a}~{b} 人", "{a}余 人"]),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    st.sampled_from(_FORMULAS),
+    st.fractions(0, 1),
+    st.sampled_from(["元", "万元"]),
+)
+def test_every_point_inside_the_bounds_lies_in_the_interval(
+    shape: str, a: int, b: int, formula: str, t: Fraction, unit: str
+) -> None:
+    lo, hi = min(a, b), max(a, b)
+    text = shape.format(a=lo, b=hi)
+
+    def case(n: str) -> dict[str, Any]:
+        return {
+            "case": "t",
+            "title": "t",
+            "lines": [
+                {
+                    "id": "x",
+                    "label": "甲",
+                    "formula": formula,
+                    "inputs": {"n": n, "std": "12.5 元/人"},
+                    "unit": unit,
+                },
+                {"id": "y", "label": "乙", "formula": "x * 3 + 1 元", "unit": "元"},
+            ],
+        }
+
+    bounded = cesuan.evaluate(case(text))
+    # A point inside (ends are integers, so rounding to 2 places stays inside): ≤ lo is
+    # [0, lo]; ≥ lo and lo余 are [lo, ∞) (a point up to lo + hi); lo~hi is [lo, hi].
+    if shape.startswith("≤"):
+        point = t * lo
+    elif "~" in shape:
+        point = lo + t * (hi - lo)
+    else:
+        point = lo + t * hi
+    decimal = exact.format_exact(exact.round_half_up(point, 2))
+    at_point = cesuan.evaluate(case(f"{decimal} 人"))
+    for line_id in ("x", "y"):
+        iv = bounded[line_id].interval
+        assert iv is not None
+        assert iv.contains(exact.to_fraction(at_point[line_id].exact)), (text, decimal)
