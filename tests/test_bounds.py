@@ -266,6 +266,9 @@ def test_audit_reports_render(fmt: str, capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert "申报数不在计算区间内" in out
     assert "无法确定是否在界内" in out
+    # The undecided finding has no one difference: none is printed empty.
+    assert "差额 （" not in out
+    assert '<span class="amount"></span>' not in out
 
 
 def test_csv_writes_the_range_as_text(capsys: pytest.CaptureFixture[str]) -> None:
