@@ -13,6 +13,7 @@ import pytest
 
 import cesuan
 from cesuan.cli import main
+from cesuan.expr.interval import Interval
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted(
@@ -85,6 +86,16 @@ SUMMARY: dict[str, tuple[int, int, int]] = {
 }
 
 
+# case → lines checked against a bound and within it (符合界限), counted by hand from the notes;
+# no corpus line is outside its bound or undecided.
+WITHIN: dict[str, int] = {
+    "fengjie-yunwu-2023.jiagongyuan": 1,  # 项目总预算 65 ≤ 65万元
+    "hainan-2012.yingyang": 1,  # 5万余 × 800 元 = [4000, ∞) 万元 ∋ 4136
+    "tangxi-2022.cunji": 1,  # 132.912 ≤ 202.6万元
+    "tangxi-2022.weituo": 2,  # 89.974 ≤ 90万元; 50 ≥ 50个
+}
+
+
 def _id(p: Path) -> str:
     return str(p.relative_to(ROOT / "cases"))
 
@@ -119,6 +130,8 @@ def test_summary_counts_are_the_hand_counted_ones(path: Path) -> None:
     audit = cesuan.audit(path)
     s = audit.summary()
     assert (s["match"], s["rounded_match"], s["mismatch"]) == SUMMARY[audit.result.case.case]
+    assert s["within_bound"] == WITHIN.get(audit.result.case.case, 0)
+    assert s["undecided"] == 0
 
 
 def test_hand_computed_values_of_the_shared_rules() -> None:
@@ -139,7 +152,11 @@ def test_hand_computed_values_of_the_shared_rules() -> None:
     # 2023年4月-2024年2月: April … December 2023 is 9 months, January and February 2024 two more.
     assert str(fengjie["period"].quantity) == "11 月"
     hainan = cesuan.evaluate(ROOT / "cases/hainan-2012/yingyang.yaml")
-    assert Fraction(hainan["province"].quantity.to("万元").magnitude) == Fraction(4136 * 7, 10)
+    # Over the stated 4136 万元: 4136 × 7/10 = 2895.2; over "5万余名" × 800 元 = [4000, ∞)
+    # 万元, the province's share is [4000 × 7/10, ∞) = [2800, ∞) 万元.
+    assert hainan["province"].over_stated == Fraction(4136 * 7, 10)
+    assert hainan["need"].interval == Interval(Fraction(4000), None)
+    assert hainan["province"].interval == Interval(Fraction(2800), None)
     jinzhai = cesuan.evaluate(ROOT / "cases/jinzhai-meili-2023/zhengti.yaml")
     assert Fraction(jinzhai["total.rate"].quantity.magnitude) == Fraction("1.0259")
     panlong = cesuan.evaluate(ROOT / "cases/panlong-renda-2017/renda.yaml")

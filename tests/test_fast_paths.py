@@ -144,6 +144,7 @@ def test_line_results_stay_frozen_comparable_and_copyable() -> None:
         "over_stated_error",
         "used",
         "written",
+        "interval",
     ]
     assert copy.copy(b) == b
     assert dataclasses.replace(a, shown=Decimal(9)).value == Decimal(9)

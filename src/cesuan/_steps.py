@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -53,6 +53,9 @@ class Step:
     # amount either, so is the over-stated reading: neither is computed again.
     refs_rounded: bool
     written: tuple[Callable[[Mapping[str, exact.Num]], exact.Num], ...]
+    # Whether the line's value is a range: it is bounded, or uses a line that is
+    # (cesuan.intervals evaluates those; worked out once here, not on every evaluation).
+    ranged: bool = False
 
 
 def steps(plan: Plan) -> tuple[Step, ...]:
@@ -62,9 +65,21 @@ def steps(plan: Plan) -> tuple[Step, ...]:
         stated = {p.id for p in plan.lines if p.stated is not None}
         rounded = {p.id for p in plan.lines if p.rounding is not None and p.formula is not None}
         built = tuple(_step(p, stated, rounded) for p in plan.lines)
+        ranged = _ranged(plan)
+        if ranged:
+            built = tuple(replace(s, ranged=True) if s.p.id in ranged else s for s in built)
         plan._steps = built
     assert isinstance(built, tuple)
     return built
+
+
+def _ranged(plan: Plan) -> set[str]:
+    """The ids of the lines whose value is a range (empty for a case without bounds)."""
+    out: set[str] = set()
+    for p in plan.lines:  # dependency order: a line comes after the lines it uses
+        if p.bounded or (out and any(r in out for r in p.refs)):
+            out.add(p.id)
+    return out
 
 
 def _step(p: PlannedLine, stated: set[str], rounded: set[str]) -> Step:

@@ -229,9 +229,11 @@ def _overview(form: Mapping[str, Any]) -> str:
     """One sentence per form with the same counts as its summary row."""
     r, n = _summary_row(form), form["counts"]
     rounded = form["lines"]["rounded_match"]
+    within = form["lines"].get("within_bound", 0)
     return (
         f"申报数核对 {r['checked']} 个，相符 {r['matched']} 个"
         + (f"（其中四舍五入后相符 {rounded} 个）" if rounded else "")
+        + (f"（其中符合界限 {within} 个）" if within else "")
         + f"，无测算 {r['unverifiable']} 个；问题 {n['issues']} 处，连带影响 {n['consequences']} 处，"
         f"低于重要性 {n['hidden']} 处，提示 {n['notes']} 条。"
     )
@@ -266,8 +268,13 @@ def _summary_row(form: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "case": form["case"],
         "title": form["title"],
-        "checked": s["match"] + s["rounded_match"] + s["mismatch"],
-        "matched": s["match"] + s["rounded_match"],
+        # A line checked against a bound counts as checked, and as matched when within it.
+        "checked": s["match"]
+        + s["rounded_match"]
+        + s["mismatch"]
+        + s.get("within_bound", 0)
+        + s.get("undecided", 0),
+        "matched": s["match"] + s["rounded_match"] + s.get("within_bound", 0),
         "unverifiable": s["unverifiable"],
         **form["counts"],
         "money": form["at_issue"]["money"],

@@ -35,6 +35,7 @@ from cesuan.display import (
 )
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, Name, is_sum_of_names, substitute
+from cesuan.intervals import range_text
 from cesuan.units import Unit
 
 __all__ = ["explain_line", "explain_table", "result_text"]
@@ -63,8 +64,19 @@ def _percent(x: exact.Num) -> str:
 
 
 def _amount(r: LineResult, places: Mapping[str, int], *, size: bool = False) -> str:
-    """The line's result as the form writes it (cesuan.display); `size`: without its sign."""
+    """The line's result as the form writes it (cesuan.display); `size`: without its sign. A
+    range (a bound upstream) as the form writes bounds: 不超过30万元, 不低于4000万元."""
+    if r.interval is not None:
+        return _range(r)
     return _written(r, show_line(r, places), size)
+
+
+def _range(r: LineResult) -> str:
+    assert r.interval is not None
+    own = r.planned.given_bound or r.planned.stated_bound
+    if own is not None and r.planned.formula is None:
+        return own.words  # as the form writes it: 不超过30万元, 5万余名
+    return "".join(range_text(r.interval, r.unit).split())
 
 
 def _written(r: LineResult, s: Shown, size: bool) -> str:
@@ -80,6 +92,8 @@ def _result(r: LineResult, places: Mapping[str, int], *, size: bool = False) -> 
     """The result at the end of the arithmetic: as the form writes it when that is the exact
     value (2.40万元); else the exact value, then `，四舍五入为120.53万元` (after a declared
     rounding's own `，四舍五入为…`/`向上取整为…`) — `size`: the amounts without their sign."""
+    if r.interval is not None:
+        return _range(r)
     s = show_line(r, places)
     if r.value == r.exact and not s.rounded:
         return _written(r, s, size)
@@ -107,6 +121,9 @@ def _name(r: LineResult) -> str:
 def _input(r: LineResult, name: str, said: str = "") -> str:
     """An input the way the form writes it: its number as the case writes it (`30万`), its unit
     as forms write units, once (after `每条月租`, 1200 元/(条·月) is `1200元`)."""
+    bound = dict(r.planned.bounds).get(name)
+    if bound is not None:
+        return bound.words  # 不超过30万元, 5万余人: as the form writes a bound
     spec = r.planned.line.inputs[name]
     compact = "".join((spec.value or "").split())
     m = _WRITTEN_NUMBER.fullmatch(compact)
@@ -131,6 +148,11 @@ def explain_line(result: Result, line_id: str) -> str:
 
 def _explain(result: Result, r: LineResult, places: Mapping[str, int]) -> str:
     text = _explain_plain(result, r, places)
+    b = r.planned.stated_bound
+    if b is not None and r.planned.how == "formula":
+        # A stated bound is the form's target, said the way the form says it.
+        side = {"at_most": "上限", "at_least": "下限", "between": "范围"}[b.kind]
+        text = text[:-1] + f"（申报{side}：{b.words}）。"
     assumed = assumption(r.planned.declared)
     return text[:-1] + f"（{assumed}）。" if assumed else text
 
@@ -191,7 +213,7 @@ def _values(result: Result, r: LineResult) -> dict[str, str]:
         values[k] = label + _input(r, k, label)
     for ref in p.refs:
         x = result[ref]
-        values[ref] = _name(x) + _num(x.exact, x.unit)
+        values[ref] = _name(x) + (_range(x) if x.interval is not None else _num(x.exact, x.unit))
     return values
 
 
@@ -208,6 +230,8 @@ def _formula_line(r: LineResult, values: dict[str, str], places: Mapping[str, in
     for k, key in keys.items():
         arithmetic = arithmetic.replace(key, values[k])
     text = f"{_name(r)}：{citation.lead(p.standards)}{arithmetic}"
+    if r.interval is not None:
+        return f"{text}={_range(r)}。"
     natural = p.formula.unit
     fewer = r.exact < 0 and isinstance(p.formula.tree, BinOp) and p.formula.tree.op == "-"
     if fewer:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from cesuan import exact
 from cesuan.evaluation import LineResult, Result
+from cesuan.intervals import Interval, range_text
 from cesuan.report import _table, clean, md
 from cesuan.units import Unit
 
@@ -57,6 +58,10 @@ class Row:
     places: int | None  # display places of the amounts (in percent when `percent`)
     percent: bool
     status: Status
+    # Where a side's value is a range (a bound upstream, cesuan.intervals): that side as text
+    # (不低于 4000 万元); its value is then None, and there is no difference.
+    old_range: str | None = None
+    new_range: str | None = None
 
     @property
     def difference(self) -> exact.Num | None:
@@ -143,7 +148,33 @@ def _row(lid: str, o: LineResult | None, n: LineResult | None) -> Row:
         new = _in(n.value, n.unit, unit)
         status = "same" if exact.to_fraction(new) == exact.to_fraction(old) else "changed"
     places, percent = _places(base)
+    if any(r is not None and r.interval is not None for r in (o, n)):
+        return _range_row(lid, o, n, status, places, percent)
     return Row(lid, base.planned.line.label, unit, old, new, places, percent, status)
+
+
+def _range_row(
+    lid: str,
+    o: LineResult | None,
+    n: LineResult | None,
+    status: Status,
+    places: int | None,
+    percent: bool,
+) -> Row:
+    """A line whose value is a range on either side: compared as intervals, exactly."""
+    base = o if o is not None else n
+    assert base is not None
+    unit = base.unit
+
+    def iv(r: LineResult) -> Interval:
+        f = r.unit.factor_to(unit)
+        own = r.interval or Interval.point(exact.to_fraction(r.value))
+        return own * Interval.point(f)
+
+    if o is not None and n is not None and status != "incomparable":
+        status = "same" if iv(o) == iv(n) else "changed"
+    old, new = (None if r is None else range_text(iv(r), unit) for r in (o, n))
+    return Row(lid, base.planned.line.label, unit, None, None, places, percent, status, old, new)
 
 
 def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
@@ -189,14 +220,16 @@ def _change(row: Row) -> str:
 
 
 def _cells(row: Row) -> list[str]:
+    old = row.old_range or _shown(row.old, row)
+    new = row.new_range or _shown(row.new, row)
     if row.status == "same":  # blank, so that the changed lines stand out
-        return ["", row.id, row.label, _shown(row.old, row), _shown(row.new, row), "", ""]
+        return ["", row.id, row.label, old, new, "", ""]
     return [
         STATUS_ZH[row.status],
         row.id,
         row.label,
-        _shown(row.old, row),
-        _shown(row.new, row),
+        old,
+        new,
         _shown(row.difference, row, signed=True),
         _change(row),
     ]
@@ -269,6 +302,8 @@ def compare_json(c: Comparison) -> dict[str, Any]:
                 "shown": dict(zip(_HEAD[3:], _cells(r)[3:], strict=True)),
             }
         )
+        if r.old_range or r.new_range:  # a range is not one value: old/new are then null
+            lines[-1] |= {"old_range": r.old_range, "new_range": r.new_range}
     return {
         "format_version": FORMAT_VERSION,
         "old": side(c.old),

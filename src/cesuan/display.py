@@ -148,12 +148,13 @@ def _shift(frm: Unit, to: Unit) -> int | None:
 def line_places(r: LineResult, unit_places: Mapping[str, int] = UNIT_PLACES) -> int | None:
     """The decimals a line's amounts are shown with (in percent for a percent line).
 
-    The places of the stated amount as written, moved to the line's unit when the stated amount
+    The places of the stated amount as written (not of a stated bound), moved to the line's unit when the stated amount
     is written in another (746 万元 on a line in 元 → 0); else the places of a declared rounding,
     moved likewise; else `unit_places` for the line's unit; else None (shown exactly).
     """
     p = r.planned
-    if p.stated is not None and p.stated_places is not None:
+    # A stated bound (≤30 万元) is a ceiling, not the amount as the form writes it: no precision.
+    if p.stated is not None and p.stated_places is not None and p.stated_bound is None:
         places = p.stated_places
         if is_percent(r):
             return max(0, places - 2)

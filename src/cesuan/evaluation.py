@@ -25,6 +25,7 @@ from typing import cast
 from cesuan._steps import Step, steps
 from cesuan.errors import CesuanError, ErrorKind, raise_all
 from cesuan.exact import Num
+from cesuan.intervals import Interval, line_interval
 from cesuan.limits import MAX_VALUE_DIGITS
 from cesuan.model import Case
 from cesuan.plan import Plan, PlannedLine
@@ -44,6 +45,7 @@ _FIELDS = (
     "over_stated_error",
     "used",
     "written",
+    "interval",
 )
 
 
@@ -69,6 +71,13 @@ class LineResult(_LineSlots):
       other lines, or when it cannot be computed: then `over_stated_error` says why.
     - `used`: for each line it uses, (id, the value `over_stated` read, whether it is stated).
     - `written`: each expression the form writes, evaluated as written, in its own unit.
+    - `interval`: for a line whose value is a range — it has a bounded input, plain value or
+      stated-only amount ("≤65 万元", cesuan.bounds), or uses such a line — the exact interval
+      of its result in its unit, after its declared rounding (cesuan.intervals); None for every
+      other line. Such a line's `exact` and `shown` are the formula at the numbers as written
+      (each bound at its written end): one point of the interval, not the line's value; the
+      line's result is `interval` (`bounded` says which), and the audit, the 测算依据 and the
+      reports use the interval.
     """
 
     __slots__ = ()
@@ -81,6 +90,12 @@ class LineResult(_LineSlots):
     over_stated_error: CesuanError | None
     used: tuple[tuple[str, Num, bool], ...]
     written: tuple[Num, ...]
+    interval: Interval | None
+
+    @property
+    def bounded(self) -> bool:
+        """Whether the line's result is a range (`interval`), not the single value `exact`."""
+        return self.interval is not None
 
     @property
     def id(self) -> str:
@@ -129,6 +144,7 @@ class _Building(_LineSlots):
     over_stated_error: CesuanError | None
     used: tuple[tuple[str, Num, bool], ...]
     written: tuple[Num, ...]
+    interval: Interval | None
 
 
 class Result(Mapping[str, LineResult]):
@@ -248,6 +264,7 @@ def _line_result(
     r.over_shown, r.over_stated, r.over_stated_error = over
     r.used = used
     r.written = written
+    r.interval = None
     object.__setattr__(r, "__class__", LineResult)
     return cast(LineResult, r)
 
@@ -341,6 +358,7 @@ def _simple(s: Step) -> LineResult:
     res.over_shown = res.over_stated = res.over_stated_error = None
     res.used = ()
     res.written = ()
+    res.interval = None
     object.__setattr__(res, "__class__", LineResult)
     return cast(LineResult, res)
 
@@ -355,6 +373,7 @@ def evaluate_plan(plan: Plan) -> Result:
     results: list[LineResult] = []
     append = results.append
     errors: list[CesuanError] = []
+    intervals: dict[str, Interval] = {}
     for s in steps(plan):
         try:
             res = _simple(s) if s.simple else _evaluate_line(s, v)
@@ -363,6 +382,13 @@ def evaluate_plan(plan: Plan) -> Result:
             continue
         if res is None:
             continue
+        if s.ranged:
+            try:
+                iv = intervals[s.p.id] = line_interval(s, exact_of, intervals)
+            except CesuanError as e:
+                errors.append(_located(e, plan.case, s.p))
+                continue
+            object.__setattr__(res, "interval", iv)
         # This loop is where a batch of lines spends its time: the tables are set inline.
         lid = s.p.line.id
         exact_of[lid] = res.exact

@@ -20,6 +20,7 @@ __all__ = [
     "KIND_ZH",
     "READING_ZH",
     "SEVERITY",
+    "STATUSES",
     "Audit",
     "Check",
     "Finding",
@@ -28,7 +29,21 @@ __all__ = [
     "Status",
 ]
 
-Status = Literal["match", "rounded_match", "mismatch", "unverifiable", "not_stated"]
+Status = Literal[
+    "match", "rounded_match", "mismatch", "unverifiable", "not_stated", "within_bound", "undecided"
+]
+# Every status, in the order summaries count them. within_bound: the computed amount satisfies
+# the stated bound (符合上限/下限), or the stated amount lies in the computed interval;
+# undecided: part of a computed interval is inside a stated bound, part outside.
+STATUSES: tuple[Status, ...] = (
+    "match",
+    "rounded_match",
+    "mismatch",
+    "unverifiable",
+    "not_stated",
+    "within_bound",
+    "undecided",
+)
 
 
 class Kind(StrEnum):
@@ -59,6 +74,11 @@ class Kind(StrEnum):
     NOT_COMPUTABLE = ("not_computable", 5, "warning", "按分项申报数无法计算")
     UNVERIFIABLE = ("unverifiable", 6, "info", "申报数无测算过程")
     QUOTE_MISSING = ("quote_missing", 7, "info", "缺少原文出处")
+    # Bounds (cesuan.boundcheck): ranked with the other errors of a line's own arithmetic.
+    OVER_CEILING = ("over_ceiling", 1, "error", "超过上限")
+    UNDER_FLOOR = ("under_floor", 1, "error", "低于下限")
+    OUT_OF_RANGE = ("out_of_range", 1, "error", "申报数不在计算区间内")
+    BOUND_UNDECIDED = ("bound_undecided", 5, "warning", "无法确定是否在界内")
 
 
 # Views of the table, by kind value, for callers that index by the string.
@@ -159,7 +179,7 @@ class Audit:
         return any(f.severity == "error" for f in self.findings)
 
     def summary(self) -> dict[str, int]:
-        out = dict.fromkeys(("match", "rounded_match", "mismatch", "unverifiable", "not_stated"), 0)
+        out: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for c in self.checks:
             out[c.status] += 1
         return out

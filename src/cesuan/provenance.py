@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from cesuan import exact
 from cesuan.charset import normalise
 from cesuan.escaping import escape
+from cesuan.intervals import range_text
 from cesuan.normalised import record
 from cesuan.units import Unit
 
@@ -65,9 +66,11 @@ def _formula_trace(r: LineResult, t: dict[str, Any], hashes: dict[str, str]) -> 
     t["formula"] = p.formula.text
     if p.rule is not None:
         t["rule"] = p.rule.id
+    bounds = dict(p.bounds)
     t["inputs"] = {
         k: {
-            "value": str(q),
+            # A bounded input as written ("≤65 万元"), not the number in it.
+            "value": ln.inputs[k].value if k in bounds else str(q),
             "quote": list(ln.inputs[k].quote),
             "source": ln.inputs[k].source,
             "label": ln.inputs[k].label,
@@ -117,14 +120,25 @@ def _normalised(r: LineResult) -> dict[str, Any]:
     grouping commas, 万 as a multiplier …): field path → written, read, changes (issue 13)."""
     p, ln = r.planned, r.planned.line
     out: dict[str, Any] = {}
+    bounded = dict(p.bounds)  # a bound's reading is its own record (the trace's `range`)
     for k, q in sorted(p.inputs.items()):
-        text = ln.inputs[k].value if k in ln.inputs else None
+        text = ln.inputs[k].value if k in ln.inputs and k not in bounded else None
         if text is not None and (rec := record(text, str(q))):
             out[f"inputs.{k}.value"] = rec
-    if ln.value is not None and p.given is not None and (rec := record(ln.value, str(p.given))):
+    if (
+        ln.value is not None
+        and p.given is not None
+        and p.given_bound is None
+        and (rec := record(ln.value, str(p.given)))
+    ):
         out["value"] = rec
     stated = ln.stated
-    if stated is not None and p.stated is not None and (rec := record(stated.value, str(p.stated))):
+    if (
+        stated is not None
+        and p.stated is not None
+        and p.stated_bound is None
+        and (rec := record(stated.value, str(p.stated)))
+    ):
         out["stated.value"] = rec
     if ln.formula is not None and (
         rec := record(ln.formula, normalise(ln.formula), quantity=False)
@@ -150,6 +164,18 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
         t["given"] = ln.value
     if ln.stated is not None:
         t["stated"] = {"value": ln.stated.value, "quote": list(ln.stated.quote)}
+    if r.interval is not None:
+        # A range is not one value: `value` is null and `range` holds the exact ends.
+        t["value"] = None
+        t["range"] = {
+            "lo": None
+            if r.interval.lo is None
+            else qtext(exact.from_fraction(r.interval.lo), p.unit),
+            "hi": None
+            if r.interval.hi is None
+            else qtext(exact.from_fraction(r.interval.hi), p.unit),
+            "text": range_text(r.interval, p.unit),
+        }
     if p.written:
         t["written"] = [
             {

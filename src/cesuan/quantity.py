@@ -27,6 +27,7 @@ from cesuan.units import (
 __all__ = ["Quantity", "parse_quantity", "scan_number"]
 
 _MULTIPLIERS = {"万": 4, "亿": 8, "萬": 4, "億": 8}  # powers of ten (萬/億: traditional forms)
+_BOUND_MARKS = "≤≥≦≧⩽⩾"  # read by cesuan.bounds where a bound is allowed
 _NON_FINITE = ("nan", "inf", "infinity", "∞", ".nan", ".inf", "-.inf", "+.inf")
 
 
@@ -171,7 +172,13 @@ def parse_quantity(text: str) -> Quantity:
             text=text,
             hint="金额和数量必须是确定的有限数字",
         )
-    norm = normalise(text, what="数量")
+    try:
+        norm = normalise(text, what="数量")
+    except CesuanError as e:
+        if e.column is not None and text[e.column : e.column + 1] in _BOUND_MARKS:
+            # Not a stray character: a bound, which only some fields take (issue 11).
+            e.hint = "这里只能写一个数；界限写在输入、行或申报数的 value 中，如 stated: ≤65 万元"
+        raise
     try:
         return _parse(norm)
     except CesuanError as e:

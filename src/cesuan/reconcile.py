@@ -12,13 +12,16 @@ digit, or print anything (cesuan.report renders findings).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any, cast
 
 from cesuan import exact
+from cesuan.boundcheck import difference, judge, message
 from cesuan.errors import CesuanError
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, is_sum_of_names, substitute
+from cesuan.expr.interval import Interval
 from cesuan.findings import (
     KIND_ZH,
     READING_ZH,
@@ -30,6 +33,7 @@ from cesuan.findings import (
     Reading,
     Status,
 )
+from cesuan.intervals import range_text
 from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
 from cesuan.units import Unit, parse_unit
@@ -141,8 +145,14 @@ class _Auditor:
         if p.formula is None:
             return None
         values = {k: str(q).replace(" ", "") for k, q in p.inputs.items()}
+        values |= {k: b.words for k, b in p.bounds}  # a bound as the form says it
         for ref, v, _ in r.used:
             part = self.result[ref]
+            if part.interval is not None:
+                own = part.planned.given_bound
+                shown = own.words if own else range_text(part.interval, part.unit)
+                values[ref] = shown.replace(" ", "")
+                continue
             if reading == "exact":
                 v = part.exact
             elif reading == "over_shown":
@@ -169,10 +179,14 @@ class _Auditor:
         causes = self.causes(r)
         if p.stated is None:
             shown = amount(r.shown, p.unit, None)[0]
+            if r.interval is not None:
+                shown = range_text(r.interval, p.unit)
             self.checks.append(Check(ln.id, ln.label, "not_stated", None, shown))
             return
         stated = p.stated
         written = _written(stated, p.stated_places)
+        if p.stated_bound is not None:
+            written = p.stated_bound.zh()
         quotes = ln.stated.quote if ln.stated else ()
         if not quotes:
             self.add("quote_missing", r, "申报数没有注明原文出处（quote）", stated=written)
@@ -190,7 +204,67 @@ class _Auditor:
                 quotes=quotes,
             )
             return
+        if r.interval is not None and self.point_over_stated(r):
+            # Its ranges come only from parts that state an amount: over those it is one value.
+            assert r.over_stated is not None
+            r = replace(r, shown=r.over_stated, over_shown=None, interval=None)
+        elif r.interval is not None or p.stated_bound is not None:
+            self.bounded(r, stated, quotes)
+            return
         self.reconcile(r, stated, causes, quotes)
+
+    def point_over_stated(self, r: LineResult) -> bool:
+        """Whether a line with a range is a single value over its parts' stated amounts: no
+        bound of its own, and every part with a range states an amount (not a bound)."""
+        p = r.planned
+        if p.bounds or p.given_bound or p.stated_bound or r.over_stated is None:
+            return False
+        return all(
+            (q := self.result[ref]).interval is None
+            or (q.planned.stated is not None and q.planned.stated_bound is None)
+            for ref in p.refs
+        )
+
+    def bounded(self, r: LineResult, stated: Quantity, quotes: tuple[str, ...]) -> None:
+        """A stated bound, or a line whose value is a range: containment, exactly
+        (cesuan.boundcheck). Of the readings (the interval; or the value and, unless a part is
+        itself a mismatch, the value over the parts' stated amounts), the best verdict counts."""
+        p, places, unit = r.planned, r.planned.stated_places or 0, stated.unit
+        readings: list[tuple[Reading, Interval]] = []
+        if r.interval is not None:
+            readings.append(("exact", r.interval * Interval.point(p.unit.factor_to(unit))))
+        else:
+            values = [("exact", r.shown)]
+            if r.over_stated is not None and not any(x in self.mismatched for x in p.refs):
+                values.append(("over_stated", r.over_stated))
+            for k, x in values:
+                readings.append((cast(Reading, k), Interval.point(_frac(p.unit, x, unit))))
+        s = exact.to_fraction(stated.magnitude)
+        rank = {"within_bound": 0, "undecided": 1, "mismatch": 2}
+        verdicts = [(k, iv, judge(iv, p.stated_bound, s, unit, places)) for k, iv in readings]
+        reading, iv, v = min(verdicts, key=lambda x: rank[x[2].status])
+        written = p.stated_bound.zh() if p.stated_bound else _written(stated, places)
+        shown = range_text(iv, unit, places)
+        at = reading if p.refs else None
+        self.checks.append(Check(p.id, p.line.label, v.status, written, shown, at))
+        if v.kind is None:
+            return
+        self.wrong.add(p.id)
+        if v.status == "mismatch":
+            self.mismatched.add(p.id)
+        self.add(
+            v.kind.value,
+            r,
+            message(v, written, shown, unit, places),
+            stated=p.stated_bound.text if p.stated_bound else written,
+            computed=shown,
+            difference=difference(v, unit, places),
+            unit=unit.text,
+            formula=p.formula.text if p.formula else None,
+            substituted=self.substituted(r, reading),
+            quotes=quotes,
+            reading=at,
+        )
 
     def reconcile(
         self, r: LineResult, stated: Quantity, causes: tuple[str, ...], quotes: tuple[str, ...]
@@ -391,6 +465,10 @@ class _Auditor:
 
 
 _RANK = {"match": 0, "rounded_match": 1, "mismatch": 2}
+
+
+def _frac(frm: Unit, v: exact.Num, to: Unit) -> Fraction:
+    return exact.to_fraction(frm.convert(v, to))
 
 
 def _best_of(

@@ -123,8 +123,8 @@ def audit_case(a: Audit) -> dict[str, Any]:
         over_stated, over_exact = (
             (None, None) if r.over_stated is None else _amount(r.over_stated, r)
         )
-        if c.status == "unverifiable":
-            value, value_exact = None, None
+        if c.status == "unverifiable" or r.interval is not None:
+            value, value_exact = None, None  # a range is not one value: see `range`
         lines.append(
             {
                 "line_id": c.line_id,
@@ -139,6 +139,7 @@ def audit_case(a: Audit) -> dict[str, Any]:
                 # line's places, cesuan.display.line_places, else reconcile.DEFAULT_PLACES).
                 "value_exact": value_exact,
                 "value_over_stated_parts_exact": over_exact,
+                "range": c.computed if r.interval is not None else None,
             }
         )
     return {
@@ -255,10 +256,15 @@ def _findings(data: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _summary_line(c: Mapping[str, Any]) -> str:
     s = c["summary"]
     n_err = sum(1 for f in c["findings"] if f["severity"] == "error")
+    within, undecided = s.get("within_bound", 0), s.get("undecided", 0)
+    # Lines checked against a bound are named only where there are some (cesuan.boundcheck).
+    bounded = (f"，符合界限 {within}" if within else "") + (
+        f"，无法判定 {undecided}" if undecided else ""
+    )
     return (
         f"{clean(c['title'])}（{clean(c['case'])}）：核对 "
-        f"{s['match'] + s['rounded_match'] + s['mismatch']} 项，相符 {s['match']}，"
-        f"四舍五入后相符 {s['rounded_match']}，不符 {s['mismatch']}；"
+        f"{s['match'] + s['rounded_match'] + s['mismatch'] + within + undecided} 项，"
+        f"相符 {s['match']}，四舍五入后相符 {s['rounded_match']}{bounded}，不符 {s['mismatch']}；"
         f"无测算 {s['unverifiable']}；问题 {n_err} 个"
     )
 

@@ -206,10 +206,12 @@ def _quote(e: Mapping[str, Any], k: int, q: Mapping[str, Any], spans: Mapping[st
 def _rows(e: Mapping[str, Any], spans: Mapping[str, Any]) -> list[str]:
     rows = []
     if e["stated"]:
-        rows.append(
-            f"<dt>申报</dt><dd>{esc(e['stated'])}；计算 {esc(e['computed'])}；"
-            f'差额 <span class="amount">{esc(e["difference"])}</span>（计算 − 申报）</dd>'
+        diff = (
+            ""  # bound_undecided: a range across a bound has no one difference
+            if e["difference"] is None
+            else f'；差额 <span class="amount">{esc(e["difference"])}</span>（计算 − 申报）'
         )
+        rows.append(f"<dt>申报</dt><dd>{esc(e['stated'])}；计算 {esc(e['computed'])}{diff}</dd>")
     rows.append(f"<dt>说明</dt><dd>{esc(e['message'])}</dd>")
     if e["substituted"]:
         rows.append(f"<dt>算式</dt><dd>{esc(e['substituted'])}</dd>")

@@ -124,7 +124,10 @@ def _form(i: int, form: Mapping[str, Any]) -> list[str]:
 
 
 def _amounts(e: Mapping[str, Any]) -> str:
-    return f"申报 {md(e['stated'])}；计算 {md(e['computed'])}；差额 {md(e['difference'])}（计算 − 申报）"
+    out = f"申报 {md(e['stated'])}；计算 {md(e['computed'])}"
+    if e["difference"] is None:  # bound_undecided: a range across a bound has no one difference
+        return out
+    return out + f"；差额 {md(e['difference'])}（计算 − 申报）"
 
 
 def _quotes(e: Mapping[str, Any]) -> list[str]:

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from cesuan.api import load_case
+from cesuan.bounds import parse_value
 from cesuan.columns import expand_columns
 from cesuan.errors import CesuanError, CesuanErrors, ErrorKind, nearest_line, raise_all
 from cesuan.expr.compiler import suggest_name
 from cesuan.model import Case
-from cesuan.quantity import parse_quantity
 from cesuan.standards import standard
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
 
@@ -276,7 +276,7 @@ def _target(
 
 def _parse(s: Setting, line_id: str) -> Any:
     try:
-        return parse_quantity(s.value)
+        return parse_value(s.value)[0]  # a bound (≤800 元/人) is kept as written
     except CesuanError as e:
         raise e.located(**_where(s, line_id)) from None
 
@@ -284,7 +284,7 @@ def _parse(s: Setting, line_id: str) -> Any:
 def _same_dimension(s: Setting, line_id: str, old: str, new_q: Any) -> None:
     """A what-if changes an amount, not what is measured: 8500 元 for an area is a typo."""
     try:
-        old_q = parse_quantity(old)
+        old_q = parse_value(old)[0]
     except CesuanError:
         return  # the case's own value is bad: the loader reports it where it is
     if old_q.unit.dims != new_q.unit.dims:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cesuan.findings import STATUSES
 from cesuan.report import FORMAT_VERSION, SCHEMA_IDS
 
 __all__ = ["output_schema"]
@@ -24,6 +25,8 @@ _OPT_STR = {"type": ["string", "null"]}
 # Exact decimal text (or p/q where a value does not terminate), then the unit, if any.
 _AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(/[0-9]+)?( \S.*)?$"}
 _OPT_AMOUNT = {"anyOf": [_AMOUNT, {"type": "null"}]}
+# A stated bound as the audit writes it (cesuan.bounds.Bound.zh): 不超过 65 万元.
+_BOUND_TEXT = {"type": "string", "pattern": "^(不超过|不低于|介于) "}
 _QUOTES = {"type": "array", "items": _STR}
 
 
@@ -56,7 +59,15 @@ _TRACE = _obj(
         "label": _STR,
         "how": {"enum": ["formula", "value", "stated"]},
         "unit": _STR,
-        "value": {**_AMOUNT, "description": "本行的值（声明的取整之后），本行单位"},
+        "value": {
+            "anyOf": [_AMOUNT, {"type": "null"}],
+            "description": "本行的值（声明的取整之后），本行单位；值为区间的行（有界限）为 null，见 range",
+        },
+        "range": {
+            **_obj({"lo": _OPT_AMOUNT, "hi": _OPT_AMOUNT, "text": _STR}),
+            "description": "值为区间的行（输入、值或所用的行有界限）：精确的下端、上端（null 为无界）"
+            "和表上的说法（不超过 30 万元）；其他行没有此字段",
+        },
         "formula": _STR,
         "rule": _STR,
         "inputs": {
@@ -146,13 +157,20 @@ _CALC_CASE = _obj(
     required=["case", "title", "agency", "year", "file", "hash", "lines"],
 )
 
-_STATUS = {"enum": ["match", "rounded_match", "mismatch", "unverifiable", "not_stated"]}
+_STATUS = {
+    "enum": list(STATUSES),
+    "description": "within_bound：计算结果符合申报的上限/下限，或申报数在计算区间内；"
+    "undecided：计算区间一部分在申报的界限内、一部分在界外",
+}
 _CHECK = _obj(
     {
         "line_id": _STR,
         "label": _STR,
         "status": _STATUS,
-        "stated": {**_OPT_AMOUNT, "description": "表上的申报数（无则为 null）"},
+        "stated": {
+            "anyOf": [_AMOUNT, _BOUND_TEXT, {"type": "null"}],
+            "description": "表上的申报数（无则为 null）；申报的是界限时写作 不超过/不低于 …",
+        },
         "value": {**_OPT_AMOUNT, "description": "本行按所用各行的计算结果算出的值（本行单位）"},
         "value_over_stated_parts": {
             **_OPT_AMOUNT,
@@ -165,6 +183,10 @@ _CHECK = _obj(
         "value_over_stated_parts_exact": {
             **_OPT_STR,
             "description": "value_over_stated_parts 除不尽时的精确分数，否则 null",
+        },
+        "range": {
+            **_OPT_STR,
+            "description": "值为区间的行（有界限）：计算区间，如 不低于 4000 万元（value 则为 null）",
         },
     }
 )

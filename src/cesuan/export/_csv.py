@@ -17,6 +17,7 @@ from decimal import Decimal
 from cesuan import exact
 from cesuan.display import UNIT_PLACES, case_places, line_places, show, show_line
 from cesuan.evaluation import LineResult, Result
+from cesuan.intervals import range_text
 from cesuan.report import clean
 
 __all__ = ["CSV_COLUMNS", "calc_csv"]
@@ -54,12 +55,19 @@ def _row(case: str, r: LineResult, unit_places: Mapping[str, int]) -> list[str]:
     if p.rounding is not None:
         n, ru, mode = p.rounding
         rounding = f"{mode} {n} {ru.text}".rstrip()
+    value, exact_text = shown.text, show(r.value, None, percent=pct).text
+    if r.interval is not None:
+        # A range is not one value: written as text ("不低于 4000 万元"), no difference.
+        value = exact_text = range_text(r.interval, r.unit)
+        difference = ""
+    if p.stated_bound is not None:
+        stated, difference = p.stated_bound.zh(), ""
     return [
         _text(case),
         _text(r.id),
         _text(p.line.label),
-        shown.text,
-        show(r.value, None, percent=pct).text,
+        _text(value),
+        _text(exact_text),
         "%" if pct else r.unit.text,
         stated,
         difference,

@@ -28,6 +28,7 @@ from cesuan.display import UNIT_PLACES, case_places, is_percent, line_places, ro
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.evaluation import LineResult, Result
 from cesuan.export._formula import convert, excel_formula, line_rounding
+from cesuan.intervals import range_text
 from cesuan.model import Input
 from cesuan.quantity import Quantity
 from cesuan.report import clean
@@ -191,6 +192,7 @@ class _Sheet:
         ]
         if p.how == "value" and p.given is not None:
             rows.append(("value", p.given, ln.value or "", None))
+        bounded = {k for k, _ in p.bounds} | ({"value"} if p.given_bound else set())
         for name, q, written, spec in rows:
             row = self.row
             percent = "%" in written and q.unit.dimensionless
@@ -198,9 +200,12 @@ class _Sheet:
             self.text(row, 1, ln.id)
             self.text(row, 2, name if spec is not None else "（给定）")
             self.text(row, 3, (spec.label if spec is not None else ln.label) or "")
-            self.number(
-                row, 4, q.magnitude, _fmt(max(0, places - 2) if percent else places, percent)
-            )
+            if name in bounded:  # a bound is text: no formula may read it as one number
+                self.text(row, 4, written)
+            else:
+                self.number(
+                    row, 4, q.magnitude, _fmt(max(0, places - 2) if percent else places, percent)
+                )
             self.text(row, 5, "%" if percent else q.unit.text)
             quotes = spec.quote if spec is not None else ln.quote
             self.text(row, 6, "；".join(quotes))
@@ -221,6 +226,14 @@ class _Sheet:
         self.text(row, 5, "%" if percent else r.unit.text)
         self.text(row, 8, basis)
         exact_fmt = _fmt(_exact_places(r.exact, percent), percent)
+        if r.interval is not None:
+            # A range (a bound upstream) is written as text, not as a formula giving one value.
+            self.text(row, _C, range_text(r.interval, r.unit))
+            self.text(row, _D, range_text(r.interval, r.unit))
+            if p.formula is not None:
+                self.text(row, 9, p.formula.text)
+            self.stated(r, row, places, percent)
+            return
         if p.formula is not None:
             self.formula(row, _C, self.excel(r, stated=False), exact_fmt)
             self.text(row, 9, p.formula.text)
@@ -240,7 +253,9 @@ class _Sheet:
             self.text(row, 10, f"{_MODE_ZH[mode]}保留{n}位小数（{ru.text or '无量纲'}）")
         else:
             self.formula(row, _D, f"=C{row}", _fmt(places, percent))
-        if r.over_stated is not None:
+        if r.over_stated is not None and not any(
+            self.result[x].planned.stated_bound for x in p.refs
+        ):
             self.formula(
                 row,
                 _K,
@@ -270,6 +285,11 @@ class _Sheet:
         差额 = 金额 − 申报数, both at the line's display precision."""
         p = r.planned
         if p.stated is None or p.stated_value is None:
+            return
+        if p.stated_bound is not None or r.interval is not None:
+            # A bound, or a range against an amount: the audit judges containment; no 差额.
+            b = p.stated_bound
+            self.text(row, _F, b.zh() if b is not None else str(p.stated))
             return
         fmt = _fmt(places, percent)
         if p.stated.unit == r.unit:

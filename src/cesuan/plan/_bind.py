@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
+from cesuan.bounds import Bound, is_bounded, parse_value
 from cesuan.conversions import NONE, Declared, undeclared_hint
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.limits import MAX_INPUTS_PER_LINE
@@ -34,6 +35,8 @@ class Context:
         self.ids = {ln.id for ln in case.lines}
         self.conv = NONE  # the case's declared conversions (cesuan.plan._declared)
         self.bound: dict[str, tuple[Declared, ...]] = {}  # line → declarations fitting its rule
+        # Bounds read so far, by (line index, field path): "≤65 万元" (cesuan.bounds).
+        self.bounds: dict[tuple[int, str], Bound] = {}
 
     def fail(self, e: CesuanError, i: int, line: Line, path: str) -> None:
         e.located(
@@ -46,6 +49,11 @@ class Context:
 
     def quantity(self, text: str, i: int, line: Line, path: str) -> Quantity | None:
         try:
+            if is_bounded(text):
+                q, b = parse_value(text)
+                if b is not None:
+                    self.bounds[(i, path)] = b
+                return q
             return _cache.quantity(text)
         except CesuanError as e:
             self.fail(e, i, line, path)

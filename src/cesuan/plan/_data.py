@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cesuan import exact
+from cesuan.bounds import Bound
 from cesuan.conversions import Declared
 from cesuan.expr.check import Checked
 from cesuan.model import Case, Line
@@ -68,6 +69,22 @@ class PlannedLine:
     standards: dict[str, tuple[Standard, Version]] = field(default_factory=dict)
     # The case's declared conversions its inputs fit the rule's parameters by (1 家 = 1 个).
     bound: tuple[Declared, ...] = ()
+    # Bounds as written (cesuan.bounds): on inputs (name → bound), on the plain value, on the
+    # stated amount. `inputs`, `given` and `stated` then hold each bound's written number
+    # (its unit is the bound's); evaluation gives such a line an interval (docs/case-format.md).
+    bounds: tuple[tuple[str, Bound], ...] = ()
+    given_bound: Bound | None = None
+    stated_bound: Bound | None = None
+
+    @property
+    def bounded(self) -> bool:
+        """Whether the line's own value is a range: a bounded input or plain value, or a
+        stated-only line whose stated amount is a bound."""
+        return (
+            bool(self.bounds)
+            or self.given_bound is not None
+            or (self.how == "stated" and self.stated_bound is not None)
+        )
 
     @property
     def id(self) -> str:

@@ -79,6 +79,9 @@ def plan_line(cx: Context, i: int, line: Line, units_of: Mapping[str, Unit]) -> 
         r,
         cited,
         cx.bound.get(line.id, ()),
+        tuple((k, b) for k in inputs if (b := cx.bounds.get((i, f".inputs.{k}.value")))),
+        cx.bounds.get((i, ".value")),
+        cx.bounds.get((i, ".stated.value")),
     )
 
 
@@ -248,6 +251,19 @@ def _written(cx: Context, i: int, line: Line, j: int) -> PlannedWritten | None:
     u = cx.unit(w.unit, i, line, f"{path}.unit")
     res = cx.quantity(w.result, i, line, f"{path}.result")
     if u is None or res is None:
+        return None
+    if (i, f"{path}.result") in cx.bounds:
+        cx.fail(
+            CesuanError(
+                ErrorKind.QUANTITY_SYNTAX,
+                "表上算式的结果是等号后写的数，不能是界限",
+                text=w.result,
+                hint="界限写在 stated（如 stated: ≤65 万元）或输入的 value 中",
+            ),
+            i,
+            line,
+            f"{path}.result",
+        )
         return None
     try:
         c = _cache.checked(w.expr, ())
