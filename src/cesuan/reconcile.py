@@ -12,8 +12,9 @@ digit, or print anything (cesuan.report renders findings).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from cesuan import exact
 from cesuan.errors import CesuanError
@@ -60,43 +61,76 @@ def compare(value: exact.Num, stated: Quantity, places: int) -> Status:
 DEFAULT_PLACES = 6
 
 
-def amount(x: exact.Num, u: Unit, places: int | None) -> tuple[str, str | None]:
+# How an amount is written: as it is (""), in percent ("%": 0.5203 → 52.03%), or in
+# percentage points ("百分点": the difference of two percentages, 0.0007 → 0.07 个百分点).
+Pct = Literal["", "%", "百分点"]
+
+
+def percent_line(p: Any) -> bool:
+    """Whether a planned line's amounts are written in percent: a dimensionless line whose
+    stated amount the form writes with % (85.37%)."""
+    return bool(p.unit.dimensionless and p.line.stated is not None and "%" in p.line.stated.value)
+
+
+def amount(x: exact.Num, u: Unit, places: int | None, pct: Pct = "") -> tuple[str, str | None]:
     """An amount as written in every output, and its exact fraction when it has no finite
     decimal: (exact decimal text, None), or (text rounded half-up to `places` — the stated
-    amount's, else DEFAULT_PLACES —, 'p/q'). Never a raw fraction in the first.
+    amount's, else DEFAULT_PLACES —, 'p/q'). Never a raw fraction in the first. `places`
+    counts in `u`; with `pct` the value (a ratio) is written in percent or percentage points,
+    two places fewer, and the exact fraction stays the ratio.
 
     >>> from fractions import Fraction
     >>> from cesuan.units import parse_unit
     >>> amount(Fraction(1, 4), parse_unit("元"), 2), amount(Fraction(64, 123), parse_unit(""), 4)
     (('0.25 元', None), ('0.5203', '64/123'))
+    >>> amount(Fraction(64, 123), parse_unit(""), 4, "%"), amount(Fraction(7, 10000), parse_unit(""), 4, "百分点")
+    (('52.03%', '64/123'), ('0.07 个百分点', None))
     """
-    if exact.is_terminating(x):
-        return qtext(x, u), None
     p = DEFAULT_PLACES if places is None else places
-    return qtext(exact.round_half_up(x, p), u), exact.format_exact(x)
+    ex = None if exact.is_terminating(x) else exact.format_exact(x)
+    if pct:
+        v = _hundred(x)
+        n = exact.format_exact(v if ex is None else exact.round_half_up(v, max(0, p - 2)))
+        return (n + "%" if pct == "%" else f"{n} 个百分点"), ex
+    if ex is None:
+        return qtext(x, u), None
+    return qtext(exact.round_half_up(x, p), u), ex
 
 
-def _q(x: exact.Num, u: Unit, places: int | None = None) -> str:
+def _hundred(x: exact.Num) -> exact.Num:
+    """x × 100, exactly (a Decimal by moving its point: 0.853 → 85.3, never 85.300)."""
+    return exact.scale10(x, 2) if isinstance(x, Decimal) else exact.mul(x, Decimal(100))
+
+
+def _q(x: exact.Num, u: Unit, places: int | None = None, pct: Pct = "") -> str:
     """An amount for a message: rounded with 约 in front where it does not terminate."""
-    text, ex = amount(x, u, places)
+    text, ex = amount(x, u, places, pct)
     return text if ex is None else "约" + text
 
 
-def _written(stated: Quantity, places: int | None) -> str:
-    """A stated amount as the form writes it, trailing zeros kept (28.40 stays 28.40)."""
+def _written(stated: Quantity, places: int | None, pct: bool = False) -> str:
+    """A stated amount as the form writes it, trailing zeros kept (28.40 stays 28.40; 85.30%
+    as 85.30%, not 0.8530)."""
+    if pct:
+        v = _hundred(stated.magnitude)
+        return exact.format_exact(v, places=None if places is None else max(0, places - 2)) + "%"
     if places is None:
         return str(stated)
     n = exact.format_exact(stated.magnitude, places=places)
     return f"{n} {stated.unit.text}" if stated.unit.terms else n
 
 
-def _amounts(computed: exact.Num, stated: Quantity, places: int | None) -> dict[str, Any]:
+def _amounts(
+    computed: exact.Num, stated: Quantity, places: int | None, pct: bool = False
+) -> dict[str, Any]:
     """stated, computed, difference (computed − stated) and unit: exact decimal text, or
-    rounded to the stated places with the exact fraction in computed_exact/difference_exact."""
-    c, c_exact = amount(computed, stated.unit, places)
-    d, d_exact = amount(exact.sub(computed, stated.magnitude), stated.unit, places)
+    rounded to the stated places with the exact fraction in computed_exact/difference_exact
+    (in `unit`; for a percentage the ratio, the difference then in percentage points)."""
+    c, c_exact = amount(computed, stated.unit, places, "%" if pct else "")
+    diff = exact.sub(computed, stated.magnitude)
+    d, d_exact = amount(diff, stated.unit, places, "百分点" if pct else "")
     return {
-        "stated": _written(stated, places),
+        "stated": _written(stated, places, pct),
         "computed": c,
         "computed_exact": c_exact,
         "difference": d,
@@ -146,7 +180,8 @@ class _Auditor:
                 v = part.exact
             elif reading == "over_shown":
                 v = part.shown
-            values[ref] = _q(v, part.unit).replace(" ", "")
+            pct: Pct = "%" if percent_line(part.planned) else ""
+            values[ref] = _q(v, part.unit, None, pct).replace(" ", "")
         return substitute(p.formula.tree, values)
 
     def causes(self, r: LineResult) -> tuple[str, ...]:
@@ -163,15 +198,15 @@ class _Auditor:
     def line(self, r: LineResult) -> None:
         p = r.planned
         ln = p.line
-        for w, v in zip(p.written, r.written, strict=True):
-            self.written(r, w, v)
+        for w, v, src in zip(p.written, r.written, ln.written, strict=True):
+            self.written(r, w, v, "%" in src.result and w.result.unit.dimensionless)
         causes = self.causes(r)
         if p.stated is None:
             shown = amount(r.shown, p.unit, None)[0]
             self.checks.append(Check(ln.id, ln.label, "not_stated", None, shown))
             return
         stated = p.stated
-        written = _written(stated, p.stated_places)
+        written = _written(stated, p.stated_places, percent_line(p))
         quotes = ln.stated.quote if ln.stated else ()
         if not quotes:
             self.add("quote_missing", r, "申报数没有注明原文出处（quote）", stated=written)
@@ -195,6 +230,8 @@ class _Auditor:
         exact or the shown values of its parts) count unless a part is itself a mismatch: then
         the form's own parts must add up to its total, and only the over-stated reading counts."""
         p, places = r.planned, r.planned.stated_places or 0
+        pct = percent_line(p)
+        c: Pct = "%" if pct else ""
         computed = [("exact", r.shown)]
         if r.over_shown is not None and r.over_shown != r.shown:
             computed.append(("over_shown", r.over_shown))
@@ -219,8 +256,8 @@ class _Auditor:
                 p.id,
                 p.line.label,
                 status,
-                _written(stated, places),
-                amount(checked, stated.unit, places)[0],
+                _written(stated, places, pct),
+                amount(checked, stated.unit, places, c)[0],
                 shown_reading,
             )
         )
@@ -236,15 +273,15 @@ class _Auditor:
             also = ""
             if reading != full_reading and full != checked:
                 also = (
-                    f"（分项按测算结果计则为 {_q(full, stated.unit, places)}）"
+                    f"（分项按测算结果计则为 {_q(full, stated.unit, places, c)}）"
                     if full_status == "mismatch"
                     else "（各分项按测算结果计则与申报数相符，差异在分项的申报数）"
                 )
             self.add(
                 "sum_mismatch" if _adds_parts(p) else "mismatch",
                 r,
-                f"{what}为 {_q(checked, stated.unit, places)}，申报 {_written(stated, places)}{also}",
-                **_amounts(checked, stated, places),
+                f"{what}为 {_q(checked, stated.unit, places, c)}，申报 {_written(stated, places, pct)}{also}",
+                **_amounts(checked, stated, places, pct),
                 substituted=self.substituted(r, reading),
                 reading=shown_reading,
                 **common,
@@ -255,8 +292,8 @@ class _Auditor:
                 r,
                 # Only the over-stated reading can match here (the computed ones do not).
                 f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
-                f"{_q(full, stated.unit, places)}（申报 {_written(stated, places)}）",
-                **_amounts(full, stated, places),
+                f"{_q(full, stated.unit, places, c)}（申报 {_written(stated, places, pct)}）",
+                **_amounts(full, stated, places, pct),
                 substituted=self.substituted(r, full_reading),
                 caused_by=causes,
                 reading=full_reading,
@@ -273,16 +310,18 @@ class _Auditor:
         # A part written with fewer places than its total is taken as exact to the total's
         # places: forms drop trailing zeros (30万元 beside a total of 89.97万元).
         own = Fraction(1, 2 * 10**p.stated_places)
-        # Only a part that was rounded can explain a difference: one stated with no
-        # calculation (it may have been), or one that matches its calculation only after
-        # rounding. A part stated exactly, or itself wrong, explains nothing.
+        # Only a part whose exact value is unknown can explain a difference: one stated with
+        # no calculation (it may have been rounded). A part computed here has a known exact
+        # value, which the exact reading of the total already used: if that reading does
+        # not match either, the total is wrong, not rounded (parts of 0.0003 万元 shown as
+        # 0 do not explain a total of 1 万元). A part itself wrong explains nothing.
         status = {c.line_id: c.status for c in self.checks}
         slack = Fraction(0)
         for ref in p.refs:
             part = self.result[ref].planned
             if part.stated is None or part.stated_places is None:
                 return None
-            if status.get(ref) not in ("unverifiable", "rounded_match"):
+            if status.get(ref) != "unverifiable":
                 continue
             half = Fraction(1, 2 * 10**part.stated_places)
             slack += min(own, exact.to_fraction(part.stated.unit.convert(half, stated.unit)))
@@ -300,13 +339,15 @@ class _Auditor:
         """A total off from its stated parts by no more than their rounding: a warning of its
         own; the line counts as matching after rounding (its parts were rounded, not wrong)."""
         p = r.planned
+        pct = percent_line(p)
+        c: Pct = "%" if pct else ""
         self.checks.append(
             Check(
                 p.id,
                 p.line.label,
                 "rounded_match",
-                _written(stated, places),
-                amount(over, stated.unit, places)[0],
+                _written(stated, places, pct),
+                amount(over, stated.unit, places, c)[0],
                 "over_stated",
             )
         )
@@ -315,10 +356,10 @@ class _Auditor:
         self.add(
             "rounding_difference",
             r,
-            f"{READING_ZH['over_stated']}为 {_q(over, stated.unit, places)}，申报 {_written(stated, places)}；"
+            f"{READING_ZH['over_stated']}为 {_q(over, stated.unit, places, c)}，申报 {_written(stated, places, pct)}；"
             f"差额不超过 {n} 个分项各自四舍五入可能造成的 "
-            f"{_q(exact.from_fraction(slack), stated.unit, places + 2)}，系尾差",
-            **_amounts(over, stated, places),
+            f"{_q(exact.from_fraction(slack), stated.unit, places + 2, '百分点' if pct else '')}，系尾差",
+            **_amounts(over, stated, places, pct),
             formula=p.formula.text if p.formula else None,
             substituted=self.substituted(r, "over_stated"),
             reading="over_stated",
@@ -338,7 +379,7 @@ class _Auditor:
             reading="over_stated",
         )
 
-    def written(self, r: LineResult, w: Any, v: exact.Num) -> None:
+    def written(self, r: LineResult, w: Any, v: exact.Num, pct: bool = False) -> None:
         value = _in(v, w.unit, w.result.unit)
         status = compare(value, w.result, w.places)
         if status == "mismatch":
@@ -347,9 +388,9 @@ class _Auditor:
             self.add(
                 "written_expression",
                 r,
-                f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit, w.places)}，"
-                f"表上写 {_written(w.result, w.places)}",
-                **_amounts(value, w.result, w.places),
+                f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit, w.places, '%' if pct else '')}，"
+                f"表上写 {_written(w.result, w.places, pct)}",
+                **_amounts(value, w.result, w.places, pct),
                 formula=w.expr,
                 substituted=f"{w.expr} = {_q(value, _ONE, w.places)}",
                 quotes=w.quotes,

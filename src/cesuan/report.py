@@ -11,6 +11,7 @@ What it must not do: compute, reconcile, print or exit: it returns strings and p
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -40,13 +41,16 @@ __all__ = [
     "explain_markdown",
     "explain_text",
     "md",
+    "shown_text",
 ]
 
 # Bumped in the minor place when a field is added, in the major place when a field is removed or
 # changes meaning (docs/cli.md#输出格式). Tools should check the major part.
 # 1.1: audit JSON gains "report" (docs/report.md); 1.2: amounts that do not terminate are
-# rounded, their exact p/q in *_exact fields.
-FORMAT_VERSION = "1.2"
+# rounded, their exact p/q in *_exact fields; 1.3: percentages written as the form writes them
+# (85.37%, a difference of two in 个百分点; the *_exact fields stay ratios), audit summary gains
+# rounding_difference.
+FORMAT_VERSION = "1.3"
 # The "$schema" of each output: its first key (sorted keys put "$" first), so that a directory
 # scan recognises cesuan's own outputs from their first bytes and never reads them as cases.
 SCHEMA_IDS = {
@@ -77,6 +81,26 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         return "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, cols, strict=True)).rstrip()
 
     return "\n".join([fmt(header), fmt(["-" * w for w in cols]), *(fmt(r) for r in rows)])
+
+
+# ── quotes without markup ────────────────────────────────────────────────────────────────────
+
+_CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.IGNORECASE)
+_INPUT = re.compile(r"<input\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def shown_text(text: str, *, keep_space: bool = False) -> str:
+    """Text from an extracted form as a reader should see it: HTML tags stripped, a checkbox as
+    ☑/☐ (docs/report.md#引文的显示). The verbatim text stays in the JSON.
+
+    >>> shown_text("=3593.45万元。</p>\\t3493.45")
+    '=3593.45万元。 3493.45'
+    >>> shown_text('2. 常年项目 <input checked="" type="checkbox"/>')
+    '2. 常年项目 ☑'
+    """
+    s = _TAG.sub("", _INPUT.sub("☐", _CHECKED.sub("☑", text)))
+    return s if keep_space else " ".join(s.split())
 
 
 # ── JSON data ────────────────────────────────────────────────────────────────────────────────
@@ -167,7 +191,7 @@ def _amount(x: Any, r: Any) -> tuple[str, str | None]:
     places = line_places(r)
     if places is not None and is_percent(r):
         places += 2  # line_places counts in percent; the value is a plain ratio
-    return amount_text(x, r.unit, places)
+    return amount_text(x, r.unit, places, "%" if is_percent(r) else "")
 
 
 # ── calc and explain ─────────────────────────────────────────────────────────────────────────
@@ -255,7 +279,9 @@ def _summary_line(c: Mapping[str, Any]) -> str:
     return (
         f"{clean(c['title'])}（{clean(c['case'])}）：核对 "
         f"{s['match'] + s['rounded_match'] + s['mismatch']} 项，相符 {s['match']}，"
-        f"四舍五入后相符 {s['rounded_match']}，不符 {s['mismatch']}；"
+        f"四舍五入后相符 {s['rounded_match']}"
+        + (f"（其中尾差 {s['rounding_difference']}）" if s.get("rounding_difference") else "")
+        + f"，不符 {s['mismatch']}；"
         f"无测算 {s['unverifiable']}；问题 {n_err} 个"
     )
 
@@ -279,7 +305,9 @@ def _details(f: Mapping[str, Any], esc: Any, note: str) -> list[tuple[str, str]]
         out.append(("算式", esc(f["substituted"])))
     if f["caused_by"]:
         out.append(("源于", esc("、".join(f["caused_by"]))))
-    out += [("原文", f"“{esc(q)}”") for q in f["quotes"]]
+    # Shown without the markup an extracted form carries (</p>, checkboxes), as the filed
+    # report shows it; the verbatim quote stays in the JSON.
+    out += [("原文", f"“{esc(shown_text(q))}”") for q in f["quotes"]]
     if f.get("implied"):
         out.append(("反推", esc(implied_text(f["stated"], f["implied"]))))
     if f["note"]:

@@ -22,7 +22,8 @@ _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _STR = {"type": "string"}
 _OPT_STR = {"type": ["string", "null"]}
 # Exact decimal text (or p/q where a value does not terminate), then the unit, if any.
-_AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(/[0-9]+)?( \S.*)?$"}
+# An amount: a number, its unit after a space, or a percentage written with % (85.37%).
+_AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(/[0-9]+)?(%| \S.*)?$"}
 _OPT_AMOUNT = {"anyOf": [_AMOUNT, {"type": "null"}]}
 _QUOTES = {"type": "array", "items": _STR}
 
@@ -142,7 +143,10 @@ _FINDING = _obj(
             "不引用其他行时按测算依据）算出的值，consequence 为按各行计算结果算出的值，"
             "written_expression 为表上算式按原样算出的值",
         },
-        "difference": {**_OPT_STR, "description": "computed − stated"},
+        "difference": {
+            **_OPT_STR,
+            "description": "computed − stated；百分数之差写作“个百分点”（0.07 个百分点）",
+        },
         "computed_exact": {
             **_OPT_STR,
             "description": "computed 除不尽时的精确分数（computed 则按申报数的小数位四舍五入）",
@@ -158,7 +162,16 @@ _FINDING = _obj(
     },
     required=["kind", "severity", "case", "line_id", "label", "message", "quotes"],
 )
-_SUMMARY = _obj({k: {"type": "integer", "minimum": 0} for k in _STATUS["enum"]})
+_SUMMARY = _obj(
+    {
+        **{k: {"type": "integer", "minimum": 0} for k in _STATUS["enum"]},
+        "rounding_difference": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "其中尾差（分项四舍五入所致，计入 rounded_match）的个数",
+        },
+    }
+)
 _AUDIT_CASE = _obj(
     {
         "case": _STR,
@@ -196,7 +209,10 @@ _ENTRY = _obj(
         "message": _STR,
         "stated": _OPT_STR,
         "computed": _OPT_STR,
-        "difference": {**_OPT_STR, "description": "computed − stated"},
+        "difference": {
+            **_OPT_STR,
+            "description": "computed − stated；百分数之差写作“个百分点”（0.07 个百分点）",
+        },
         "quotes": {"type": "array", "items": _QUOTE},
         "caused_by": {**_QUOTES, "description": "本身不符的成因行（不含四舍五入后相符的行）"},
         "note": _OPT_STR,
