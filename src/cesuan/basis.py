@@ -14,6 +14,7 @@ import string
 from decimal import Decimal
 
 from cesuan import exact
+from cesuan.display import is_percent, show_line
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import Name, is_sum_of_names, substitute
 from cesuan.units import Unit
@@ -92,7 +93,9 @@ def _explain(result: Result, r: LineResult) -> str:
         x = result[ref]
         # The value the arithmetic used: the part's exact value (exact values flow between
         # lines), written with '…' where it does not terminate.
-        values[ref] = x.planned.line.label + _num(x.exact, x.unit)
+        # A rate the form writes in percent is written so here too (85.365854…%, not 0.85…).
+        shown = _percent(x.exact) if is_percent(x) else _num(x.exact, x.unit)
+        values[ref] = x.planned.line.label + shown
     if p.rule is not None and p.rule.text:
         return f"{ln.label}：{_template(p.rule.text, r, values, value)}。"
     arithmetic = substitute(p.formula.tree, values).replace(" ", "")
@@ -135,8 +138,15 @@ def _template(tpl: str, r: LineResult, values: dict[str, str], value: str) -> st
 
 
 def result_text(r: LineResult) -> str:
-    """The line's result as the form writes it: 502.1604万元, or 52.05% for a rate."""
+    """The line's result as the form writes it: 502.1604万元, or 52.05% for a rate. A value
+    whose decimals do not end (a line with no `round`) is written after 约, rounded half-up
+    to the line's display precision (cesuan.display.line_places: the stated amount's places,
+    万元 two), else to 6 decimals: 约52.03%, 约33333.333333元/人. The exact fraction is in
+    the JSON trace."""
     ln = r.planned.line
+    if not exact.is_terminating(r.value):
+        s = show_line(r)
+        return "约" + s.text.removesuffix("…") + ("%" if s.percent else _unit_word(r.unit))
     if r.unit.dimensionless and ln.stated is not None and "%" in ln.stated.value:
         return _percent(r.value)  # a rate the form writes as 52.05% reads back the same way
     return _num(r.value, r.unit)

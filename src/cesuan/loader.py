@@ -24,7 +24,7 @@ from cesuan.charset import describe_char, is_cjk
 from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all
 from cesuan.files import read_bounded
 from cesuan.limits import MAX_CASE_BYTES, MAX_REPORTED_ERRORS, MAX_SOURCE_BYTES
-from cesuan.model import Case, Input, Line, Rounding, Stated, Written
+from cesuan.model import ID_RULE_ZH, Case, Input, Line, Rounding, Stated, Written
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
 
 __all__ = ["read_case"]
@@ -191,8 +191,8 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
         named = named_path(raw, data=data)
     elif t == "string_pattern_mismatch":
         kind = ErrorKind.INVALID_ID
-        msg = f"id '{err['input']}' 格式不对"
-        hint = "id 用英文字母开头的点分形式，如 hall.rent、fiber_lines"
+        msg = f"id '{err['input']}' 格式不对：{ID_RULE_ZH}"
+        hint = "如 hall.rent、fiber_lines；预算科目编码写作 kemu.2080101"
     elif t == "too_short" and last == "lines":
         kind = ErrorKind.EMPTY_CASE
         msg = "案例没有任何明细（lines 为空）"

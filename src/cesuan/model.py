@@ -41,7 +41,14 @@ __all__ = [
     "case_json_schema",
 ]
 
-ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$"
+# A line id: segments joined by '.'; the first starts with an ASCII letter (so that a formula
+# reads it as a name, never as a number), each later one with a letter or a digit, so that a
+# budget subject code (科目编码 2080101) can be a segment: kemu.2080101. The formula parser
+# lexes names by the same rule (cesuan.expr.parser).
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9][A-Za-z0-9_]*)*$"
+ID_RULE_ZH = (
+    "各段以 '.' 分隔，只含英文字母、数字和下划线；第一段以英文字母开头，其后各段以字母或数字开头"
+)
 CASE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)*$"
 LineId = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 Text = Annotated[str, Field(max_length=10_000)]
@@ -99,7 +106,9 @@ def _error(model: str, err: Any) -> CesuanError:
     msg = {
         "missing": "缺少必填字段",
         "extra_forbidden": "没有这个字段",
-        "string_pattern_mismatch": f"格式不对，应符合 {err.get('ctx', {}).get('pattern')}",
+        "string_pattern_mismatch": f"格式不对：{ID_RULE_ZH}"
+        if bad_id
+        else f"格式不对，应符合 {err.get('ctx', {}).get('pattern')}",
     }.get(t, str(err["msg"]).removeprefix("Value error, "))
     return CesuanError(
         ErrorKind.INVALID_ID if bad_id else ErrorKind.SCHEMA,

@@ -127,7 +127,11 @@ def calc_case(result: Result) -> dict[str, Any]:
     data = dict(result.to_dict())
     by_id: dict[str, Any] = data.pop("lines")  # type: ignore[assignment]
     data.pop("engine", None)
-    data["lines"] = [by_id[ln.id] for ln in result.case.lines]
+    # Each line with `shown`: its value as the form writes it (约 and rounded where it does not
+    # terminate), beside the exact `value` (which may be p/q).
+    data["lines"] = [
+        {**by_id[ln.id], "shown": result_text(result[ln.id])} for ln in result.case.lines
+    ]
     data["file"] = result.case.file
     return data
 

@@ -55,6 +55,11 @@ _TRACE = _obj(
         "how": {"enum": ["formula", "value", "stated"]},
         "unit": _STR,
         "value": {**_AMOUNT, "description": "本行的值（声明的取整之后），本行单位"},
+        "shown": {
+            **_STR,
+            "description": "本行的值按表上写法：除不尽时为“约”加按显示精度（申报数的位数，"
+            "否则 6 位）四舍五入的值，如 约52.03%",
+        },
         "formula": _STR,
         "rule": _STR,
         "inputs": {
