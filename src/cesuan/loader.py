@@ -165,9 +165,20 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _stated_place(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """The model keeps the second and later places of a `stated` list in `stated_also`: an
+    error there is at `stated[j + 1]` of the file."""
+    for k, part in enumerate(loc[:-1]):
+        nxt = loc[k + 1]
+        if part == "stated_also" and isinstance(nxt, int):
+            return (*loc[:k], "stated", nxt + 1, *loc[k + 2 :])
+    return loc
+
+
 def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError:
     """One pydantic error → a Chinese CesuanError with path and line."""
     loc = tuple(p for p in err["loc"] if p not in ("function-after[_one_way()]",))
+    loc = _stated_place(loc)
     raw = _path(loc)
     named = named_path(raw, data=data)
     t = err["type"]

@@ -198,9 +198,26 @@ class Line(_Frozen):
     written: tuple[Written, ...] = ()
     quote: tuple[Text, ...] = ()
     note: Text | None = None
+    # The same amount printed in further places (the 合计 of four tables): `stated` written as
+    # a list keeps its first place in `stated` and the rest here; each is quoted and
+    # reconciled on its own.
+    stated_also: tuple[Stated, ...] = Field(
+        (), description="同一金额在表上其他各处的写法（stated 写成列表时的第二项起），每处分别核对"
+    )
 
     _q = field_validator("quote", mode="before")(_quotes)
     _m = field_validator("quote")(_meaningful)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stated_places(cls, v: Any) -> Any:
+        """`stated: [a, b, c]` (one amount printed in several places) → stated a, also b, c."""
+        if isinstance(v, dict) and isinstance(v.get("stated"), list | tuple):
+            places = list(v["stated"])
+            if not places:
+                raise ValueError("stated 写成列表时至少要有一处")
+            v = {**v, "stated": places[0], "stated_also": places[1:]}
+        return v
 
     @field_validator("written", mode="before")
     @classmethod
@@ -310,6 +327,15 @@ def case_json_schema() -> dict[str, Any]:
         return node
 
     schema = walk(schema)
+    schema["$defs"]["Line"]["properties"]["stated"] = {
+        "anyOf": [
+            short("Stated"),
+            {"type": "array", "minItems": 1, "items": short("Stated")},
+            {"type": "null"},
+        ],
+        "default": None,
+        "description": "申报数；同一金额在表上多处出现时写成列表，每处一项（各自的 quote），分别核对",
+    }
     written = schema["$defs"]["Line"]["properties"]["written"]
     schema["$defs"]["Line"]["properties"]["written"] = {
         "anyOf": [{"$ref": "#/$defs/Written"}, written, {"type": "null"}]

@@ -119,6 +119,8 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
         t["given"] = ln.value
     if ln.stated is not None:
         t["stated"] = {"value": ln.stated.value, "quote": list(ln.stated.quote)}
+    if ln.stated_also:  # only where a case prints the amount in several places
+        t["stated_also"] = [{"value": x.value, "quote": list(x.quote)} for x in ln.stated_also]
     if p.written:
         t["written"] = [
             {

@@ -12,14 +12,17 @@ digit, or print anything (cesuan.report renders findings).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from cesuan import exact
 from cesuan.errors import CesuanError
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, is_sum_of_names, substitute
+from cesuan.figures import Pct, amount, percent_line
+from cesuan.figures import amounts as _amounts
+from cesuan.figures import q as _q
+from cesuan.figures import written as _written
 from cesuan.findings import (
     KIND_ZH,
     READING_ZH,
@@ -31,7 +34,6 @@ from cesuan.findings import (
     Reading,
     Status,
 )
-from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
 from cesuan.units import Unit, parse_unit
 
@@ -54,89 +56,6 @@ def compare(value: exact.Num, stated: Quantity, places: int) -> Status:
     if exact.round_half_up(value, places) == stated.magnitude:
         return "rounded_match"
     return "mismatch"
-
-
-# Places a value that does not terminate is shown with when nothing says how precise it is
-# (the same default as cesuan.display.show).
-DEFAULT_PLACES = 6
-
-
-# How an amount is written: as it is (""), in percent ("%": 0.5203 → 52.03%), or in
-# percentage points ("百分点": the difference of two percentages, 0.0007 → 0.07 个百分点).
-Pct = Literal["", "%", "百分点"]
-
-
-def percent_line(p: Any) -> bool:
-    """Whether a planned line's amounts are written in percent: a dimensionless line whose
-    stated amount the form writes with % (85.37%)."""
-    return bool(p.unit.dimensionless and p.line.stated is not None and "%" in p.line.stated.value)
-
-
-def amount(x: exact.Num, u: Unit, places: int | None, pct: Pct = "") -> tuple[str, str | None]:
-    """An amount as written in every output, and its exact fraction when it has no finite
-    decimal: (exact decimal text, None), or (text rounded half-up to `places` — the stated
-    amount's, else DEFAULT_PLACES —, 'p/q'). Never a raw fraction in the first. `places`
-    counts in `u`; with `pct` the value (a ratio) is written in percent or percentage points,
-    two places fewer, and the exact fraction stays the ratio.
-
-    >>> from fractions import Fraction
-    >>> from cesuan.units import parse_unit
-    >>> amount(Fraction(1, 4), parse_unit("元"), 2), amount(Fraction(64, 123), parse_unit(""), 4)
-    (('0.25 元', None), ('0.5203', '64/123'))
-    >>> amount(Fraction(64, 123), parse_unit(""), 4, "%"), amount(Fraction(7, 10000), parse_unit(""), 4, "百分点")
-    (('52.03%', '64/123'), ('0.07 个百分点', None))
-    """
-    p = DEFAULT_PLACES if places is None else places
-    ex = None if exact.is_terminating(x) else exact.format_exact(x)
-    if pct:
-        v = _hundred(x)
-        n = exact.format_exact(v if ex is None else exact.round_half_up(v, max(0, p - 2)))
-        return (n + "%" if pct == "%" else f"{n} 个百分点"), ex
-    if ex is None:
-        return qtext(x, u), None
-    return qtext(exact.round_half_up(x, p), u), ex
-
-
-def _hundred(x: exact.Num) -> exact.Num:
-    """x × 100, exactly (a Decimal by moving its point: 0.853 → 85.3, never 85.300)."""
-    return exact.scale10(x, 2) if isinstance(x, Decimal) else exact.mul(x, Decimal(100))
-
-
-def _q(x: exact.Num, u: Unit, places: int | None = None, pct: Pct = "") -> str:
-    """An amount for a message: rounded with 约 in front where it does not terminate."""
-    text, ex = amount(x, u, places, pct)
-    return text if ex is None else "约" + text
-
-
-def _written(stated: Quantity, places: int | None, pct: bool = False) -> str:
-    """A stated amount as the form writes it, trailing zeros kept (28.40 stays 28.40; 85.30%
-    as 85.30%, not 0.8530)."""
-    if pct:
-        v = _hundred(stated.magnitude)
-        return exact.format_exact(v, places=None if places is None else max(0, places - 2)) + "%"
-    if places is None:
-        return str(stated)
-    n = exact.format_exact(stated.magnitude, places=places)
-    return f"{n} {stated.unit.text}" if stated.unit.terms else n
-
-
-def _amounts(
-    computed: exact.Num, stated: Quantity, places: int | None, pct: bool = False
-) -> dict[str, Any]:
-    """stated, computed, difference (computed − stated) and unit: exact decimal text, or
-    rounded to the stated places with the exact fraction in computed_exact/difference_exact
-    (in `unit`; for a percentage the ratio, the difference then in percentage points)."""
-    c, c_exact = amount(computed, stated.unit, places, "%" if pct else "")
-    diff = exact.sub(computed, stated.magnitude)
-    d, d_exact = amount(diff, stated.unit, places, "百分点" if pct else "")
-    return {
-        "stated": _written(stated, places, pct),
-        "computed": c,
-        "computed_exact": c_exact,
-        "difference": d,
-        "difference_exact": d_exact,
-        "unit": stated.unit.text,
-    }
 
 
 class _Auditor:
@@ -220,8 +139,10 @@ class _Auditor:
                 unit=stated.unit.text,
                 quotes=quotes,
             )
+            self.places(r)
             return
         self.reconcile(r, stated, causes, quotes)
+        self.places(r)
 
     def reconcile(
         self, r: LineResult, stated: Quantity, causes: tuple[str, ...], quotes: tuple[str, ...]
@@ -300,6 +221,58 @@ class _Auditor:
                 **common,
             )
 
+    def places(self, r: LineResult) -> None:
+        """The further places the form prints the same amount (`stated` as a list): each
+        reconciled on its own, with the same readings as the first (a line stated with no
+        calculation: against the first place), and reported with its own quote if it differs."""
+        p = r.planned
+        for j, ((q, places), also) in enumerate(
+            zip(p.stated_also, p.line.stated_also, strict=True), 2
+        ):
+            pct = p.unit.dimensionless and "%" in also.value
+            c: Pct = "%" if pct else ""
+            where = f"第{j}处申报数"
+            if not also.quote:
+                self.add("quote_missing", r, f"{where}没有注明原文出处（quote）", stated=also.value)
+            assert p.stated is not None  # a line with further places has a first one
+            if p.how == "stated":
+                first = p.stated.unit.convert(p.stated.magnitude, q.unit)
+                reading, value, status = None, first, compare(first, q, places)
+                what = f"与第1处申报数 {_written(p.stated, p.stated_places, pct)} 不符"
+            else:
+                reading, value, status = _best_of(self.readings(r, q.unit), q, places)
+                what = f"{READING_ZH[reading] if p.refs else '按测算依据计算'}为 {_q(value, q.unit, places, c)}"
+            written = _written(q, places, pct)
+            shown = None if reading is None else amount(value, q.unit, places, c)[0]
+            self.checks.append(Check(p.id, p.line.label, status, written, shown, reading))
+            if status == "mismatch":
+                self.add(
+                    "sum_mismatch" if _adds_parts(p) else "mismatch",
+                    r,
+                    f"{where} {written}（原文“{'”“'.join(also.quote)}”）：{what}"
+                    if also.quote
+                    else f"{where} {written}：{what}",
+                    **_amounts(value, q, places, pct),
+                    formula=p.formula.text if p.formula else None,
+                    substituted=self.substituted(r, reading),
+                    reading=reading if p.refs else None,
+                    quotes=also.quote,
+                )
+
+    def readings(self, r: LineResult, unit: Unit) -> list[tuple[str, exact.Num]]:
+        """The readings a stated amount of r is checked against, in `unit`: from the exact and
+        the shown values of its parts, and over their stated amounts."""
+        p = r.planned
+        values = [("exact", r.shown)]
+        if r.over_shown is not None and r.over_shown != r.shown:
+            values.append(("over_shown", r.over_shown))
+        if r.over_stated is not None:
+            # As for the first place: a part itself wrong leaves only the form's own parts.
+            if any(ref in self.mismatched for ref in p.refs):
+                values = []
+            values.insert(0, ("over_stated", r.over_stated))
+        return [(k, p.unit.convert(v, unit)) for k, v in values]
+
     def rounding_slack(self, r: LineResult, stated: Quantity) -> Fraction | None:
         """For a total that adds up stated parts: the most their rounding can explain, half a
         unit of each rounded part's last written place (n parts at p places: n × ½·10^-p), in
@@ -315,7 +288,9 @@ class _Auditor:
         # value, which the exact reading of the total already used: if that reading does
         # not match either, the total is wrong, not rounded (parts of 0.0003 万元 shown as
         # 0 do not explain a total of 1 万元). A part itself wrong explains nothing.
-        status = {c.line_id: c.status for c in self.checks}
+        status: dict[str, Status] = {}
+        for c in self.checks:  # a line's first place (its `stated`) is the one a total adds
+            status.setdefault(c.line_id, c.status)
         slack = Fraction(0)
         for ref in p.refs:
             part = self.result[ref].planned

@@ -20,10 +20,10 @@ from cesuan.basis import explain_table, result_text
 from cesuan.display import is_percent, line_places
 from cesuan.escaping import escape
 from cesuan.evaluation import Result
+from cesuan.figures import amount as amount_text
 from cesuan.implied import implied_inputs, implied_text
 from cesuan.provenance import engine_version
 from cesuan.reconcile import KIND_ZH, SEVERITY, Audit
-from cesuan.reconcile import amount as amount_text
 
 __all__ = [
     "FORMAT_VERSION",
@@ -49,7 +49,8 @@ __all__ = [
 # 1.1: audit JSON gains "report" (docs/report.md); 1.2: amounts that do not terminate are
 # rounded, their exact p/q in *_exact fields; 1.3: percentages written as the form writes them
 # (85.37%, a difference of two in 个百分点; the *_exact fields stay ratios), audit summary gains
-# rounding_difference.
+# rounding_difference, audit lines gain place (an amount printed in several places), calc lines
+# gain shown (约52.03% where the value does not terminate).
 FORMAT_VERSION = "1.3"
 # The "$schema" of each output: its first key (sorted keys put "$" first), so that a directory
 # scan recognises cesuan's own outputs from their first bytes and never reads them as cases.
@@ -141,8 +142,12 @@ def audit_case(a: Audit) -> dict[str, Any]:
     and both values it can be checked by, and every finding (most serious first)."""
     case, result = a.result.case, a.result
     lines = []
+    seen: dict[str, int] = {}
     for c in a.checks:
         r = result[c.line_id]
+        # Which place of the line's stated amount (1 = `stated`; 2… the further places where
+        # the form prints the same amount).
+        seen[c.line_id] = place = seen.get(c.line_id, 0) + 1
         value: str | None
         value, value_exact = _amount(r.shown, r)
         over_stated, over_exact = (
@@ -153,6 +158,7 @@ def audit_case(a: Audit) -> dict[str, Any]:
         lines.append(
             {
                 "line_id": c.line_id,
+                "place": place,
                 "label": c.label,
                 "status": c.status,
                 "stated": c.stated,
@@ -161,7 +167,7 @@ def audit_case(a: Audit) -> dict[str, Any]:
                 "value": value,
                 "value_over_stated_parts": over_stated,
                 # The exact p/q where the value does not terminate (it is then rounded to the
-                # line's places, cesuan.display.line_places, else reconcile.DEFAULT_PLACES).
+                # line's places, cesuan.display.line_places, else figures.DEFAULT_PLACES).
                 "value_exact": value_exact,
                 "value_over_stated_parts_exact": over_exact,
             }

@@ -99,6 +99,11 @@ _STATUS = {"enum": ["match", "rounded_match", "mismatch", "unverifiable", "not_s
 _CHECK = _obj(
     {
         "line_id": _STR,
+        "place": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "申报数的第几处（1 为 stated；同一金额在表上多处出现时 2、3…）",
+        },
         "label": _STR,
         "status": _STATUS,
         "stated": {**_OPT_AMOUNT, "description": "表上的申报数（无则为 null）"},

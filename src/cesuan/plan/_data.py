@@ -60,6 +60,8 @@ class PlannedLine:
     stated_places: int | None
     written: tuple[PlannedWritten, ...]
     rule: Rule | None
+    # The further places the same amount is printed (Line.stated_also): (amount, places).
+    stated_also: tuple[tuple[Quantity, int], ...] = ()
 
     @property
     def id(self) -> str:
