@@ -135,7 +135,16 @@ def test_every_shipped_rule_renders_every_parameter(rule_id: str, data: st.DataO
         "case": "t",
         "title": "t",
         "lines": [
-            {"id": "x", "label": "测试", "use": rule_id, "inputs": inputs, "round": {"places": 2}}
+            # sign: any — random inputs can make a remainder or a change negative; this test is
+            # about the wording, the sign policy is tests/test_signs.py's.
+            {
+                "id": "x",
+                "label": "测试",
+                "use": rule_id,
+                "inputs": inputs,
+                "round": {"places": 2},
+                "sign": "any",
+            }
         ],
     }
     text = cesuan.explain(cesuan.evaluate(case), "x")

@@ -42,6 +42,7 @@ EXPECTED: dict[str, tuple[str, int | None, str | None, str | None]] = {
     "formula_syntax.yaml": ("formula_syntax", 7, "a", "lines[a].formula"),
     "hidden_line_break.yaml": ("yaml_syntax", 8, None, None),
     "invalid_id.yaml": ("invalid_id", 5, "1st-line", "lines[1st-line].id"),
+    "invalid_id_code_first.yaml": ("invalid_id", 5, "2080101.wages", "lines[2080101.wages].id"),
     "json_syntax.json": ("json_syntax", 1, None, None),
     "magnitude.yaml": ("magnitude", 9, "a", "lines[a].inputs.x.value"),
     "negative_input.yaml": ("sign", 8, "a", "lines[a].inputs.area.value"),

@@ -16,15 +16,23 @@ Its only arithmetic is summing and comparing the exact differences reconcile rep
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from cesuan.errors import CesuanError, ErrorKind
-from cesuan.materiality import WAN, Materiality, amount, is_money, parse_materiality, text_in
+from cesuan.materiality import (
+    WAN,
+    Materiality,
+    amount,
+    exact_amount,
+    is_money,
+    parse_materiality,
+    text_in,
+)
 from cesuan.reconcile import KIND_ZH
+from cesuan.report import shown_text  # re-exported: the renderers import it from here
 from cesuan.units import parse_unit
 
 __all__ = [
@@ -47,26 +55,6 @@ SUMMARY_NOTE = (
 # wrong written expression does not propagate, the line's value comes from its formula).
 _CAUSES = ("mismatch", "sum_mismatch")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-# ── quotes without markup ────────────────────────────────────────────────────────────────────
-
-_CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.IGNORECASE)
-_INPUT = re.compile(r"<input\b[^<>]*>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-
-
-def shown_text(text: str, *, keep_space: bool = False) -> str:
-    """Text from an extracted form as a reader should see it: HTML tags stripped, a checkbox as
-    ☑/☐ (docs/report.md#引文的显示). The verbatim text stays in the JSON.
-
-    >>> shown_text("=3593.45万元。</p>\\t3493.45")
-    '=3593.45万元。 3493.45'
-    >>> shown_text('2. 常年项目 <input checked="" type="checkbox"/>')
-    '2. 常年项目 ☑'
-    """
-    s = _TAG.sub("", _INPUT.sub("☐", _CHECKED.sub("☑", text)))
-    return s if keep_space else " ".join(s.split())
 
 
 # ── scope ────────────────────────────────────────────────────────────────────────────────────
@@ -160,12 +148,17 @@ def _entry(f: Mapping[str, Any], ref: str, causes: Sequence[str] = ()) -> dict[s
     return out
 
 
-def _rank(f: Mapping[str, Any]) -> tuple[int, int, Fraction]:
-    """Severity first; then money before other units, larger |difference| first."""
-    diff = amount(f.get("difference"))
+def _rank(f: Mapping[str, Any]) -> tuple[int, int, Fraction, Fraction]:
+    """Severity first; then money before other units, larger |difference| first (exactly: from
+    `difference_exact` where the text was rounded), then larger relative to the stated amount."""
+    diff = exact_amount(f, "difference")
     gap = Fraction(0) if diff is None else abs(diff[0]) * diff[1].factor
     money = 0 if diff is not None and is_money(diff[1]) else 1
-    return _SEVERITY_ORDER[f["severity"]], money, -gap
+    stated = amount(f.get("stated"))
+    share = Fraction(0)
+    if diff is not None and stated is not None and stated[0] and stated[1].dims == diff[1].dims:
+        share = gap / abs(stated[0] * stated[1].factor)
+    return _SEVERITY_ORDER[f["severity"]], money, -gap, -share
 
 
 def _form(c: Mapping[str, Any], mat: Materiality | None, refs: _Refs) -> dict[str, Any]:
@@ -230,9 +223,12 @@ def _overview(form: Mapping[str, Any]) -> str:
     r, n = _summary_row(form), form["counts"]
     rounded = form["lines"]["rounded_match"]
     within = form["lines"].get("within_bound", 0)
+    tail = form["lines"].get("rounding_difference", 0)
     return (
         f"申报数核对 {r['checked']} 个，相符 {r['matched']} 个"
-        + (f"（其中四舍五入后相符 {rounded} 个）" if rounded else "")
+        + (f"（其中四舍五入后相符 {rounded} 个" if rounded else "")
+        + (f"，含尾差 {tail} 个" if rounded and tail else "")
+        + ("）" if rounded else "")
         + (f"（其中符合界限 {within} 个）" if within else "")
         + f"，无测算 {r['unverifiable']} 个；问题 {n['issues']} 处，连带影响 {n['consequences']} 处，"
         f"低于重要性 {n['hidden']} 处，提示 {n['notes']} 条。"

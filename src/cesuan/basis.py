@@ -213,7 +213,11 @@ def _values(result: Result, r: LineResult) -> dict[str, str]:
         values[k] = label + _input(r, k, label)
     for ref in p.refs:
         x = result[ref]
-        values[ref] = _name(x) + (_range(x) if x.interval is not None else _num(x.exact, x.unit))
+        # A rate the form writes in percent is written so here too (85.365854…%, not 0.85…).
+        if x.interval is not None:
+            values[ref] = _name(x) + _range(x)
+        else:
+            values[ref] = _name(x) + (_percent(x.exact) if is_percent(x) else _num(x.exact, x.unit))
     return values
 
 
@@ -280,6 +284,11 @@ def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
 def result_text(r: LineResult, places: Mapping[str, int] = UNIT_PLACES) -> str:
     """The line's result as the form writes it: 120.53万元 (exact 120.528), or 52.05% for a rate;
     `places`: the display places by unit (`cesuan.display.case_places`)."""
+    if r.interval is None and not exact.is_terminating(r.value):
+        # 约52.03%, 约33333.333333元/人: a value whose decimals do not end, after 约, rounded
+        # half-up to the display precision (else 6 decimals); the exact fraction is in the JSON.
+        s = show_line(r, places)
+        return "约" + s.text.removesuffix("…") + ("%" if s.percent else unit_word(r.unit))
     return _amount(r, places)
 
 

@@ -116,6 +116,10 @@ def check_quotes(
         places += [(f"lines[{i}].inputs.{k}.quote", v.quote) for k, v in line.inputs.items()]
         if line.stated is not None:
             places.append((f"lines[{i}].stated.quote", line.stated.quote))
+        places += [
+            (f"lines[{i}].stated[{j}].quote", also.quote)
+            for j, also in enumerate(line.stated_also, 1)
+        ]
         places += [(f"lines[{i}].written[{j}].quote", w.quote) for j, w in enumerate(line.written)]
         for path, quotes in places:
             for q in quotes:

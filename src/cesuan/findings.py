@@ -182,6 +182,9 @@ class Audit:
         out: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for c in self.checks:
             out[c.status] += 1
+        # Of the rounded matches, the totals off only by the rounding of their parts (尾差):
+        # counted on their own so that a summary tells them from exact-value roundings.
+        out["rounding_difference"] = sum(f.kind == "rounding_difference" for f in self.findings)
         return out
 
     def to_dict(self) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from cesuan.columns import expand_columns
 from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all
 from cesuan.files import read_bounded
 from cesuan.limits import MAX_CASE_BYTES, MAX_REPORTED_ERRORS, MAX_SOURCE_BYTES
-from cesuan.model import Case, Input, Line, Rounding, Stated, Written
+from cesuan.model import ID_RULE_ZH, Case, Input, Line, Rounding, Stated, Written
 from cesuan.shorthands import rewrite_shorthands
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
 
@@ -181,9 +181,20 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _stated_place(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """The model keeps the second and later places of a `stated` list in `stated_also`: an
+    error there is at `stated[j + 1]` of the file."""
+    for k, part in enumerate(loc[:-1]):
+        nxt = loc[k + 1]
+        if part == "stated_also" and isinstance(nxt, int):
+            return (*loc[:k], "stated", nxt + 1, *loc[k + 2 :])
+    return loc
+
+
 def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError:
     """One pydantic error → a Chinese CesuanError with path and line."""
     loc = tuple(p for p in err["loc"] if p not in ("function-after[_one_way()]",))
+    loc = _stated_place(loc)
     raw = _path(loc)
     named = named_path(raw, data=data)
     t = err["type"]
@@ -208,8 +219,8 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
         named = named_path(raw, data=data)
     elif t == "string_pattern_mismatch":
         kind = ErrorKind.INVALID_ID
-        msg = f"id '{err['input']}' 格式不对"
-        hint = "id 用英文字母开头的点分形式，如 hall.rent、fiber_lines"
+        msg = f"id '{err['input']}' 格式不对：{ID_RULE_ZH}"
+        hint = "如 hall.rent、fiber_lines；预算科目编码写作 kemu.2080101"
     elif t == "too_short" and last == "lines":
         kind = ErrorKind.EMPTY_CASE
         msg = "案例没有任何明细（lines 为空）"

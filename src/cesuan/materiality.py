@@ -19,18 +19,45 @@ from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.units import Unit, parse_unit
 
-__all__ = ["WAN", "Materiality", "amount", "is_money", "parse_materiality", "text_in"]
+__all__ = [
+    "WAN",
+    "Materiality",
+    "amount",
+    "exact_amount",
+    "is_money",
+    "parse_materiality",
+    "text_in",
+]
 
 
 def amount(text: str | None) -> tuple[Fraction, Unit] | None:
-    """'-100.003 万元' → (−100003/1000, 万元). Reconcile writes exact decimal text or p/q."""
+    """'-100.003 万元' → (−100003/1000, 万元); '85.30%' → (853/1000, 1). Reconcile writes
+    exact decimal text, or text rounded to the stated places beside an exact p/q field."""
     if not text:
         return None
     number, _, unit = text.strip().partition(" ")
     try:
+        if number.endswith("%") and not unit:
+            return Fraction(number[:-1]) / 100, parse_unit("1")
         return Fraction(number), parse_unit(unit) if unit else parse_unit("1")
     except (ValueError, ZeroDivisionError, CesuanError):
         return None
+
+
+def exact_amount(f: Mapping[str, Any], key: str) -> tuple[Fraction, Unit] | None:
+    """A finding's amount `key` ('difference', 'stated', 'computed') exactly: from its
+    `key_exact` p/q where the text was rounded (that p/q is in the finding's `unit`), so that
+    ranking and materiality never use a rounded difference (1/3 is more than 0.33)."""
+    shown = amount(f.get(key))
+    ex = f.get(f"{key}_exact")
+    if shown is None or not ex:
+        return shown
+    try:
+        in_unit = parse_unit(f.get("unit") or "1")
+        value = Fraction(ex) * in_unit.factor / shown[1].factor
+    except (ValueError, ZeroDivisionError, CesuanError):
+        return shown
+    return value, shown[1]
 
 
 _YUAN = parse_unit("元")
@@ -60,7 +87,7 @@ class Materiality:
     def hides(self, f: Mapping[str, Any]) -> bool:
         """Whether a finding's |difference| is below the threshold. Findings without a
         difference, or in a unit of another dimension, are never hidden."""
-        diff = amount(f.get("difference"))
+        diff = exact_amount(f, "difference")
         if diff is None:
             return False
         gap = abs(diff[0]) * diff[1].factor

@@ -43,7 +43,14 @@ __all__ = [
     "case_json_schema",
 ]
 
-ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$"
+# A line id: segments joined by '.'; the first starts with an ASCII letter (so that a formula
+# reads it as a name, never as a number), each later one with a letter or a digit, so that a
+# budget subject code (科目编码 2080101) can be a segment: kemu.2080101. The formula parser
+# lexes names by the same rule (cesuan.expr.parser).
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9][A-Za-z0-9_]*)*$"
+ID_RULE_ZH = (
+    "各段以 '.' 分隔，只含英文字母、数字和下划线；第一段以英文字母开头，其后各段以字母或数字开头"
+)
 CASE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)*$"
 LineId = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 Text = Annotated[str, Field(max_length=10_000)]
@@ -109,7 +116,9 @@ def _error(model: str, err: Any) -> CesuanError:
     msg = {
         "missing": "缺少必填字段",
         "extra_forbidden": "没有这个字段",
-        "string_pattern_mismatch": f"格式不对，应符合 {err.get('ctx', {}).get('pattern')}",
+        "string_pattern_mismatch": f"格式不对：{ID_RULE_ZH}"
+        if bad_id
+        else f"格式不对，应符合 {err.get('ctx', {}).get('pattern')}",
     }.get(t, str(err["msg"]).removeprefix("Value error, "))
     return CesuanError(
         ErrorKind.INVALID_ID if bad_id else ErrorKind.SCHEMA,
@@ -206,9 +215,26 @@ class Line(_Frozen):
     quote: tuple[Text, ...] = ()
     note: Text | None = None
     sign: Sign | None = Field(None, description=_SIGN_DOC + "；不写时随规则，规则也没写则不能为负")
+    # The same amount printed in further places (the 合计 of four tables): `stated` written as
+    # a list keeps its first place in `stated` and the rest here; each is quoted and
+    # reconciled on its own.
+    stated_also: tuple[Stated, ...] = Field(
+        (), description="同一金额在表上其他各处的写法（stated 写成列表时的第二项起），每处分别核对"
+    )
 
     _q = field_validator("quote", mode="before")(_quotes)
     _m = field_validator("quote")(_meaningful)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stated_places(cls, v: Any) -> Any:
+        """`stated: [a, b, c]` (one amount printed in several places) → stated a, also b, c."""
+        if isinstance(v, dict) and isinstance(v.get("stated"), list | tuple):
+            places = list(v["stated"])
+            if not places:
+                raise ValueError("stated 写成列表时至少要有一处")
+            v = {**v, "stated": places[0], "stated_also": places[1:]}
+        return v
 
     @field_validator("written", mode="before")
     @classmethod
@@ -359,6 +385,15 @@ def case_json_schema() -> dict[str, Any]:
         return node
 
     schema = walk(schema)
+    schema["$defs"]["Line"]["properties"]["stated"] = {
+        "anyOf": [
+            short("Stated"),
+            {"type": "array", "minItems": 1, "items": short("Stated")},
+            {"type": "null"},
+        ],
+        "default": None,
+        "description": "申报数；同一金额在表上多处出现时写成列表，每处一项（各自的 quote），分别核对",
+    }
     written = schema["$defs"]["Line"]["properties"]["written"]
     schema["$defs"]["Line"]["properties"]["written"] = {
         "anyOf": [{"$ref": "#/$defs/Written"}, written, {"type": "null"}]

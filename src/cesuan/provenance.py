@@ -176,6 +176,8 @@ def line_trace(r: LineResult, hashes: dict[str, str]) -> dict[str, Any]:
             else qtext(exact.from_fraction(r.interval.hi), p.unit),
             "text": range_text(r.interval, p.unit),
         }
+    if ln.stated_also:  # only where a case prints the amount in several places
+        t["stated_also"] = [{"value": x.value, "quote": list(x.quote)} for x in ln.stated_also]
     if p.written:
         t["written"] = [
             {

@@ -22,6 +22,10 @@ from cesuan.errors import CesuanError
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, is_sum_of_names, substitute
 from cesuan.expr.interval import Interval
+from cesuan.figures import Pct, amount, percent_line
+from cesuan.figures import amounts as _amounts
+from cesuan.figures import q as _q
+from cesuan.figures import written as _written
 from cesuan.findings import (
     KIND_ZH,
     READING_ZH,
@@ -34,7 +38,6 @@ from cesuan.findings import (
     Status,
 )
 from cesuan.intervals import range_text
-from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
 from cesuan.units import Unit, parse_unit
 
@@ -57,56 +60,6 @@ def compare(value: exact.Num, stated: Quantity, places: int) -> Status:
     if exact.round_half_up(value, places) == stated.magnitude:
         return "rounded_match"
     return "mismatch"
-
-
-# Places a value that does not terminate is shown with when nothing says how precise it is
-# (the same default as cesuan.display.show).
-DEFAULT_PLACES = 6
-
-
-def amount(x: exact.Num, u: Unit, places: int | None) -> tuple[str, str | None]:
-    """An amount as written in every output, and its exact fraction when it has no finite
-    decimal: (exact decimal text, None), or (text rounded half-up to `places` — the stated
-    amount's, else DEFAULT_PLACES —, 'p/q'). Never a raw fraction in the first.
-
-    >>> from fractions import Fraction
-    >>> from cesuan.units import parse_unit
-    >>> amount(Fraction(1, 4), parse_unit("元"), 2), amount(Fraction(64, 123), parse_unit(""), 4)
-    (('0.25 元', None), ('0.5203', '64/123'))
-    """
-    if exact.is_terminating(x):
-        return qtext(x, u), None
-    p = DEFAULT_PLACES if places is None else places
-    return qtext(exact.round_half_up(x, p), u), exact.format_exact(x)
-
-
-def _q(x: exact.Num, u: Unit, places: int | None = None) -> str:
-    """An amount for a message: rounded with 约 in front where it does not terminate."""
-    text, ex = amount(x, u, places)
-    return text if ex is None else "约" + text
-
-
-def _written(stated: Quantity, places: int | None) -> str:
-    """A stated amount as the form writes it, trailing zeros kept (28.40 stays 28.40)."""
-    if places is None:
-        return str(stated)
-    n = exact.format_exact(stated.magnitude, places=places)
-    return f"{n} {stated.unit.text}" if stated.unit.terms else n
-
-
-def _amounts(computed: exact.Num, stated: Quantity, places: int | None) -> dict[str, Any]:
-    """stated, computed, difference (computed − stated) and unit: exact decimal text, or
-    rounded to the stated places with the exact fraction in computed_exact/difference_exact."""
-    c, c_exact = amount(computed, stated.unit, places)
-    d, d_exact = amount(exact.sub(computed, stated.magnitude), stated.unit, places)
-    return {
-        "stated": _written(stated, places),
-        "computed": c,
-        "computed_exact": c_exact,
-        "difference": d,
-        "difference_exact": d_exact,
-        "unit": stated.unit.text,
-    }
 
 
 class _Auditor:
@@ -157,7 +110,8 @@ class _Auditor:
                 v = part.exact
             elif reading == "over_shown":
                 v = part.shown
-            values[ref] = _q(v, part.unit).replace(" ", "")
+            pct: Pct = "%" if percent_line(part.planned) else ""
+            values[ref] = _q(v, part.unit, None, pct).replace(" ", "")
         return substitute(p.formula.tree, values)
 
     def causes(self, r: LineResult) -> tuple[str, ...]:
@@ -174,8 +128,8 @@ class _Auditor:
     def line(self, r: LineResult) -> None:
         p = r.planned
         ln = p.line
-        for w, v in zip(p.written, r.written, strict=True):
-            self.written(r, w, v)
+        for w, v, src in zip(p.written, r.written, ln.written, strict=True):
+            self.written(r, w, v, "%" in src.result and w.result.unit.dimensionless)
         causes = self.causes(r)
         if p.stated is None:
             shown = amount(r.shown, p.unit, None)[0]
@@ -184,7 +138,7 @@ class _Auditor:
             self.checks.append(Check(ln.id, ln.label, "not_stated", None, shown))
             return
         stated = p.stated
-        written = _written(stated, p.stated_places)
+        written = _written(stated, p.stated_places, percent_line(p))
         if p.stated_bound is not None:
             written = p.stated_bound.zh()
         quotes = ln.stated.quote if ln.stated else ()
@@ -203,6 +157,7 @@ class _Auditor:
                 unit=stated.unit.text,
                 quotes=quotes,
             )
+            self.places(r)
             return
         if r.interval is not None and self.point_over_stated(r):
             # Its ranges come only from parts that state an amount: over those it is one value.
@@ -212,6 +167,7 @@ class _Auditor:
             self.bounded(r, stated, quotes)
             return
         self.reconcile(r, stated, causes, quotes)
+        self.places(r)
 
     def point_over_stated(self, r: LineResult) -> bool:
         """Whether a line with a range is a single value over its parts' stated amounts: no
@@ -273,6 +229,8 @@ class _Auditor:
         exact or the shown values of its parts) count unless a part is itself a mismatch: then
         the form's own parts must add up to its total, and only the over-stated reading counts."""
         p, places = r.planned, r.planned.stated_places or 0
+        pct = percent_line(p)
+        c: Pct = "%" if pct else ""
         computed = [("exact", r.shown)]
         if r.over_shown is not None and r.over_shown != r.shown:
             computed.append(("over_shown", r.over_shown))
@@ -297,8 +255,8 @@ class _Auditor:
                 p.id,
                 p.line.label,
                 status,
-                _written(stated, places),
-                amount(checked, stated.unit, places)[0],
+                _written(stated, places, pct),
+                amount(checked, stated.unit, places, c)[0],
                 shown_reading,
             )
         )
@@ -314,15 +272,15 @@ class _Auditor:
             also = ""
             if reading != full_reading and full != checked:
                 also = (
-                    f"（分项按测算结果计则为 {_q(full, stated.unit, places)}）"
+                    f"（分项按测算结果计则为 {_q(full, stated.unit, places, c)}）"
                     if full_status == "mismatch"
                     else "（各分项按测算结果计则与申报数相符，差异在分项的申报数）"
                 )
             self.add(
                 "sum_mismatch" if _adds_parts(p) else "mismatch",
                 r,
-                f"{what}为 {_q(checked, stated.unit, places)}，申报 {_written(stated, places)}{also}",
-                **_amounts(checked, stated, places),
+                f"{what}为 {_q(checked, stated.unit, places, c)}，申报 {_written(stated, places, pct)}{also}",
+                **_amounts(checked, stated, places, pct),
                 substituted=self.substituted(r, reading),
                 reading=shown_reading,
                 **common,
@@ -333,13 +291,65 @@ class _Auditor:
                 r,
                 # Only the over-stated reading can match here (the computed ones do not).
                 f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
-                f"{_q(full, stated.unit, places)}（申报 {_written(stated, places)}）",
-                **_amounts(full, stated, places),
+                f"{_q(full, stated.unit, places, c)}（申报 {_written(stated, places, pct)}）",
+                **_amounts(full, stated, places, pct),
                 substituted=self.substituted(r, full_reading),
                 caused_by=causes,
                 reading=full_reading,
                 **common,
             )
+
+    def places(self, r: LineResult) -> None:
+        """The further places the form prints the same amount (`stated` as a list): each
+        reconciled on its own, with the same readings as the first (a line stated with no
+        calculation: against the first place), and reported with its own quote if it differs."""
+        p = r.planned
+        for j, ((q, places), also) in enumerate(
+            zip(p.stated_also, p.line.stated_also, strict=True), 2
+        ):
+            pct = p.unit.dimensionless and "%" in also.value
+            c: Pct = "%" if pct else ""
+            where = f"第{j}处申报数"
+            if not also.quote:
+                self.add("quote_missing", r, f"{where}没有注明原文出处（quote）", stated=also.value)
+            assert p.stated is not None  # a line with further places has a first one
+            if p.how == "stated":
+                first = p.stated.unit.convert(p.stated.magnitude, q.unit)
+                reading, value, status = None, first, compare(first, q, places)
+                what = f"与第1处申报数 {_written(p.stated, p.stated_places, pct)} 不符"
+            else:
+                reading, value, status = _best_of(self.readings(r, q.unit), q, places)
+                what = f"{READING_ZH[reading] if p.refs else '按测算依据计算'}为 {_q(value, q.unit, places, c)}"
+            written = _written(q, places, pct)
+            shown = None if reading is None else amount(value, q.unit, places, c)[0]
+            self.checks.append(Check(p.id, p.line.label, status, written, shown, reading))
+            if status == "mismatch":
+                self.add(
+                    "sum_mismatch" if _adds_parts(p) else "mismatch",
+                    r,
+                    f"{where} {written}（原文“{'”“'.join(also.quote)}”）：{what}"
+                    if also.quote
+                    else f"{where} {written}：{what}",
+                    **_amounts(value, q, places, pct),
+                    formula=p.formula.text if p.formula else None,
+                    substituted=self.substituted(r, reading),
+                    reading=reading if p.refs else None,
+                    quotes=also.quote,
+                )
+
+    def readings(self, r: LineResult, unit: Unit) -> list[tuple[str, exact.Num]]:
+        """The readings a stated amount of r is checked against, in `unit`: from the exact and
+        the shown values of its parts, and over their stated amounts."""
+        p = r.planned
+        values = [("exact", r.shown)]
+        if r.over_shown is not None and r.over_shown != r.shown:
+            values.append(("over_shown", r.over_shown))
+        if r.over_stated is not None:
+            # As for the first place: a part itself wrong leaves only the form's own parts.
+            if any(ref in self.mismatched for ref in p.refs):
+                values = []
+            values.insert(0, ("over_stated", r.over_stated))
+        return [(k, p.unit.convert(v, unit)) for k, v in values]
 
     def rounding_slack(self, r: LineResult, stated: Quantity) -> Fraction | None:
         """For a total that adds up stated parts: the most their rounding can explain, half a
@@ -351,16 +361,20 @@ class _Auditor:
         # A part written with fewer places than its total is taken as exact to the total's
         # places: forms drop trailing zeros (30万元 beside a total of 89.97万元).
         own = Fraction(1, 2 * 10**p.stated_places)
-        # Only a part that was rounded can explain a difference: one stated with no
-        # calculation (it may have been), or one that matches its calculation only after
-        # rounding. A part stated exactly, or itself wrong, explains nothing.
-        status = {c.line_id: c.status for c in self.checks}
+        # Only a part whose exact value is unknown can explain a difference: one stated with
+        # no calculation (it may have been rounded). A part computed here has a known exact
+        # value, which the exact reading of the total already used: if that reading does
+        # not match either, the total is wrong, not rounded (parts of 0.0003 万元 shown as
+        # 0 do not explain a total of 1 万元). A part itself wrong explains nothing.
+        status: dict[str, Status] = {}
+        for c in self.checks:  # a line's first place (its `stated`) is the one a total adds
+            status.setdefault(c.line_id, c.status)
         slack = Fraction(0)
         for ref in p.refs:
             part = self.result[ref].planned
             if part.stated is None or part.stated_places is None:
                 return None
-            if status.get(ref) not in ("unverifiable", "rounded_match"):
+            if status.get(ref) != "unverifiable":
                 continue
             half = Fraction(1, 2 * 10**part.stated_places)
             slack += min(own, exact.to_fraction(part.stated.unit.convert(half, stated.unit)))
@@ -378,13 +392,15 @@ class _Auditor:
         """A total off from its stated parts by no more than their rounding: a warning of its
         own; the line counts as matching after rounding (its parts were rounded, not wrong)."""
         p = r.planned
+        pct = percent_line(p)
+        c: Pct = "%" if pct else ""
         self.checks.append(
             Check(
                 p.id,
                 p.line.label,
                 "rounded_match",
-                _written(stated, places),
-                amount(over, stated.unit, places)[0],
+                _written(stated, places, pct),
+                amount(over, stated.unit, places, c)[0],
                 "over_stated",
             )
         )
@@ -393,10 +409,10 @@ class _Auditor:
         self.add(
             "rounding_difference",
             r,
-            f"{READING_ZH['over_stated']}为 {_q(over, stated.unit, places)}，申报 {_written(stated, places)}；"
+            f"{READING_ZH['over_stated']}为 {_q(over, stated.unit, places, c)}，申报 {_written(stated, places, pct)}；"
             f"差额不超过 {n} 个分项各自四舍五入可能造成的 "
-            f"{_q(exact.from_fraction(slack), stated.unit, places + 2)}，系尾差",
-            **_amounts(over, stated, places),
+            f"{_q(exact.from_fraction(slack), stated.unit, places + 2, '百分点' if pct else '')}，系尾差",
+            **_amounts(over, stated, places, pct),
             formula=p.formula.text if p.formula else None,
             substituted=self.substituted(r, "over_stated"),
             reading="over_stated",
@@ -435,7 +451,7 @@ class _Auditor:
             reading="over_stated",
         )
 
-    def written(self, r: LineResult, w: Any, v: exact.Num) -> None:
+    def written(self, r: LineResult, w: Any, v: exact.Num, pct: bool = False) -> None:
         value = _in(v, w.unit, w.result.unit)
         status = compare(value, w.result, w.places)
         if status == "mismatch":
@@ -444,9 +460,9 @@ class _Auditor:
             self.add(
                 "written_expression",
                 r,
-                f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit, w.places)}，"
-                f"表上写 {_written(w.result, w.places)}",
-                **_amounts(value, w.result, w.places),
+                f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit, w.places, '%' if pct else '')}，"
+                f"表上写 {_written(w.result, w.places, pct)}",
+                **_amounts(value, w.result, w.places, pct),
                 formula=w.expr,
                 substituted=f"{w.expr} = {_q(value, _ONE, w.places)}",
                 quotes=w.quotes,

@@ -11,6 +11,7 @@ What it must not do: compute, reconcile, print or exit: it returns strings and p
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,10 +20,10 @@ from cesuan.basis import explain_table, result_text
 from cesuan.display import case_places, is_percent, line_places
 from cesuan.escaping import escape
 from cesuan.evaluation import Result
+from cesuan.figures import amount as amount_text
 from cesuan.implied import implied_inputs, implied_text
 from cesuan.provenance import engine_version
 from cesuan.reconcile import KIND_ZH, SEVERITY, Audit
-from cesuan.reconcile import amount as amount_text
 
 __all__ = [
     "FORMAT_VERSION",
@@ -40,15 +41,20 @@ __all__ = [
     "explain_markdown",
     "explain_text",
     "md",
+    "shown_text",
 ]
 
 # Bumped in the minor place when a field is added, in the major place when a field is removed or
 # changes meaning (docs/cli.md#输出格式). Tools should check the major part.
 # 1.1: audit JSON gains "report" (docs/report.md); 1.2: amounts that do not terminate are
 # rounded, their exact p/q in *_exact fields; 1.3: a trace input's "standard" (the library
-# standard it uses, issue 15). 2.0 (issue 13): a calc trace's `uses` lists the
-# ids of the lines used (their traces shared by reference, not a hash per use), the per-part
-# copies in `over_stated_parts.parts` are gone, and `normalised` records what reading changed.
+# standard it uses, issue 15); percentages written as the form writes them (85.37%, a
+# difference of two in 个百分点; the *_exact fields stay ratios), audit summary gains
+# rounding_difference, audit lines gain place (an amount printed in several places), calc lines
+# gain shown (约52.03% where the value does not terminate). 2.0 (issue 13): a calc trace's `uses`
+# lists the ids of the lines used (their traces shared by reference, not a hash per use), the
+# per-part copies in `over_stated_parts.parts` are gone, and `normalised` records what reading
+# changed; bounds (issue 11): a ranged line's `value` is null, its `range` holds the ends.
 FORMAT_VERSION = "2.0"
 # The "$schema" of each output: its first key (sorted keys put "$" first), so that a directory
 # scan recognises cesuan's own outputs from their first bytes and never reads them as cases.
@@ -82,6 +88,26 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([fmt(header), fmt(["-" * w for w in cols]), *(fmt(r) for r in rows)])
 
 
+# ── quotes without markup ────────────────────────────────────────────────────────────────────
+
+_CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.IGNORECASE)
+_INPUT = re.compile(r"<input\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def shown_text(text: str, *, keep_space: bool = False) -> str:
+    """Text from an extracted form as a reader should see it: HTML tags stripped, a checkbox as
+    ☑/☐ (docs/report.md#引文的显示). The verbatim text stays in the JSON.
+
+    >>> shown_text("=3593.45万元。</p>\\t3493.45")
+    '=3593.45万元。 3493.45'
+    >>> shown_text('2. 常年项目 <input checked="" type="checkbox"/>')
+    '2. 常年项目 ☑'
+    """
+    s = _TAG.sub("", _INPUT.sub("☐", _CHECKED.sub("☑", text)))
+    return s if keep_space else " ".join(s.split())
+
+
 # ── JSON data ────────────────────────────────────────────────────────────────────────────────
 
 
@@ -106,7 +132,11 @@ def calc_case(result: Result) -> dict[str, Any]:
     data = dict(result.to_dict())
     by_id: dict[str, Any] = data.pop("lines")  # type: ignore[assignment]
     data.pop("engine", None)
-    data["lines"] = [by_id[ln.id] for ln in result.case.lines]
+    # Each line with `shown`: its value as the form writes it (约 and rounded where it does not
+    # terminate), beside the exact `value` (which may be p/q).
+    data["lines"] = [
+        {**by_id[ln.id], "shown": result_text(result[ln.id])} for ln in result.case.lines
+    ]
     data["file"] = result.case.file
     return data
 
@@ -116,8 +146,12 @@ def audit_case(a: Audit) -> dict[str, Any]:
     and both values it can be checked by, and every finding (most serious first)."""
     case, result = a.result.case, a.result
     lines = []
+    seen: dict[str, int] = {}
     for c in a.checks:
         r = result[c.line_id]
+        # Which place of the line's stated amount (1 = `stated`; 2… the further places where
+        # the form prints the same amount).
+        seen[c.line_id] = place = seen.get(c.line_id, 0) + 1
         value: str | None
         value, value_exact = _amount(r.shown, r)
         over_stated, over_exact = (
@@ -128,6 +162,7 @@ def audit_case(a: Audit) -> dict[str, Any]:
         lines.append(
             {
                 "line_id": c.line_id,
+                "place": place,
                 "label": c.label,
                 "status": c.status,
                 "stated": c.stated,
@@ -136,7 +171,7 @@ def audit_case(a: Audit) -> dict[str, Any]:
                 "value": value,
                 "value_over_stated_parts": over_stated,
                 # The exact p/q where the value does not terminate (it is then rounded to the
-                # line's places, cesuan.display.line_places, else reconcile.DEFAULT_PLACES).
+                # line's places, cesuan.display.line_places, else figures.DEFAULT_PLACES).
                 "value_exact": value_exact,
                 "value_over_stated_parts_exact": over_exact,
                 "range": c.computed if r.interval is not None else None,
@@ -171,7 +206,7 @@ def _amount(x: Any, r: Any) -> tuple[str, str | None]:
     places = line_places(r)
     if places is not None and is_percent(r):
         places += 2  # line_places counts in percent; the value is a plain ratio
-    return amount_text(x, r.unit, places)
+    return amount_text(x, r.unit, places, "%" if is_percent(r) else "")
 
 
 # ── calc and explain ─────────────────────────────────────────────────────────────────────────
@@ -264,7 +299,9 @@ def _summary_line(c: Mapping[str, Any]) -> str:
     return (
         f"{clean(c['title'])}（{clean(c['case'])}）：核对 "
         f"{s['match'] + s['rounded_match'] + s['mismatch'] + within + undecided} 项，"
-        f"相符 {s['match']}，四舍五入后相符 {s['rounded_match']}{bounded}，不符 {s['mismatch']}；"
+        f"相符 {s['match']}，四舍五入后相符 {s['rounded_match']}"
+        + (f"（其中尾差 {s['rounding_difference']}）" if s.get("rounding_difference") else "")
+        + f"{bounded}，不符 {s['mismatch']}；"
         f"无测算 {s['unverifiable']}；问题 {n_err} 个"
     )
 
@@ -288,7 +325,9 @@ def _details(f: Mapping[str, Any], esc: Any, note: str) -> list[tuple[str, str]]
         out.append(("算式", esc(f["substituted"])))
     if f["caused_by"]:
         out.append(("源于", esc("、".join(f["caused_by"]))))
-    out += [("原文", f"“{esc(q)}”") for q in f["quotes"]]
+    # Shown without the markup an extracted form carries (</p>, checkboxes), as the filed
+    # report shows it; the verbatim quote stays in the JSON.
+    out += [("原文", f"“{esc(shown_text(q))}”") for q in f["quotes"]]
     if f.get("implied"):
         out.append(("反推", esc(implied_text(f["stated"], f["implied"]))))
     if f["note"]:

@@ -258,6 +258,11 @@ def _target(
                 text=s.target,
                 **_where(s, line_id),
             )
+        places = line[STATED]
+        if isinstance(places, list) and places:
+            # The same amount printed in several places: the what-if changes the first (the
+            # one the totals above are checked over); the others still say what the form says.
+            return line_id, name, line, places, 0  # type: ignore[return-value]
         return line_id, name, line, line, STATED
     raw_inputs = line.get("inputs")
     inputs: dict[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}

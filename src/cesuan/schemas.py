@@ -23,7 +23,8 @@ _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _STR = {"type": "string"}
 _OPT_STR = {"type": ["string", "null"]}
 # Exact decimal text (or p/q where a value does not terminate), then the unit, if any.
-_AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(/[0-9]+)?( \S.*)?$"}
+# An amount: a number, its unit after a space, or a percentage written with % (85.37%).
+_AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(/[0-9]+)?(%| \S.*)?$"}
 _OPT_AMOUNT = {"anyOf": [_AMOUNT, {"type": "null"}]}
 # A stated bound as the audit writes it (cesuan.bounds.Bound.zh): 不超过 65 万元.
 _BOUND_TEXT = {"type": "string", "pattern": "^(不超过|不低于|介于) "}
@@ -67,6 +68,11 @@ _TRACE = _obj(
             **_obj({"lo": _OPT_AMOUNT, "hi": _OPT_AMOUNT, "text": _STR}),
             "description": "值为区间的行（输入、值或所用的行有界限）：精确的下端、上端（null 为无界）"
             "和表上的说法（不超过 30 万元）；其他行没有此字段",
+        },
+        "shown": {
+            **_STR,
+            "description": "本行的值按表上写法：除不尽时为“约”加按显示精度（申报数的位数，"
+            "否则 6 位）四舍五入的值，如 约52.03%",
         },
         "formula": _STR,
         "rule": _STR,
@@ -165,6 +171,11 @@ _STATUS = {
 _CHECK = _obj(
     {
         "line_id": _STR,
+        "place": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "申报数的第几处（1 为 stated；同一金额在表上多处出现时 2、3…）",
+        },
         "label": _STR,
         "status": _STATUS,
         "stated": {
@@ -221,7 +232,10 @@ _FINDING = _obj(
             "不引用其他行时按测算依据）算出的值，consequence 为按各行计算结果算出的值，"
             "written_expression 为表上算式按原样算出的值",
         },
-        "difference": {**_OPT_STR, "description": "computed − stated"},
+        "difference": {
+            **_OPT_STR,
+            "description": "computed − stated；百分数之差写作“个百分点”（0.07 个百分点）",
+        },
         "computed_exact": {
             **_OPT_STR,
             "description": "computed 除不尽时的精确分数（computed 则按申报数的小数位四舍五入）",
@@ -237,7 +251,16 @@ _FINDING = _obj(
     },
     required=["kind", "severity", "case", "line_id", "label", "message", "quotes"],
 )
-_SUMMARY = _obj({k: {"type": "integer", "minimum": 0} for k in _STATUS["enum"]})
+_SUMMARY = _obj(
+    {
+        **{k: {"type": "integer", "minimum": 0} for k in _STATUS["enum"]},
+        "rounding_difference": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "其中尾差（分项四舍五入所致，计入 rounded_match）的个数",
+        },
+    }
+)
 _AUDIT_CASE = _obj(
     {
         "case": _STR,
@@ -283,7 +306,10 @@ _ENTRY = _obj(
         "message": _STR,
         "stated": _OPT_STR,
         "computed": _OPT_STR,
-        "difference": {**_OPT_STR, "description": "computed − stated"},
+        "difference": {
+            **_OPT_STR,
+            "description": "computed − stated；百分数之差写作“个百分点”（0.07 个百分点）",
+        },
         "quotes": {"type": "array", "items": _QUOTE},
         "caused_by": {**_QUOTES, "description": "本身不符的成因行（不含四舍五入后相符的行）"},
         "note": _OPT_STR,

@@ -72,6 +72,9 @@ def stale_quotes(case: Case) -> list[StaleQuote]:
         places = [(f"inputs.{k}", v.value, v.quote) for k, v in line.inputs.items()]
         if line.stated is not None:
             places.append(("stated", line.stated.value, line.stated.quote))
+        places += [
+            (f"stated[{j}]", also.value, also.quote) for j, also in enumerate(line.stated_also, 1)
+        ]
         for field, value, quotes in places:
             if value is None or not quotes:
                 continue

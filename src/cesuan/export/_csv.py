@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 
 from cesuan import exact
 from cesuan.display import UNIT_PLACES, case_places, line_places, show, show_line
@@ -46,11 +45,11 @@ def _row(case: str, r: LineResult, unit_places: Mapping[str, int]) -> list[str]:
     p = r.planned
     shown = show_line(r, unit_places)
     pct = shown.percent
-    scale = Decimal(100) if pct else Decimal(1)
     stated = difference = ""
     if p.stated_value is not None:
         stated = show(p.stated_value, line_places(r, unit_places), percent=pct).text
-        difference = exact.format_exact(exact.mul(exact.sub(r.value, p.stated_value), scale))
+        # As the exact column: exact, or 6 decimals and '…' where they do not end (never p/q).
+        difference = show(exact.sub(r.value, p.stated_value), None, percent=pct).text
     rounding = ""
     if p.rounding is not None:
         n, ru, mode = p.rounding

@@ -269,10 +269,9 @@ class _Parser:
                     col=start,
                     hint="名称只能引用本案的输入和明细",
                 )
-            if is_digit(seg[0]):
-                raise self.error(
-                    ErrorKind.FORMULA_SYNTAX, f"名称 '{ident}' 的段不能以数字开头", col=start
-                )
+            # A later segment may start with a digit (a budget subject code: kemu.2080101,
+            # the rule of line ids in cesuan.model); the first never does, or 2022年 would be
+            # a name: name_or_call is only entered on a letter.
         if self.peek() == "(":
             return self.call(ident, start)
         if lookup_name(ident) is not None:

@@ -86,6 +86,9 @@ class PlannedLine:
             or (self.how == "stated" and self.stated_bound is not None)
         )
 
+    # The further places the same amount is printed (Line.stated_also): (amount, places).
+    stated_also: tuple[tuple[Quantity, int], ...] = ()
+
     @property
     def id(self) -> str:
         return self.line.id

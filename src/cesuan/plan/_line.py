@@ -61,6 +61,7 @@ def plan_line(cx: Context, i: int, line: Line, units_of: Mapping[str, Unit]) -> 
     unit = _unit(cx, i, line, stated, r, natural, joins)
     rounding = _rounding(cx, i, line, unit)
     written = tuple(w for j in range(len(line.written)) if (w := _written(cx, i, line, j)))
+    also = _stated_also(cx, i, line, unit)
     if len(cx.errors) != n_err:
         return None
     return PlannedLine(
@@ -82,6 +83,7 @@ def plan_line(cx: Context, i: int, line: Line, units_of: Mapping[str, Unit]) -> 
         tuple((k, b) for k in inputs if (b := cx.bounds.get((i, f".inputs.{k}.value")))),
         cx.bounds.get((i, ".value")),
         cx.bounds.get((i, ".stated.value")),
+        also,
     )
 
 
@@ -93,8 +95,35 @@ def _places(q: Quantity) -> int:
 def _stated(cx: Context, i: int, line: Line) -> Quantity | None:
     if line.stated is None:
         return None
-    text = line.stated.value
-    stated = cx.quantity(text, i, line, ".stated.value")
+    return _amount(cx, i, line, line.stated.value, ".stated.value")
+
+
+def _stated_also(
+    cx: Context, i: int, line: Line, unit: Unit | None
+) -> tuple[tuple[Quantity, int], ...]:
+    """The further places of the stated amount, each of the line's dimension."""
+    out = []
+    for j, also in enumerate(line.stated_also, 1):
+        path = f".stated[{j}].value"
+        q = _amount(cx, i, line, also.value, path)
+        if q is not None and unit is not None and q.unit.dims != unit.dims:
+            cx.fail(
+                CesuanError(
+                    ErrorKind.DIMENSION_MISMATCH,
+                    f"第 {j + 1} 处申报数的单位 {_no(q.unit)} 与本行单位 {_no(unit)} 量纲不同",
+                    text=also.value,
+                ),
+                i,
+                line,
+                path,
+            )
+        elif q is not None:
+            out.append((q, _places(q)))
+    return tuple(out)
+
+
+def _amount(cx: Context, i: int, line: Line, text: str, path: str) -> Quantity | None:
+    stated = cx.quantity(text, i, line, path)
     if stated is not None and stated.unit.dimensionless and "%" not in text:
         # Amounts on forms always have a unit; a bare number is almost always a forgotten
         # 万元, and guessing it would silently change the value by 10⁴.
@@ -107,7 +136,7 @@ def _stated(cx: Context, i: int, line: Line) -> Quantity | None:
             ),
             i,
             line,
-            ".stated.value",
+            path,
         )
         return None
     return stated
