@@ -85,6 +85,9 @@ def test_the_csv_never_writes_p_over_q() -> None:
 
 def test_explain_writes_a_percent_part_in_percent() -> None:
     # 35/41 = 85.3658536…% → 85.365854…%; 1/3 = 33.333333…%; 64/123 = 52.0325203…% → 52.03252…%
-    # (6 decimals 52.032520, its trailing zero dropped).
+    # (6 decimals 52.032520, its trailing zero dropped), then as the form writes it: the stated
+    # 52.03% has 2 places, 52.0325…% half-up → 52.03% (issue 15: exact first, then 四舍五入为).
     text = cesuan.explain(cesuan.evaluate(RATE_GAP), "gap")
-    assert text == "支出率与序时进度之差：支出率85.365854…%−序时进度33.333333…%=52.03252…%。"
+    assert text == (
+        "支出率与序时进度之差：支出率85.365854…%−序时进度33.333333…%=52.03252…%，四舍五入为52.03%。"
+    )
