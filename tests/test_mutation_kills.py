@@ -386,3 +386,38 @@ def test_a_dot_after_a_slash_is_ambiguous(text: str, message: str) -> None:
     with pytest.raises(cesuan.CesuanError) as info:
         parse_unit(text)
     assert (info.value.kind, info.value.text, str(info.value)) == ("ambiguous_unit", text, message)
+
+
+def test_evaluate_formula_errors_quote_the_formula_as_written() -> None:
+    # 元 + 米: a dimension mismatch. The error shows the text the caller wrote, "a+b" without
+    # spaces, not the parser's re-spelling "a + b" (so the caret points into the real text).
+    from cesuan.expr.evaluate import evaluate_formula
+
+    with pytest.raises(cesuan.CesuanError) as info:
+        evaluate_formula("a+b", {"a": "1 元", "b": "1 米"})
+    assert (info.value.kind, info.value.text) == ("dimension_mismatch", "a+b")
+
+
+def test_the_reference_rounds_a_small_positive_half_up_not_negative() -> None:
+    # expr.reference is the oracle for the fast back end, so it is pinned by hand too:
+    # 0.005 to 2 places: 0.005 × 100 = 0.5 → ⌊0.5 + ½⌋ = 1 → 0.01 (positive: no sign flip);
+    # −0.005 → −0.01; 0 stays 0.
+    from cesuan.expr.reference import round_fraction
+
+    assert round_fraction(Fraction(1, 200), 2, "half_up") == Fraction(1, 100)
+    assert round_fraction(Fraction(-1, 200), 2, "half_up") == Fraction(-1, 100)
+    assert round_fraction(Fraction(0), 2, "half_up") == 0
+
+
+def test_the_reference_names_the_divisor_that_is_zero() -> None:
+    # a / (b - b): the divisor, as the parser writes it back without the parentheses, is
+    # "b - b"; it is 0 for any b.
+    from cesuan.expr.check import check
+    from cesuan.expr.parser import parse_formula
+    from cesuan.expr.reference import DivisionByZero, reference_eval
+    from cesuan.units import parse_unit
+
+    c = check(parse_formula("a / (b - b)"), {"a": parse_unit("元"), "b": parse_unit("")})
+    with pytest.raises(DivisionByZero) as info:
+        reference_eval(c.typed, {"a": Fraction(1), "b": Fraction(3)})
+    assert info.value.args == ("b - b",)

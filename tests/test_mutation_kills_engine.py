@@ -9,7 +9,10 @@ from the engine. Each test names the behaviour it pins, so a failure says what b
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
+
+import pytest
 
 import cesuan
 
@@ -536,3 +539,179 @@ def test_a_total_with_a_tail_difference_is_a_cause_for_the_total_above() -> None
         "1.99 万元",
         "0.99万元 + 1万元",
     )
+
+
+def test_a_tail_difference_in_a_unit_that_does_not_terminate() -> None:
+    # Two parts stated 1.00000 亩 each (5 places: half a unit is 0.000005 亩), total in 平方米
+    # stated 1333.34 (2 places, own half unit 0.005). 1 亩 = 2000/3 平方米, so over the stated
+    # parts: 2 × 2000/3 = 4000/3 = 1333.333… → 1333.33 ≠ 1333.34, a mismatch by
+    # 1333.34 − 4000/3 = (400002 − 400000)/300 = 1/150 = 0.00666….
+    # Allowance per part: min(0.005, 0.000005 × 2000/3 = 0.01/3) = 0.00333…; two parts:
+    # 0.02/3 = 1/150, exactly the gap → 尾差. Every non-terminating amount is shown rounded
+    # with 约: the total at its 2 places, the allowance at 2 + 2 = 4 places (0.0067).
+    parts = [_stated_part(1, "1.00000 亩"), _stated_part(2, "1.00000 亩")]
+    a = _parts_and_total(parts, "p1 + p2", "1333.34 平方米", unit="平方米")
+    f = _finding(a, "t", "rounding_difference")
+    assert f["message"] == (
+        "按各分项申报数计算为 约1333.33 平方米，申报 1333.34 平方米；"
+        "差额不超过 2 个分项各自四舍五入可能造成的 约0.0067 平方米，系尾差"
+    )
+    assert (f["computed"], f["computed_exact"]) == ("1333.33 平方米", "4000/3")
+    assert (f["difference"], f["difference_exact"]) == ("-0.01 平方米", "-1/150")
+    check = next(c for c in a.checks if c.line_id == "t")
+    assert (check.label, check.status, check.computed) == (
+        "合计",
+        "rounded_match",
+        "1333.33 平方米",
+    )
+
+
+def test_the_overrides_record_in_to_dict_is_plain_json_data() -> None:
+    # A what-if's record of what was replaced: to_dict() must hold the same plain data the
+    # JSON holds (lists, not tuples), like every other part of the trace.
+    import json
+
+    from cesuan.scenario import apply_overrides
+
+    source = "面积100平方米"
+    line = {
+        "id": "a",
+        "label": "租金",
+        "formula": "area * 2 元/平方米",
+        "inputs": {"area": {"value": "100 平方米", "quote": [source]}},
+    }
+    case = apply_overrides(_case(line), {"a.area": "120 平方米"}, source_text=source)
+    r = cesuan.evaluate(case)
+    assert r.to_dict()["overrides"] == json.loads(r.to_json())["overrides"]
+    assert r.to_dict()["overrides"][0]["old_quote"] == [source]
+
+
+# --- evaluation: errors found while evaluating ------------------------------------------------
+
+
+def test_every_division_by_zero_is_reported_located_and_dependants_skipped(tmp_path: Any) -> None:
+    # a = 1 元 ÷ 0 and b = 2 元 ÷ 0 both fail; c uses a, so it is skipped (its cause is already
+    # reported), and the evaluation goes on to b. d = 3 元 × 1 is fine. Two errors, each naming
+    # its line, field and the file's line number of its formula (a: line 5, b: line 12 — lines
+    # 4–7 are a, 8–10 c, 11–14 b).
+    f = tmp_path / "z.yaml"
+    f.write_text(
+        "case: k.zero\ntitle: t\nlines:\n"
+        "  - id: a\n    formula: x / n\n    inputs: {x: 1 元, n: '0'}\n    label: 甲\n"
+        "  - id: c\n    formula: a * 2\n    label: 丙\n"
+        "  - id: b\n    formula: x / n\n    inputs: {x: 2 元, n: '0'}\n    label: 乙\n"
+        "  - id: d\n    formula: x * 1\n    inputs: {x: 3 元}\n    label: 丁\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(cesuan.CesuanErrors) as info:
+        cesuan.evaluate(str(f))
+    assert info.value.file == str(f)
+    errors = info.value.errors
+    assert [(e.kind, e.line_id, e.field, e.file, e.line) for e in errors] == [
+        ("division_by_zero", "a", "lines[a].formula", str(f), 5),
+        ("division_by_zero", "b", "lines[b].formula", str(f), 12),
+    ]
+
+
+NINES = "9" * 30
+
+
+def _too_big_lines(shape: str) -> list[dict[str, Any]]:
+    # (10^30 − 1)² × 10 has 61 digits, one over the 60 docs/security.md allows, reached three
+    # ways: a formula over its own inputs; the same with a written expression beside it (not
+    # the fast path); and a line × 10 over a line of (10^30 − 1)², which has 60 digits (kept).
+    inputs = {"x": NINES + " 元", "y": NINES}
+    if shape == "uses a line":
+        square = {"id": "p", "label": "乘积", "formula": "x * y", "inputs": inputs}
+        return [square, {"id": "a", "label": "甲", "formula": "p * 10"}]
+    line: dict[str, Any] = {"id": "a", "label": "甲", "formula": "x * y * 10", "inputs": inputs}
+    if shape == "written":
+        line["written"] = {"expr": "1+1", "unit": "元", "result": "2 元"}
+    return [line]
+
+
+@pytest.mark.parametrize("shape", ["own inputs", "written", "uses a line"])
+def test_a_result_too_big_says_so_with_a_hint(shape: str) -> None:
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.evaluate(_case(*_too_big_lines(shape)))
+    e = info.value
+    assert (e.kind, e.message, e.hint, e.line_id) == (
+        "magnitude",
+        "计算结果超过 60 位数字",
+        "检查公式是否把金额相乘、或除以了极小的数",
+        "a",
+    )
+
+
+def test_a_result_iterates_its_line_ids_in_case_order() -> None:
+    # t is evaluated after p1 and p2 (it uses them) but comes first in the case.
+    total = {"id": "t", "label": "合计", "formula": "p1 + p2", "unit": "万元"}
+    r = cesuan.evaluate(_case(total, _third(1), _third(2)))
+    assert list(r) == ["t", "p1", "p2"]
+    assert [x.id for x in r.lines] == ["p1", "p2", "t"]
+
+
+def test_a_written_expression_on_a_plain_value_line_is_checked() -> None:
+    # The line is given as 92 万元 (no formula); the form also writes 100-20*90%+20 = 93.
+    # As written: 20 × 90% = 18, 100 − 18 + 20 = 102 ≠ 93 — found although the line has no
+    # formula of its own.
+    source = "100-20*90%+20=93万元"
+    line = {
+        "id": "a",
+        "label": "甲",
+        "value": "92 万元",
+        "written": {
+            "expr": "100-20*90%+20",
+            "unit": "万元",
+            "result": "93 万元",
+            "quote": [source],
+        },
+    }
+    a = _audit(source, line)
+    assert a.result["a"].written == (Decimal(102),)
+    f = _finding(a, "a", "written_expression")
+    assert f["message"] == "表上算式 100-20*90%+20 按原样计算得 102 万元，表上写 93 万元"
+
+
+@pytest.mark.parametrize(
+    ("formula", "x"),
+    [
+        # 0.999…9 (30 nines) × 999…9 (30 nines) × 10: the coefficient (10^30 − 1)² · 10 has
+        # 61 digits, 31 before the point and 30 after — one over the 60 allowed.
+        ("x * y * 10", "0." + NINES + " 元"),
+        # (10^30 − 1)² 元/月 has 60 digits, but digits are counted in root units (元/年):
+        # × 12 it is about 1.2 · 10^61, 62 digits.
+        ("x * y", NINES + " 元/月"),
+        # the first case again in 元/月: 61 digits, and more once × 12 into 元/年
+        ("x * y * 10", "0." + NINES + " 元/月"),
+        # (10^30 − 1)² × 10 / 17 does not terminate: its numerator has 61 digits
+        ("x * y * 10 / 17", NINES + " 元"),
+    ],
+)
+def test_results_past_60_digits_after_the_point_or_in_root_units_are_refused(
+    formula: str, x: str
+) -> None:
+    line = {"id": "a", "label": "甲", "formula": formula, "inputs": {"x": x, "y": NINES}}
+    line["round"] = {"places": 0}
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.evaluate(_case(line))
+    assert (info.value.kind, info.value.message) == ("magnitude", "计算结果超过 60 位数字")
+    # The same with a written expression beside it: checked on the general path too.
+    line["written"] = {"expr": "1+1", "unit": "元", "result": "2 元"}
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.evaluate(_case(line))
+    assert (info.value.kind, info.value.message) == ("magnitude", "计算结果超过 60 位数字")
+
+
+def test_a_fraction_of_60_digits_is_kept() -> None:
+    # (10^30 − 1)² / 17: 17 does not divide 10^30 − 1 (10 has order 16 modulo 17), so the
+    # value is a fraction whose numerator has 60 digits — at the limit, kept (exactly).
+    line = {
+        "id": "a",
+        "label": "甲",
+        "formula": "x * y / 17",
+        "inputs": {"x": NINES + " 元", "y": NINES},
+        "round": {"places": 0},
+    }
+    r = cesuan.evaluate(_case(line))
+    assert r["a"].exact == Fraction((10**30 - 1) ** 2, 17)
