@@ -421,3 +421,45 @@ def test_the_reference_names_the_divisor_that_is_zero() -> None:
     with pytest.raises(DivisionByZero) as info:
         reference_eval(c.typed, {"a": Fraction(1), "b": Fraction(3)})
     assert info.value.args == ("b - b",)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "-(y / n)",  # under a minus
+        "x + y / n",  # a term of a sum
+        "k + y / n",  # a term converted (万元 + 元)
+        "x * (y / n)",  # a factor of a product
+        "x * 2 + y / n * 3",  # inside a product inside a sum
+        "(y / n) / 2",  # the dividend of a division
+        "x / (y / n)",  # the divisor of a division
+        "round(y / n, 2, 元)",  # an argument of round
+        "max(x, y / n)",  # an argument of max
+    ],
+)
+def test_a_zero_divisor_anywhere_is_reported_on_the_formula_as_written(formula: str) -> None:
+    # n = 0: whatever the division sits in, the error quotes the whole formula as written and
+    # points at the "/" before n, and the hint names n.
+    from cesuan.expr.evaluate import evaluate_formula
+
+    inputs = {"x": "2 元", "y": "3 元", "n": "0", "k": "1 万元"}
+    with pytest.raises(cesuan.CesuanError) as info:
+        evaluate_formula(formula, inputs)
+    e = info.value
+    assert (e.kind, e.text, e.column, e.hint) == (
+        "division_by_zero",
+        formula,
+        formula.index("/ n"),
+        "'n' 的值为 0",
+    )
+
+
+def test_min_and_max_compare_values_not_their_text() -> None:
+    # 9 元 and 10 元: as numbers 9 < 10; as text "10" < "9". max is 10, min is 9.
+    from cesuan.expr.evaluate import evaluate_formula
+
+    ins = {"a": "9 元", "b": "10 元"}
+    assert evaluate_formula("max(a, b)", ins).magnitude == 10
+    assert evaluate_formula("min(a, b)", ins).magnitude == 9
+    # 1/3 against 0.3: exact comparison (1/3 > 0.3), whatever the types
+    assert evaluate_formula("max(a / 27, 0.3 元)", ins).magnitude == Fraction(1, 3)
