@@ -386,3 +386,80 @@ def test_a_dot_after_a_slash_is_ambiguous(text: str, message: str) -> None:
     with pytest.raises(cesuan.CesuanError) as info:
         parse_unit(text)
     assert (info.value.kind, info.value.text, str(info.value)) == ("ambiguous_unit", text, message)
+
+
+def test_evaluate_formula_errors_quote_the_formula_as_written() -> None:
+    # 元 + 米: a dimension mismatch. The error shows the text the caller wrote, "a+b" without
+    # spaces, not the parser's re-spelling "a + b" (so the caret points into the real text).
+    from cesuan.expr.evaluate import evaluate_formula
+
+    with pytest.raises(cesuan.CesuanError) as info:
+        evaluate_formula("a+b", {"a": "1 元", "b": "1 米"})
+    assert (info.value.kind, info.value.text) == ("dimension_mismatch", "a+b")
+
+
+def test_the_reference_rounds_a_small_positive_half_up_not_negative() -> None:
+    # expr.reference is the oracle for the fast back end, so it is pinned by hand too:
+    # 0.005 to 2 places: 0.005 × 100 = 0.5 → ⌊0.5 + ½⌋ = 1 → 0.01 (positive: no sign flip);
+    # −0.005 → −0.01; 0 stays 0.
+    from cesuan.expr.reference import round_fraction
+
+    assert round_fraction(Fraction(1, 200), 2, "half_up") == Fraction(1, 100)
+    assert round_fraction(Fraction(-1, 200), 2, "half_up") == Fraction(-1, 100)
+    assert round_fraction(Fraction(0), 2, "half_up") == 0
+
+
+def test_the_reference_names_the_divisor_that_is_zero() -> None:
+    # a / (b - b): the divisor, as the parser writes it back without the parentheses, is
+    # "b - b"; it is 0 for any b.
+    from cesuan.expr.check import check
+    from cesuan.expr.parser import parse_formula
+    from cesuan.expr.reference import DivisionByZero, reference_eval
+    from cesuan.units import parse_unit
+
+    c = check(parse_formula("a / (b - b)"), {"a": parse_unit("元"), "b": parse_unit("")})
+    with pytest.raises(DivisionByZero) as info:
+        reference_eval(c.typed, {"a": Fraction(1), "b": Fraction(3)})
+    assert info.value.args == ("b - b",)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "-(y / n)",  # under a minus
+        "x + y / n",  # a term of a sum
+        "k + y / n",  # a term converted (万元 + 元)
+        "x * (y / n)",  # a factor of a product
+        "x * 2 + y / n * 3",  # inside a product inside a sum
+        "(y / n) / 2",  # the dividend of a division
+        "x / (y / n)",  # the divisor of a division
+        "round(y / n, 2, 元)",  # an argument of round
+        "max(x, y / n)",  # an argument of max
+    ],
+)
+def test_a_zero_divisor_anywhere_is_reported_on_the_formula_as_written(formula: str) -> None:
+    # n = 0: whatever the division sits in, the error quotes the whole formula as written and
+    # points at the "/" before n, and the hint names n.
+    from cesuan.expr.evaluate import evaluate_formula
+
+    inputs = {"x": "2 元", "y": "3 元", "n": "0", "k": "1 万元"}
+    with pytest.raises(cesuan.CesuanError) as info:
+        evaluate_formula(formula, inputs)
+    e = info.value
+    assert (e.kind, e.text, e.column, e.hint) == (
+        "division_by_zero",
+        formula,
+        formula.index("/ n"),
+        "'n' 的值为 0",
+    )
+
+
+def test_min_and_max_compare_values_not_their_text() -> None:
+    # 9 元 and 10 元: as numbers 9 < 10; as text "10" < "9". max is 10, min is 9.
+    from cesuan.expr.evaluate import evaluate_formula
+
+    ins = {"a": "9 元", "b": "10 元"}
+    assert evaluate_formula("max(a, b)", ins).magnitude == 10
+    assert evaluate_formula("min(a, b)", ins).magnitude == 9
+    # 1/3 against 0.3: exact comparison (1/3 > 0.3), whatever the types
+    assert evaluate_formula("max(a / 27, 0.3 元)", ins).magnitude == Fraction(1, 3)

@@ -228,15 +228,10 @@ def test_a_rule_template_keeps_each_label_with_its_value() -> None:
         ("100 平米", "5 元/平方米"),
         ("100 平方米", "5 元/平米"),
         ("100 平米", "5 元/平米"),
-        pytest.param(
-            "100 m²",
-            "5 元/平方米",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="units: m² (米 squared) and 平方米 do not cancel: the result unit reads "
-                "m²·元/平方米 instead of 元",
-            ),
-        ),
+        # m² is 米 squared, 平方米 is defined as 米 ** 2: one unit written two ways
+        ("100 m²", "5 元/平方米"),
+        ("100 米²", "5 元/平米"),
+        ("100 平方米", "5 元/m²"),
     ],
 )
 def test_aliases_of_one_unit_cancel_in_the_result_unit(area: str, rate: str) -> None:
@@ -259,3 +254,31 @@ def test_aliases_of_one_unit_cancel_in_the_result_unit(area: str, rate: str) -> 
     assert cesuan.explain(r, "a").endswith("=500元。")
     q2 = cesuan.evaluate_formula("area * rate", {"area": area, "rate": rate})
     assert (q2.magnitude, q2.unit.text) == (500, "元")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "text", "factor"),
+    [
+        # 平米 is an alias of 平方米 (units.txt): they cancel → 元
+        ("平米", "元/平方米", "元", 1),
+        # 个月 is an alias of 月, a unit with a factor (1/12 年): 12 个月 × 元/月 → 元, factor
+        # 1/12 × 12 = 1
+        ("个月", "元/月", "元", 1),
+        # m² · 元/平方米: 米² and 平方米 (= 米 ** 2) cancel → 元, factor 1 × 1 = 1
+        ("m²", "元/平方米", "元", 1),
+        # 立方米 and 方 are aliases; m³ is 米 cubed: 米³ / 方 → nothing left but 元
+        ("m³", "元/方", "元", 1),
+        # 平方公里 is 10⁶ 米², not 米²: it must not cancel 平方米 — the text keeps both names
+        # and the factor is 1000000 × 1 ÷ 1 = 1000000 (so 1 平方公里·元/平方米 = 1000000 元)
+        ("平方公里", "元/平方米", "平方公里·元/平方米", 1000000),
+        # 米 against 平方米 only half cancels: 米¹ · 米⁻² leaves 米⁻¹, so both stay written
+        ("米", "元/平方米", "米·元/平方米", 1),
+    ],
+)
+def test_unit_product_cancels_exact_powers_of_one_root_only(
+    left: str, right: str, text: str, factor: int
+) -> None:
+    from cesuan.units import parse_unit
+
+    u = parse_unit(left) * parse_unit(right)
+    assert (u.text, u.factor) == (text, factor)

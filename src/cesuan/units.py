@@ -125,15 +125,28 @@ def _merge(
     a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...], sign: int
 ) -> tuple[tuple[str, int], ...]:
     """Combine written terms, cancelling equal units even when spelled differently
-    (平方米 · 元/(平米·月) · 12 个月 → 元); the first spelling seen is kept."""
+    (平方米 · 元/(平米·月) · 12 个月 → 元); the first spelling seen is kept. A name that is
+    exactly a power of a root unit counts as that power, so m² cancels 平方米 (米² both)."""
     canon = canonical_names()
     out: dict[str, int] = {}
     spelling: dict[str, str] = {}
+    root_total: dict[str, int] = {}
     for n, e in (*a, *((n, sign * e) for n, e in b)):
         c = canon.get(n, n)
         spelling.setdefault(c, n)
         out[c] = out.get(c, 0) + e
-    return tuple((spelling[c], e) for c, e in out.items() if e)
+        root, k = _root_power(c)
+        root_total[root] = root_total.get(root, 0) + k * e
+    return tuple((spelling[c], e) for c, e in out.items() if e and root_total[_root_power(c)[0]])
+
+
+def _root_power(name: str) -> tuple[str, int]:
+    """(root, k) when `name` is exactly root**k (平方米 → (米, 2), m → (米, 1)); else (name, 1).
+    Only factor-1 powers: 平方公里 is 10⁶ 米², so it must not cancel 平方米."""
+    u = lookup_name(name)
+    if u is not None and u.factor == 1 and len(u.dims) == 1:
+        return u.dims[0]
+    return name, 1
 
 
 def _merge_dims(a: Dims, b: Dims, sign: int) -> Dims:
