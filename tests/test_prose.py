@@ -88,7 +88,9 @@ def test_a_total_whose_shown_parts_do_not_add_up_says_so_as_forms_do() -> None:
     ]
     total = {"id": "t", "label": "经费", "formula": "p1 + p2 + p3", "unit": "万元"}
     text = _explain([*parts, total], "t")
-    assert text.startswith("经费共计0.02万元。其中：分项10.01万元；分项20.01万元；分项30.01万元。")
+    assert text.startswith(
+        "经费共计0.02万元。其中：分项1为0.01万元；分项2为0.01万元；分项3为0.01万元。"
+    )
     assert text.endswith("各分项金额之和为0.03万元，与合计0.02万元相差0.01万元，系四舍五入所致。")
 
 
@@ -227,3 +229,22 @@ def test_one_style_of_punctuation(path: Path) -> None:
 def test_rule_templates_use_the_house_signs() -> None:
     for rule_id, rule in load_rules().items():
         assert not set(rule.text or "") & set("＝＋－"), rule_id
+
+
+def test_a_name_ending_in_a_digit_never_runs_into_its_number() -> None:
+    # A year column labels lines 学生数·2022: written next to 100人 it would read 2022100人.
+    case = {
+        "case": "t",
+        "title": "示例",
+        "columns": [2022, 2023],
+        "lines": [
+            {"id": "n", "label": "学生数", "value": {"2022": "100 人", "2023": "120 人"}},
+            {"id": "all", "label": "合计", "formula": "n.y2022 + n.y2023", "unit": "人"},
+        ],
+    }
+    result = cesuan.evaluate(case)
+    assert cesuan.explain(result, "n.y2022") == "学生数·2022为100人。"
+    # 100 + 120 = 220 人; each part named, then 为, then its number.
+    assert (
+        cesuan.explain(result, "all") == "合计220人。其中：学生数·2022为100人；学生数·2023为120人。"
+    )

@@ -112,6 +112,12 @@ def _label(text: str) -> str:
     return _ASCII_BRACKETS.sub(r"（\1）", text)
 
 
+def _said(name: str, value: str) -> str:
+    """A name followed by its amount; `为` between them where a name ending in a digit would
+    run into the number (a year column: 学生数·2022为100人, never 学生数·2022100人)."""
+    return name + ("为" if name[-1:].isdigit() and value[:1].isdigit() else "") + value
+
+
 def _name(r: LineResult) -> str:
     """How the text names a line: its label after any `类别：` (the form's 项目内容 column holds
     `委托业务费`, its text says `安全检查费用…`), so that no sentence has two colons."""
@@ -173,7 +179,7 @@ def assumption(declared: Sequence[Declared]) -> str:
 def _explain_plain(result: Result, r: LineResult, places: Mapping[str, int]) -> str:
     p = r.planned
     if p.how in ("stated", "value"):
-        return f"{_name(r)}{_result(r, places)}。"
+        return f"{_said(_name(r), _result(r, places))}。"
     assert p.formula is not None
     if len(p.refs) > 1 and not p.inputs and is_sum_of_names(p.formula.tree):
         return _sum_line(result, r, places)
@@ -191,7 +197,7 @@ def _sum_line(result: Result, r: LineResult, places: Mapping[str, int]) -> str:
     name = _name(r)
     # 三项成本合计（与全年执行数对照）says 合计 too: look past a closing note in brackets.
     total = "" if re.sub(r"(（[^（）]*）)+$", "", name).endswith(_TOTAL_WORDS) else "共计"
-    parts = "；".join(f"{_name(result[k])}{_amount(result[k], places)}" for k in r.planned.refs)
+    parts = "；".join(_said(_name(result[k]), _amount(result[k], places)) for k in r.planned.refs)
     note = rounding_note(result, r.id, places)
     return f"{name}{total}{_amount(r, places)}。其中：{parts}。" + (note or "")
 
@@ -199,7 +205,7 @@ def _sum_line(result: Result, r: LineResult, places: Mapping[str, int]) -> str:
 def _same_line(result: Result, r: LineResult, places: Mapping[str, int]) -> str:
     """`当年预算合计746万元（即项目当年预算）。`; where the form writes it rounded, the exact value
     first: `…202.64万元，四舍五入为203万元（即…）`."""
-    return f"{_name(r)}{_result(r, places)}（即{_name(result[r.planned.refs[0]])}）。"
+    return f"{_said(_name(r), _result(r, places))}（即{_name(result[r.planned.refs[0]])}）。"
 
 
 def _values(result: Result, r: LineResult) -> dict[str, str]:
@@ -210,14 +216,15 @@ def _values(result: Result, r: LineResult) -> dict[str, str]:
     values: dict[str, str] = {}
     for k in p.inputs:
         label = _label(p.line.inputs[k].label or "")
-        values[k] = label + _input(r, k, label)
+        values[k] = _said(label, _input(r, k, label))
     for ref in p.refs:
         x = result[ref]
         # A rate the form writes in percent is written so here too (85.365854…%, not 0.85…).
         if x.interval is not None:
-            values[ref] = _name(x) + _range(x)
+            values[ref] = _said(_name(x), _range(x))
         else:
-            values[ref] = _name(x) + (_percent(x.exact) if is_percent(x) else _num(x.exact, x.unit))
+            amount = _percent(x.exact) if is_percent(x) else _num(x.exact, x.unit)
+            values[ref] = _said(_name(x), amount)
     return values
 
 
