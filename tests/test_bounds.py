@@ -371,3 +371,29 @@ def test_every_point_inside_the_bounds_lies_in_the_interval(
         iv = bounded[line_id].interval
         assert iv is not None
         assert iv.contains(exact.to_fraction(at_point[line_id].exact)), (text, decimal)
+
+
+def test_every_place_of_a_ranged_line_is_checked() -> None:
+    # n ≤ 10 人 × 1000 元/人 → [0, 10000] 元. Printed in two places: 8000 元 (inside) and
+    # 12000 元 (outside, 2000 元 above the upper end). The second place alone is reported.
+    case = {
+        "case": "t.places",
+        "title": "两处",
+        "lines": [
+            {
+                "id": "a",
+                "label": "补助",
+                "formula": "n * rate",
+                "inputs": {"n": "≤10 人", "rate": "1000 元/人"},
+                "unit": "元",
+                "stated": [{"value": "8000 元"}, {"value": "12000 元"}],
+            }
+        ],
+    }
+    audit = cesuan.audit(case)
+    wrong = [f for f in audit.findings if f.severity == "error"]
+    assert [(f.kind, f.line_id) for f in wrong] == [("out_of_range", "a")]
+    assert wrong[0].message.startswith("第2处申报数：")
+    assert "12000" in wrong[0].message
+    statuses = sorted(c.status for c in audit.checks if c.line_id == "a")
+    assert statuses == ["mismatch", "within_bound"]

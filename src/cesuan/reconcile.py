@@ -165,6 +165,7 @@ class _Auditor:
             r = replace(r, shown=r.over_stated, over_shown=None, interval=None)
         elif r.interval is not None or p.stated_bound is not None:
             self.bounded(r, stated, quotes)
+            self.bounded_places(r)
             return
         self.reconcile(r, stated, causes, quotes)
         self.places(r)
@@ -181,11 +182,34 @@ class _Auditor:
             for ref in p.refs
         )
 
-    def bounded(self, r: LineResult, stated: Quantity, quotes: tuple[str, ...]) -> None:
+    def bounded_places(self, r: LineResult) -> None:
+        """The further places of a line whose value is a range or whose first place is a
+        bound: each place's amount against the same readings, on its own (`stated` a list)."""
+        p = r.planned
+        for j, ((q, places), also) in enumerate(
+            zip(p.stated_also, p.line.stated_also, strict=True), 2
+        ):
+            if not also.quote:
+                self.add(
+                    "quote_missing", r, f"第{j}处申报数没有注明原文出处（quote）", stated=also.value
+                )
+            self.bounded(r, q, also.quote, place=(j, places))
+
+    def bounded(
+        self,
+        r: LineResult,
+        stated: Quantity,
+        quotes: tuple[str, ...],
+        place: tuple[int, int] | None = None,
+    ) -> None:
         """A stated bound, or a line whose value is a range: containment, exactly
         (cesuan.boundcheck). Of the readings (the interval; or the value and, unless a part is
-        itself a mismatch, the value over the parts' stated amounts), the best verdict counts."""
-        p, places, unit = r.planned, r.planned.stated_places or 0, stated.unit
+        itself a mismatch, the value over the parts' stated amounts), the best verdict counts.
+        `place`: (j, places) of a further place the form prints the amount in (its own plain
+        amount, never the first place's bound)."""
+        p, unit = r.planned, stated.unit
+        places = place[1] if place else p.stated_places or 0
+        bound = None if place else p.stated_bound
         readings: list[tuple[Reading, Interval]] = []
         if r.interval is not None:
             readings.append(("exact", r.interval * Interval.point(p.unit.factor_to(unit))))
@@ -197,9 +221,9 @@ class _Auditor:
                 readings.append((cast(Reading, k), Interval.point(_frac(p.unit, x, unit))))
         s = exact.to_fraction(stated.magnitude)
         rank = {"within_bound": 0, "undecided": 1, "mismatch": 2}
-        verdicts = [(k, iv, judge(iv, p.stated_bound, s, unit, places)) for k, iv in readings]
+        verdicts = [(k, iv, judge(iv, bound, s, unit, places)) for k, iv in readings]
         reading, iv, v = min(verdicts, key=lambda x: rank[x[2].status])
-        written = p.stated_bound.zh() if p.stated_bound else _written(stated, places)
+        written = bound.zh() if bound else _written(stated, places)
         shown = range_text(iv, unit, places)
         at = reading if p.refs else None
         self.checks.append(Check(p.id, p.line.label, v.status, written, shown, at))
@@ -208,11 +232,12 @@ class _Auditor:
         self.wrong.add(p.id)
         if v.status == "mismatch":
             self.mismatched.add(p.id)
+        where = f"第{place[0]}处申报数：" if place else ""
         self.add(
             v.kind.value,
             r,
-            message(v, written, shown, unit, places),
-            stated=p.stated_bound.text if p.stated_bound else written,
+            where + message(v, written, shown, unit, places),
+            stated=bound.text if bound else written,
             computed=shown,
             difference=difference(v, unit, places),
             unit=unit.text,
