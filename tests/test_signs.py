@@ -217,3 +217,24 @@ def test_the_trace_says_where_a_negative_was_declared() -> None:
     assert lines["d"]["input_signs"] == {"previous": "nonnegative"}
     assert lines["cut"]["sign"] == "negative"
     assert "sign" not in lines["p"]
+
+
+def test_a_bound_with_a_negative_end_is_refused_unless_declared() -> None:
+    # -5~10 平方米 writes an area of −5 平方米: refused like a plain −5; declared, it is a range
+    # [−5, 10] × 3 元/平方米 = [−15, 30] 元 (the line declares sign: any as well).
+    line = {
+        "id": "a",
+        "label": "面积",
+        "formula": "area * rate",
+        "inputs": {"area": "-5~10 平方米", "rate": "3 元/平方米"},
+        "unit": "元",
+    }
+    with pytest.raises(cesuan.CesuanError) as info:
+        cesuan.evaluate({"case": "t", "title": "t", "lines": [line]})
+    err = info.value.errors[0] if isinstance(info.value, cesuan.CesuanErrors) else info.value
+    assert (err.kind, err.field) == ("sign", "lines[a].inputs.area.value")
+    assert "-5 平方米" in err.message
+    declared = {**line, "sign": "any"}
+    r = cesuan.evaluate({"case": "t", "title": "t", "lines": [declared]})["a"]
+    assert r.interval is not None
+    assert (r.interval.lo, r.interval.hi) == (-15, 30)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cesuan.bounds import Bound
 from cesuan.errors import CesuanError, ErrorKind, raise_all
 from cesuan.exact import Num
 from cesuan.plan import Plan, PlannedLine
@@ -82,6 +83,15 @@ def _written_values(p: PlannedLine) -> Iterable[tuple[str, Quantity, str]]:
         yield "stated.value", p.stated, "stated"
     for j, w in enumerate(p.written):
         yield (f"written[{j}].result" if len(p.written) > 1 else "written.result"), w.result, "w"
+    # A bound's ends are written values too: -5~10 平方米 writes an area of -5 (cesuan.bounds).
+    ends: list[tuple[str, Bound | None, str]] = [
+        (f"inputs.{k}.value", b, "input") for k, b in p.bounds if k in p.line.inputs
+    ]
+    ends += [("value", p.given_bound, "value"), ("stated.value", p.stated_bound, "stated")]
+    for path, b, own in ends:
+        for end in (b.lo, b.hi) if b is not None else ():
+            if end is not None:
+                yield path, end, own
 
 
 def _sign_of(p: PlannedLine, own: str, name: str, sign: str) -> str:
@@ -100,9 +110,11 @@ def check_plan(plan: Plan) -> None:
     errors = []
     for p in plan.lines:
         sign = line_sign(p)
+        refused: set[str] = set()  # one error per field (a bound's end may be its number too)
         for path, q, own in _written_values(p):
             s = _sign_of(p, own, path.split(".")[1] if own == "input" else "", sign)
-            if _bad(q.magnitude, s):
+            if path not in refused and _bad(q.magnitude, s):
+                refused.add(path)
                 errors.append(_refused(plan, p, path, q.magnitude, q.unit, own, s))
     raise_all(errors, file=plan.case.file)
 
