@@ -19,7 +19,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import cesuan
-from cesuan.errors import CesuanError, ErrorKind
+from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
 from cesuan.scenario import Setting, apply_overrides, override_data, parse_set, read_scenario
 from cesuan.stale import stale_quotes
 from cesuan.yamlsafe import read_yaml
@@ -383,3 +383,33 @@ def test_overrides_apply_before_validation_so_every_check_runs_on_the_result() -
     assert info.value.kind == ErrorKind.DIVISION_BY_ZERO
     assert info.value.file == str(HALL)
     assert info.value.line_id == "comms.sms"
+
+
+def test_a_plain_value_line_takes_a_what_if() -> None:
+    # students 100 人 → 90 人; fee = students × 800 元/人 = 72000 元 (was 80000 元).
+    from cesuan.scenario import apply_overrides
+
+    data = {
+        "case": "t.v",
+        "title": "t",
+        "lines": [
+            {"id": "students", "label": "学生数", "value": "100 人"},
+            {
+                "id": "fee",
+                "label": "补助",
+                "formula": "students * rate",
+                "inputs": {"rate": "800 元/人"},
+                "unit": "元",
+            },
+        ],
+    }
+    new = cesuan.evaluate(apply_overrides(data, {"students.value": "90 人"}))
+    assert str(new["fee"].quantity) == "72000 元"
+    (o,) = new.case.overrides
+    assert (o.line, o.input, o.old, o.new) == ("students", "value", "100 人", "90 人")
+    # A bare line id says what to add, and never suggests a wrong target.
+    with pytest.raises(CesuanError) as info:
+        apply_overrides(data, {"students": "90 人"})
+    err = info.value.errors[0] if isinstance(info.value, CesuanErrors) else info.value
+    assert "students.value" in (err.hint or "")
+    assert "students.students" not in (err.hint or "")

@@ -32,6 +32,7 @@ from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
 __all__ = ["Scenario", "Setting", "apply_overrides", "override_data", "parse_set", "read_scenario"]
 
 STATED = "stated"  # `<line id>.stated` replaces the stated amount, not an input
+VALUE = "value"  # `<line id>.value` replaces a plain value line's value (学生数 100 人)
 _NOT_FILES = ("--set", "api")  # sources that are not a scenario file
 
 
@@ -177,6 +178,8 @@ def override_data(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[
 def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting, year: object) -> dict[str, Any]:
     line_id, name, line, holder, key = _target(by_id, s)
     new_q = _parse(s, line_id)
+    if key == VALUE and holder is line:
+        return _apply_value(line_id, line, s, new_q)
     old_spec = holder[key]
     spec = {"value": old_spec} if isinstance(old_spec, str) else dict(old_spec)
     if spec.get("value") is None and isinstance(spec.get("standard"), str):
@@ -215,6 +218,30 @@ def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting, year: object) -> di
     }
 
 
+def _apply_value(line_id: str, line: dict[str, Any], s: Setting, new_q: Any) -> dict[str, Any]:
+    """A plain value line (`value: 100 人`) given another value; its quotes no longer hold."""
+    old = str(line[VALUE])
+    _same_dimension(s, line_id, old, new_q)
+    quote = line.pop("quote", ())
+    quotes = [quote] if isinstance(quote, str) else list(quote)
+    line[VALUE] = s.value
+    note = f"【测算情景】{line.get('label') or line_id}由 {old} 改为 {s.value}（{s.source}"
+    note += f"：{s.note}）" if s.note else "）"
+    if quotes:
+        note += "；原引文“" + "”“".join(quotes) + "”不再作为出处"
+    line["note"] = (f"{line['note']} " if line.get("note") else "") + note + "。"
+    return {
+        "line": line_id,
+        "input": VALUE,
+        "old": old,
+        "new": s.value,
+        "source": s.source,
+        "note": s.note,
+        "old_quote": quotes,
+        "old_source": line.get("source"),
+    }
+
+
 def _from_standard(spec: dict[str, Any], year: object, s: Setting, line_id: str) -> dict[str, Any]:
     """A `standard:` input as the value of the version in force in the case's year, with the
     standard's citation as its source (so the override record says what it replaced)."""
@@ -241,6 +268,14 @@ def _target(
     """(line id, input name, the line, the mapping holding the value, its key there)."""
     line_id, _, name = s.target.rpartition(".")
     line = by_id.get(line_id)
+    if line is None and s.target in by_id:
+        raise CesuanError(
+            ErrorKind.UNKNOWN_NAME,
+            f"'{s.target}' 是明细 id，还要写改它的哪一项",
+            text=s.target,
+            **_where(s, s.target),
+            hint=f"写作 {s.target}.输入名、{s.target}.{STATED} 或（数值行）{s.target}.{VALUE}",
+        )
     if line is None:
         near = suggest_name(line_id, list(by_id)) if line_id else None
         raise CesuanError(
@@ -264,6 +299,8 @@ def _target(
             # one the totals above are checked over); the others still say what the form says.
             return line_id, name, line, places, 0  # type: ignore[return-value]
         return line_id, name, line, line, STATED
+    if name == VALUE and isinstance(line.get(VALUE), str):
+        return line_id, name, line, line, VALUE
     raw_inputs = line.get("inputs")
     inputs: dict[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
     if name not in inputs:
