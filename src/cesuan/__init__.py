@@ -3,6 +3,8 @@
 The public names load on first use (PEP 562), so `import cesuan` stays cheap for tools that
 import it and use only part of it; the stage modules (loader, plan, evaluation, reconcile, …)
 are imported when a name that needs them is first touched.
+What it must not do: import a stage module eagerly (sympy, openpyxl and pydantic stay unloaded
+until used), or define behaviour of its own: every name here is a re-export.
 
 >>> import cesuan
 >>> str(cesuan.evaluate_formula("area × rate × 12 月",

@@ -1,4 +1,7 @@
-"""`python -m cesuan` runs the command line."""
+"""`python -m cesuan` runs the command line.
+
+What it must not do: anything but call `cesuan.cli.main` and exit with its code.
+"""
 
 import sys
 
