@@ -169,7 +169,10 @@ def test_one_stated_amount_off_by_one_in_its_last_digit_is_found_at_that_line(
     number, unit = lines[i]["stated"].split(" ")
     d = Decimal(number)
     step = Decimal(1).scaleb(min(d.as_tuple().exponent, -2))  # type: ignore[arg-type]
-    lines[i] = {**lines[i], "stated": f"{d + sign * step} {unit}"}
+    moved = d + sign * step
+    if moved < 0:
+        moved = d + step  # a stated amount below zero is refused by the sign policy (issue 13)
+    lines[i] = {**lines[i], "stated": f"{moved} {unit}"}
     audit = cesuan.audit(_case(lines))
     target = lines[i]["id"]
     errors = {(f.line_id, f.kind) for f in audit.findings if f.severity == "error"}
