@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from cesuan import evaluate_formula, parse_quantity
+from cesuan.conversions import declare
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.ast import Call, Name
 from cesuan.expr.check import check
@@ -72,3 +74,73 @@ def test_a_rounding_call_built_with_two_arguments_is_refused() -> None:
     assert e.value.kind is ErrorKind.FORMULA_SYNTAX
     assert e.value.message == "ceil 只取一个数值参数"
     assert e.value.column == 4  # the position the tree gives the call
+
+
+def test_a_dimensionless_argument_is_called_dimensionless_in_the_message() -> None:
+    e = _check_error("max(a, 3)", a="元")
+    assert e.message == "max 的参数量纲不一致：元 与 无量纲"
+
+
+def test_an_unknown_name_with_nothing_close_is_named_with_the_general_hint() -> None:
+    e = _check_error("a + qqqqq", a="元")
+    assert e.kind is ErrorKind.UNKNOWN_NAME
+    assert e.message == "未知变量 'qqqqq'"
+    assert e.hint == "变量须是本行的 inputs 或其他明细的 id"
+    assert e.column == 4  # a0 ␠1 +2 ␠3 q4
+
+
+def test_adding_two_measured_dimensions_hints_at_both_dimensions() -> None:
+    e = _check_error("a + b", a="元", b="平方米")
+    assert e.kind is ErrorKind.DIMENSION_MISMATCH
+    assert e.message == "量纲不一致：元 + 平方米"
+    assert e.hint is not None
+    assert e.hint.startswith("加减的两边须量纲相同（")
+    assert e.hint.endswith("）；计数单位各自独立，换算须写成输入，如 1 条/件")
+
+
+def test_without_text_the_error_quotes_the_formula_as_the_tree_spells_it() -> None:
+    # check() given no text quotes the tree's canonical spelling: one space around operators.
+    with pytest.raises(CesuanError) as e:
+        check(parse_formula("a+b"), {"a": parse_unit("元"), "b": parse_unit("平方米")})
+    assert e.value.text == "a + b"
+
+
+def test_the_checked_formula_keeps_its_tree() -> None:
+    # reconcile substitutes stated amounts into `Checked.tree`; it must be the tree checked.
+    tree = parse_formula("a * 2")
+    c = check(tree, {"a": parse_unit("元")})
+    assert c.tree == tree
+
+
+def test_declarations_used_are_listed_in_the_cases_order() -> None:
+    # conversions[0]: 1 生 = 1 人; conversions[1]: 1 学期 = 0.5 年. The formula meets the
+    # second one (z, per 学期) before the first (y, per 生); the record is in the case's order.
+    conv, errors = declare(
+        [
+            (parse_quantity("1 生"), parse_quantity("1 人"), "1 生", "1 人", None),
+            (parse_quantity("1 学期"), parse_quantity("0.5 年"), "1 学期", "0.5 年", None),
+        ]
+    )
+    assert errors == []
+    units = {"x": "元/(人·年)", "y": "元/(生·年)", "z": "元/(人·学期)"}
+    c = check(parse_formula("x + z + y"), {k: parse_unit(v) for k, v in units.items()}, conv=conv)
+    assert [d.index for d in c.declared] == [0, 1]
+
+
+def test_a_conversion_by_a_factor_of_two_is_applied() -> None:
+    # 1 个月·天 = (1/12 年)·(24 小时) = 2 小时·年, so 1 小时·年 + 1 个月·天 = 1 + 2 = 3 小时·年.
+    # (No single unit of the table is twice another; this product pair is.)
+    q = evaluate_formula("a + b", {"a": "1 小时·年", "b": "1 个月·天"}, None)
+    assert q.magnitude == 3
+    assert q.unit.text == "小时·年"
+
+
+def test_rounding_in_a_unit_of_another_dimension_names_both_units() -> None:
+    e = _check_error("round(a, 2, 平方米)", a="元")
+    assert e.kind is ErrorKind.DIMENSION_MISMATCH
+    assert e.message == "round 的单位 平方米 与参数的单位 元 量纲不同"
+    assert e.hint is None  # a measured dimension: no declaration joins them
+    e = _check_error("ceil(a, 件)", a="条")
+    assert e.message == "ceil 的单位 件 与参数的单位 条 量纲不同"
+    assert e.hint is not None
+    assert "conversions: [{from: 1 件, to: 1 条}]" in e.hint  # the argument's 条 is wanted in 件
