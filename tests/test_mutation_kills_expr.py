@@ -13,7 +13,7 @@ import pytest
 from cesuan import evaluate_formula, parse_quantity
 from cesuan.conversions import declare
 from cesuan.errors import CesuanError, ErrorKind
-from cesuan.expr.ast import Call, Name
+from cesuan.expr.ast import Call, Name, Number
 from cesuan.expr.check import check
 from cesuan.expr.parser import parse_formula
 from cesuan.units import parse_unit
@@ -144,3 +144,118 @@ def test_rounding_in_a_unit_of_another_dimension_names_both_units() -> None:
     assert e.message == "ceil 的单位 件 与参数的单位 条 量纲不同"
     assert e.hint is not None
     assert "conversions: [{from: 1 件, to: 1 条}]" in e.hint  # the argument's 条 is wanted in 件
+
+
+# --- expr/parser.py ----------------------------------------------------------------------------
+# Every refusal of the grammar, with its kind, message, column and hint written out here (from
+# docs/formula-language.md's wording and the column counted by hand in the comment).
+PARSER_ERRORS = [
+    # (formula, kind, message, column, hint)
+    ("", "formula_syntax", "公式为空", 0, None),
+    ("a +", "formula_syntax", "公式不完整，结尾处缺少内容", 3, None),  # a0 ␠1 +2, end 3
+    ("a < b", "forbidden_construct", "不支持比较运算", 2, None),
+    ("a[0]", "forbidden_construct", "不支持下标 '[ ]'", 1, None),
+    ("(a[0])", "forbidden_construct", "不支持下标 '[ ]'", 2, None),  # not a missing ')'
+    ("a $ b", "forbidden_construct", "不支持 '$'", 2, None),
+    (
+        "max(a，b)",
+        "formula_syntax",
+        "公式中不能用全角逗号 '，'",
+        5,  # m0 a1 x2 (3 a4 ，5
+        "函数参数之间用半角逗号 ','；数字中不要写分隔符",
+    ),
+    (
+        "a , b",
+        "formula_syntax",
+        "此处不应出现 ','",
+        2,
+        "逗号只用于分隔函数参数；公式中的数字不要写千位分隔符",
+    ),
+    ("a % 2", "formula_syntax", "百分号只能紧跟在数字后", 2, "例如 base * 98%"),
+    ("a)", "formula_syntax", "多余的右括号 ')'", 1, None),
+    ("a + ()", "formula_syntax", "此处不应出现 ')'", 5, None),  # a0 ␠1 +2 ␠3 (4 )5
+    ("(a", "formula_syntax", "缺少右括号 ')'", 2, "左括号在第 1 个字符"),
+    ("b * (a", "formula_syntax", "缺少右括号 ')'", 6, "左括号在第 5 个字符"),  # (4: 5th
+    ("a ** 2", "forbidden_construct", "不支持乘方 '**'", 3, "乘方会让数字失控；需要时写成连乘"),
+    ("a */ 2", "formula_syntax", "运算符重复", 3, None),  # a0 ␠1 *2 /3
+    ("a..b", "formula_syntax", "名称 'a..b' 中有空的段", 0, "id 写作 hall.rent 这样的点分形式"),
+    ("_a", "forbidden_construct", "名称 '_a' 不能以下划线开头", 0, "名称只能引用本案的输入和明细"),
+    (
+        "1 + a._b",
+        "forbidden_construct",
+        "名称 'a._b' 不能以下划线开头",
+        4,
+        "名称只能引用本案的输入和明细",
+    ),
+    ("元", "formula_syntax", "'元' 是单位，前面需要数字", 0, "写作 1 元；变量名不要与单位同名"),
+    (
+        "1 + foo(a)",
+        "unknown_function",
+        "不支持的函数 'foo'",
+        4,
+        "可用函数：ceil、floor、max、min、round、sum",
+    ),
+    (
+        "round(a)",
+        "formula_syntax",
+        "round 需要小数位数：round(x, 2)",
+        0,
+        "如 round(x, 2, 万元) 表示按万元保留两位小数",
+    ),
+    ("round(a, 21)", "formula_syntax", "小数位数应为 0 到 20 的整数", 9, None),  # 2 at 9
+    ("round(a, 100)", "formula_syntax", "小数位数应为 0 到 20 的整数", 9, None),
+    ("round(a, )", "formula_syntax", "小数位数应为 0 到 20 的整数", 9, None),
+    (
+        "round(a, 2, 元, 3)",
+        "formula_syntax",
+        "函数 round 的参数过多",
+        15,  # r0 o1 u2 n3 d4 (5 a6 ,7 ␠8 29 ,10 ␠11 元12 ,13 ␠14 315
+        "round(x, 小数位数[, 单位])；ceil/floor(x[, 单位])",
+    ),
+    ("1 + max()", "formula_syntax", "函数 max 至少需要一个参数", 4, None),
+    ("sum(a b)", "formula_syntax", "此处不应出现 'b'", 6, None),
+    ("10% 元", "formula_syntax", "百分数后不能再跟单位", 0, None),
+    ("3 (a)", "formula_syntax", "此处不应出现 '('", 2, None),  # (a) is not a unit
+    ("3 (", "formula_syntax", "此处不应出现 '('", 2, None),
+    ("3 ()", "formula_syntax", "此处不应出现 '('", 2, None),
+    (
+        "3 abc + 1",
+        "unknown_unit",
+        "未知单位 'abc'",
+        2,
+        "可用单位见 docs/units.md；若 'abc' 是变量，数字与变量之间要写运算符，如 3 * abc",
+    ),
+]
+
+
+@pytest.mark.parametrize(("formula", "kind", "message", "column", "hint"), PARSER_ERRORS)
+def test_each_refusal_of_the_grammar_says_what_where_and_how(
+    formula: str, kind: str, message: str, column: int, hint: str | None
+) -> None:
+    with pytest.raises(CesuanError) as e:
+        parse_formula(formula)
+    assert (e.value.kind.value, e.value.message, e.value.column, e.value.hint) == (
+        kind,
+        message,
+        column,
+        hint,
+    )
+    assert e.value.text == formula
+
+
+@pytest.mark.parametrize(
+    ("formula", "unit"),
+    [
+        ("3 (元)", "元"),  # a parenthesised unit after a number is its unit
+        ("3 ( 元)", "元"),
+        ("3 (  平方米·月)", "平方米·月"),
+        ("3 ㎡", "㎡"),
+        ("3 ㎡·月", "㎡·月"),
+    ],
+)
+def test_a_number_takes_the_unit_written_after_it(formula: str, unit: str) -> None:
+    node = parse_formula(formula)
+    assert isinstance(node, Number)
+    assert node.value == 3
+    assert node.unit is not None
+    assert node.unit.text == unit
