@@ -205,6 +205,8 @@ PARSER_ERRORS = [
     ("round(a, 21)", "formula_syntax", "小数位数应为 0 到 20 的整数", 9, None),  # 2 at 9
     ("round(a, 100)", "formula_syntax", "小数位数应为 0 到 20 的整数", 9, None),
     ("round(a, )", "formula_syntax", "小数位数应为 0 到 20 的整数", 9, None),
+    ("round(a, 005)", "formula_syntax", "小数位数应为 0 到 20 的整数", 9, None),  # 3 digits
+    ("round(a, 2", "formula_syntax", "公式不完整，结尾处缺少内容", 10, None),  # digits to the end
     (
         "round(a, 2, 元, 3)",
         "formula_syntax",
