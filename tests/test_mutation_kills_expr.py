@@ -261,3 +261,20 @@ def test_a_number_takes_the_unit_written_after_it(formula: str, unit: str) -> No
     assert node.value == 3
     assert node.unit is not None
     assert node.unit.text == unit
+
+
+def test_a_call_gives_back_its_level_of_nesting() -> None:
+    # docs/formula-language.md: depth 40, the formula itself one level. A call is a level only
+    # inside its parentheses: 45 calls side by side are one level deep and parse.
+    parse_formula("+".join(["max(a)"] * 45))
+    # After a call, 39 parentheses inside one more pair are 1 + 1 + 39 = 41 levels: refused,
+    # as they are without the call. A call that gave back one level too many (or set the depth
+    # to the top level) would let them through.
+    for formula in (
+        "max(a) + " + "(" * 40 + "x" + ")" * 40,  # 1 + 40 = 41
+        "(max(a) + " + "(" * 39 + "x" + ")" * 39 + ")",  # 1 + 1 + 39 = 41
+    ):
+        with pytest.raises(CesuanError) as e:
+            parse_formula(formula)
+        assert e.value.kind is ErrorKind.NESTING
+    parse_formula("(max(a) + " + "(" * 38 + "x" + ")" * 38 + ")")  # 1 + 1 + 38 = 40: accepted
