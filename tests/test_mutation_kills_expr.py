@@ -178,6 +178,7 @@ PARSER_ERRORS = [
     ("b * (a", "formula_syntax", "缺少右括号 ')'", 6, "左括号在第 5 个字符"),  # (4: 5th
     ("a ** 2", "forbidden_construct", "不支持乘方 '**'", 3, "乘方会让数字失控；需要时写成连乘"),
     ("a */ 2", "formula_syntax", "运算符重复", 3, None),  # a0 ␠1 *2 /3
+    ("a /* 2", "formula_syntax", "运算符重复", 3, None),
     ("a..b", "formula_syntax", "名称 'a..b' 中有空的段", 0, "id 写作 hall.rent 这样的点分形式"),
     ("_a", "forbidden_construct", "名称 '_a' 不能以下划线开头", 0, "名称只能引用本案的输入和明细"),
     (
@@ -263,18 +264,37 @@ def test_a_number_takes_the_unit_written_after_it(formula: str, unit: str) -> No
     assert node.unit.text == unit
 
 
-def test_a_call_gives_back_its_level_of_nesting() -> None:
-    # docs/formula-language.md: depth 40, the formula itself one level. A call is a level only
-    # inside its parentheses: 45 calls side by side are one level deep and parse.
-    parse_formula("+".join(["max(a)"] * 45))
-    # After a call, 39 parentheses inside one more pair are 1 + 1 + 39 = 41 levels: refused,
-    # as they are without the call. A call that gave back one level too many (or set the depth
-    # to the top level) would let them through.
+@pytest.mark.parametrize("level", ["max(a)", "(x)", "-x"])
+def test_a_call_a_parenthesis_or_a_sign_gives_back_its_level_of_nesting(level: str) -> None:
+    # docs/formula-language.md: depth 40, the formula itself one level. A call, a parenthesis
+    # or a sign is a level only around what it holds: 45 of them side by side parse.
+    parse_formula(" + ".join([level] * 45))
+    # After one, 40 parentheses are 1 + 40 = 41 levels, and 39 inside one more pair are
+    # 1 + 1 + 39 = 41: refused, as they are without it. Giving back one level too many (or
+    # setting the depth to the top level) would let them through.
     for formula in (
-        "max(a) + " + "(" * 40 + "x" + ")" * 40,  # 1 + 40 = 41
-        "(max(a) + " + "(" * 39 + "x" + ")" * 39 + ")",  # 1 + 1 + 39 = 41
+        f"{level} + " + "(" * 40 + "x" + ")" * 40,
+        f"({level} + " + "(" * 39 + "x" + ")" * 39 + ")",
     ):
         with pytest.raises(CesuanError) as e:
             parse_formula(formula)
         assert e.value.kind is ErrorKind.NESTING
-    parse_formula("(max(a) + " + "(" * 38 + "x" + ")" * 38 + ")")  # 1 + 1 + 38 = 40: accepted
+        assert e.value.message == "公式嵌套超过 40 层"
+        assert e.value.hint == "把公式拆成几行明细"
+    parse_formula(f"({level} + " + "(" * 38 + "x" + ")" * 38 + ")")  # 1 + 1 + 38 = 40
+
+
+def test_the_node_limit_names_the_limit_and_where_it_was_passed() -> None:
+    # docs/security.md: 500 nodes. 251 names and 250 '+' are 501 nodes; the 501st is the last
+    # '+', counted once its right side is read, at the end of the text: 251 + 250 = 501 chars.
+    with pytest.raises(CesuanError) as e:
+        parse_formula("+".join(["x"] * 251))
+    assert e.value.kind is ErrorKind.SIZE_LIMIT
+    assert e.value.message == "公式的项数超过上限 500"
+    assert e.value.hint == "把公式拆成几行明细，用明细 id 相互引用"
+    assert e.value.column == 501
+
+
+def test_a_negated_argument_is_pointed_at_by_its_sign() -> None:
+    e = _check_error("max(a, -b)", a="元", b="平方米")
+    assert e.column == 7  # m0 a1 x2 (3 a4 ,5 ␠6 -7
