@@ -8,6 +8,8 @@ taken from the engine. Each test names what it pins, so a failure says what brok
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from cesuan import evaluate_formula, parse_quantity
@@ -298,3 +300,27 @@ def test_the_node_limit_names_the_limit_and_where_it_was_passed() -> None:
 def test_a_negated_argument_is_pointed_at_by_its_sign() -> None:
     e = _check_error("max(a, -b)", a="元", b="平方米")
     assert e.column == 7  # m0 a1 x2 (3 a4 ,5 ␠6 -7
+
+
+def test_a_formula_over_the_length_limit_is_quoted_by_its_first_60_characters() -> None:
+    # docs/security.md: 2000 characters. 2010 here; the quote is the first 60 and an ellipsis.
+    text = "1234567890" * 201
+    with pytest.raises(CesuanError) as e:
+        parse_formula(text)
+    assert e.value.kind is ErrorKind.SIZE_LIMIT
+    assert e.value.message == "公式长度超过上限 2000 个字符"
+    assert e.value.text == "1234567890" * 6 + "…"
+    assert e.value.column == 0
+
+
+def test_a_formula_that_is_not_text_names_its_type() -> None:
+    with pytest.raises(CesuanError) as e:
+        parse_formula(12)  # type: ignore[arg-type]
+    assert e.value.kind is ErrorKind.FORMULA_SYNTAX
+    assert e.value.message == "公式应为文本，却是 int"
+
+
+def test_a_number_may_start_with_its_decimal_point() -> None:
+    node = parse_formula(".5")
+    assert isinstance(node, Number)
+    assert node.value == Decimal("0.5")
