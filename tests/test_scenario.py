@@ -413,3 +413,33 @@ def test_a_plain_value_line_takes_a_what_if() -> None:
     err = info.value.errors[0] if isinstance(info.value, CesuanErrors) else info.value
     assert "students.value" in (err.hint or "")
     assert "students.students" not in (err.hint or "")
+
+
+def test_a_what_if_on_a_column_line_names_the_columns() -> None:
+    # fee is written out per column (fee.y2022, fee.y2023): `fee.rate` names no line.
+    data = {
+        "case": "t.c",
+        "title": "t",
+        "columns": [2022, 2023],
+        "lines": [
+            {"id": "n", "label": "人数", "value": {"2022": "10 人", "2023": "12 人"}},
+            {
+                "id": "fee",
+                "label": "补助",
+                "formula": "n * rate",
+                "inputs": {"rate": "800 元/人"},
+                "unit": "元",
+            },
+        ],
+    }
+    with pytest.raises(CesuanError) as info:
+        apply_overrides(data, {"fee.rate": "900 元/人"})
+    err = info.value.errors[0] if isinstance(info.value, CesuanErrors) else info.value
+    assert "fee.y2022、fee.y2023" in err.message
+    assert "fee.y2022.rate" in (err.hint or "")
+    # 12 人 × 900 元/人 = 10800 元 in 2023 only; 2022 keeps 10 × 800 = 8000 元.
+    new = cesuan.evaluate(apply_overrides(data, {"fee.y2023.rate": "900 元/人"}))
+    assert (str(new["fee.y2022"].quantity), str(new["fee.y2023"].quantity)) == (
+        "8000 元",
+        "10800 元",
+    )

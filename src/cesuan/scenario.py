@@ -276,6 +276,16 @@ def _target(
             **_where(s, s.target),
             hint=f"写作 {s.target}.输入名、{s.target}.{STATED} 或（数值行）{s.target}.{VALUE}",
         )
+    expanded = sorted(k for k in by_id if line_id and k.startswith(line_id + "."))
+    if line is None and expanded and name:
+        # A line of a column case is one line per column (cesuan.columns): name the column.
+        raise CesuanError(
+            ErrorKind.UNKNOWN_NAME,
+            f"明细 '{line_id}' 按列展开为 {'、'.join(expanded[:5])}，每列分别改",
+            text=s.target,
+            **_where(s),
+            hint=f"写作 {expanded[0]}.{name}（每列各写一个 --set）",
+        )
     if line is None:
         near = suggest_name(line_id, list(by_id)) if line_id else None
         raise CesuanError(
