@@ -194,13 +194,40 @@ def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting, year: object) -> di
         )
     old = str(spec["value"])
     _same_dimension(s, line_id, old, new_q)
-    quote = spec.pop("quote", ())
-    quotes = [quote] if isinstance(quote, str) else list(quote)
+    quotes = _quotes(spec.pop("quote", ()))
     old_source = spec.pop("source", None)
     spec["value"] = s.value
     holder[key] = spec
     what = spec.get("label") or (line.get("label") if name == STATED else None) or name
     what += "申报数" if name == STATED else ""
+    return _record(line, line_id, name, what, old, s, quotes, old_source)
+
+
+def _apply_value(line_id: str, line: dict[str, Any], s: Setting, new_q: Any) -> dict[str, Any]:
+    """A plain value line (`value: 100 人`) given another value; its quotes no longer hold."""
+    old = str(line[VALUE])
+    _same_dimension(s, line_id, old, new_q)
+    quotes = _quotes(line.pop("quote", ()))
+    line[VALUE] = s.value
+    what = line.get("label") or line_id
+    return _record(line, line_id, VALUE, what, old, s, quotes, line.get("source"))
+
+
+def _quotes(quote: Any) -> list[str]:
+    return [quote] if isinstance(quote, str) else list(quote)
+
+
+def _record(
+    line: dict[str, Any],
+    line_id: str,
+    name: str,
+    what: str,
+    old: str,
+    s: Setting,
+    quotes: list[str],
+    old_source: Any,
+) -> dict[str, Any]:
+    """The change said in the line's note (so it is never silent) and its override record."""
     note = f"【测算情景】{what}由 {old} 改为 {s.value}（{s.source}"
     note += f"：{s.note}）" if s.note else "）"
     if quotes:
@@ -215,30 +242,6 @@ def _apply_one(by_id: dict[str, dict[str, Any]], s: Setting, year: object) -> di
         "note": s.note,
         "old_quote": quotes,
         "old_source": old_source,
-    }
-
-
-def _apply_value(line_id: str, line: dict[str, Any], s: Setting, new_q: Any) -> dict[str, Any]:
-    """A plain value line (`value: 100 人`) given another value; its quotes no longer hold."""
-    old = str(line[VALUE])
-    _same_dimension(s, line_id, old, new_q)
-    quote = line.pop("quote", ())
-    quotes = [quote] if isinstance(quote, str) else list(quote)
-    line[VALUE] = s.value
-    note = f"【测算情景】{line.get('label') or line_id}由 {old} 改为 {s.value}（{s.source}"
-    note += f"：{s.note}）" if s.note else "）"
-    if quotes:
-        note += "；原引文“" + "”“".join(quotes) + "”不再作为出处"
-    line["note"] = (f"{line['note']} " if line.get("note") else "") + note + "。"
-    return {
-        "line": line_id,
-        "input": VALUE,
-        "old": old,
-        "new": s.value,
-        "source": s.source,
-        "note": s.note,
-        "old_quote": quotes,
-        "old_source": line.get("source"),
     }
 
 
