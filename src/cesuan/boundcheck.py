@@ -9,8 +9,8 @@ unit of the form's last written digit, as any stated amount is compared). The ve
 超过上限, `under_floor` 低于下限, `out_of_range` 申报数不在计算区间内), the end that decided it
 and the value compared, or `undecided` (`bound_undecided`: part of the interval is inside, part
 outside). What it must not do: round what it compares (a bound is a bound: 30.01 万元 is over 30 万元),
-print anything, or reconcile lines without a bound (cesuan.reconcile does, and calls this
-module only for bounded lines).
+print anything, or reconcile lines without a bound (cesuan.pointcheck does; cesuan.rangecheck
+calls this module only for bounded lines).
 """
 
 from __future__ import annotations
