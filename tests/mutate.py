@@ -1,9 +1,11 @@
 """Run mutmut on one module of src/cesuan with only the test files that exercise it.
 
     python tests/mutate.py reconcile tests/test_audit.py tests/test_verdicts.py
+    python tests/mutate.py reconcile,pointcheck tests/test_audit.py
 
 copies the worktree's pyproject.toml, src/, tests/, cases/, docs/ and README.md into
-`mutants-<module>/` (ignored by git), sets `[tool.mutmut]` there to mutate only that module and to
+`mutants-<module>/` (ignored by git; `mutants-<m1>+<m2>/` for several modules, comma-separated, run
+together), sets `[tool.mutmut]` there to mutate only those modules and to
 select tests from the files given, and runs `mutmut run --max-children 1` under `nice`, then prints
 the survivors. One directory per module keeps runs apart and keeps mutmut's cache between runs.
 docs/testing.md records the figures and the command of each run.
@@ -24,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("src", "tests", "cases", "docs", "formulas", "README.md")
 
 
-def _config(pyproject: str, module: str, tests: list[str]) -> str:
-    """pyproject.toml text whose [tool.mutmut] mutates only `module`, with `tests` selected."""
-    path = "src/cesuan/" + module.replace(".", "/") + ".py"
+def _config(pyproject: str, modules: list[str], tests: list[str]) -> str:
+    """pyproject.toml text whose [tool.mutmut] mutates only `modules`, with `tests` selected."""
+    paths = ", ".join('"src/cesuan/' + m.replace(".", "/") + '.py"' for m in modules)
     selection = ", ".join(f'"{t}"' for t in tests)
-    extra = f'only_mutate = ["{path}"]\n'
+    extra = f"only_mutate = [{paths}]\n"
     text = re.sub(
         r"pytest_add_cli_args_test_selection = \[[^\]]*\]",
         f"pytest_add_cli_args_test_selection = [{selection}]",
@@ -41,8 +43,9 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__)
         return 2
-    module, tests = argv[0], argv[1:]
-    work = ROOT / f"mutants-{module.replace('.', '-')}"
+    # Several modules, comma-separated (reconcile,pointcheck), share one run and one directory.
+    modules, tests = argv[0].split(","), argv[1:]
+    work = ROOT / ("mutants-" + "+".join(m.replace(".", "-") for m in modules))
     work.mkdir(exist_ok=True)
     for name in COPIED:
         src, dst = ROOT / name, work / name
@@ -53,9 +56,9 @@ def main(argv: list[str]) -> int:
         elif src.exists():
             shutil.copy2(src, dst)
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    (work / "pyproject.toml").write_text(_config(pyproject, module, tests), encoding="utf-8")
-    pattern = "cesuan." + module + ".*"
-    cmd = ["nice", "-n", "19", "timeout", "3000", "mutmut", "run", "--max-children", "1", pattern]
+    (work / "pyproject.toml").write_text(_config(pyproject, modules, tests), encoding="utf-8")
+    patterns = ["cesuan." + m + ".*" for m in modules]
+    cmd = ["nice", "-n", "19", "timeout", "3000", "mutmut", "run", "--max-children", "1", *patterns]
     subprocess.run(cmd, cwd=work, check=False)
     subprocess.run(["mutmut", "results"], cwd=work, check=False)
     return 0
