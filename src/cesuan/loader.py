@@ -69,40 +69,12 @@ def read_case(
     Raises:
         CesuanError / CesuanErrors: every problem found, each located.
     """
-    file: str | None = None
-    marks: Marks = {}
     bare: set[str] = set()  # paths of unquoted numbers in the file (`area: 8369.34`)
-    if isinstance(where, Mapping):
-        data: Any = dict(where)
-        folder = Path(base_dir) if base_dir is not None else Path.cwd()
-    else:
-        path = Path(where)
-        file, folder = str(path), path.parent
-        data, marks = _read_file(path, bare)
-    if not isinstance(data, dict):
-        raise CesuanError(
-            ErrorKind.EMPTY_CASE if data is None else ErrorKind.SCHEMA,
-            "案例文件应是一个映射（case、title、lines …）",
-            file=file,
-            line=1,
-        )
+    data, marks, file, folder = _load(where, base_dir, bare)
     # Columns written out as lines, then cell quotes and date ranges as plain data (issue 11).
     data, marks, bare = expand_columns(data, marks, bare, file)
     data, cells = rewrite_shorthands(data, marks, file)
-    try:
-        case = Case.model_validate(data)
-    except ValidationError as e:
-        errs = [
-            err
-            for err in e.errors()
-            # pydantic also calls a list of lines "too short" when its items failed; the items'
-            # own errors are the ones to report.
-            if not (err["type"] == "too_short" and err["loc"] == ("lines",) and err["input"])
-        ]
-        # Only the first problems are converted: a hostile file can hold 200,000 of them.
-        kept = [_convert(err, data, marks, file) for err in errs[:MAX_REPORTED_ERRORS]]
-        raise_all(kept, file=file, omitted=len(errs) - len(kept))
-        raise  # unreachable: raise_all raises for a non-empty list
+    case = _validate(data, marks, file)
     errors = duplicate_ids(case, file, marks) + bare_numbers(case, file, marks, bare)
     if source_text is None and case.source is not None:
         source_text = _read_source(case.source, folder, file, marks, errors)
@@ -119,6 +91,48 @@ def read_case(
         deferred.extend(errors)
     case.attach(file=file, marks=marks, source_text=source_text)
     return case
+
+
+def _load(
+    where: str | Path | Mapping[str, Any], base_dir: str | Path | None, bare: set[str]
+) -> tuple[dict[str, Any], Marks, str | None, Path]:
+    """The case as a mapping, its marks, its file (None for a mapping) and the folder its
+    `source` is relative to; the paths of unquoted numbers are added to `bare`."""
+    file: str | None = None
+    marks: Marks = {}
+    if isinstance(where, Mapping):
+        data: Any = dict(where)
+        folder = Path(base_dir) if base_dir is not None else Path.cwd()
+    else:
+        path = Path(where)
+        file, folder = str(path), path.parent
+        data, marks = _read_file(path, bare)
+    if not isinstance(data, dict):
+        raise CesuanError(
+            ErrorKind.EMPTY_CASE if data is None else ErrorKind.SCHEMA,
+            "案例文件应是一个映射（case、title、lines …）",
+            file=file,
+            line=1,
+        )
+    return data, marks, file, folder
+
+
+def _validate(data: dict[str, Any], marks: Marks, file: str | None) -> Case:
+    """The mapping validated against the model; pydantic's errors raised as ours, together."""
+    try:
+        return Case.model_validate(data)
+    except ValidationError as e:
+        errs = [
+            err
+            for err in e.errors()
+            # pydantic also calls a list of lines "too short" when its items failed; the items'
+            # own errors are the ones to report.
+            if not (err["type"] == "too_short" and err["loc"] == ("lines",) and err["input"])
+        ]
+        # Only the first problems are converted: a hostile file can hold 200,000 of them.
+        kept = [_convert(err, data, marks, file) for err in errs[:MAX_REPORTED_ERRORS]]
+        raise_all(kept, file=file, omitted=len(errs) - len(kept))
+        raise  # unreachable: raise_all raises for a non-empty list
 
 
 def _read_file(path: Path, bare: set[str]) -> tuple[Any, Marks]:
@@ -195,67 +209,81 @@ def _convert(err: Any, data: Any, marks: Marks, file: str | None) -> CesuanError
     """One pydantic error → a Chinese CesuanError with path and line."""
     loc = tuple(p for p in err["loc"] if p not in ("function-after[_one_way()]",))
     loc = _stated_place(loc)
+    kind, msg, hint = _message(err, loc, data)
+    if err["type"] == "string_pattern_mismatch" and loc[-1:] == ("[key]",):
+        loc = loc[:-1]  # an input's name: the error is at the input, not at a '[key]' part
     raw = _path(loc)
-    named = named_path(raw, data=data)
-    t = err["type"]
-    kind = ErrorKind.SCHEMA
-    hint = None
-    last = loc[-1] if loc else ""
-    if t == "missing":
-        msg = f"缺少必填字段 '{last}'"
-    elif t == "extra_forbidden":
-        msg = f"未知字段 '{last}'"
-        ctx = _context(loc)
-        close = difflib.get_close_matches(str(last), _FIELDS[ctx], n=1, cutoff=0.5)
-        hint = f"是否为 '{close[0]}'？" if close else "可用字段：" + "、".join(_FIELDS[ctx])
-        hint = _comma_split(data, loc) or hint
-    elif t == "string_pattern_mismatch" and loc[-1:] == ("[key]",):
-        name = str(err["input"])
-        odd = [c for c in name if not (c.isascii() or is_cjk(c))]
-        kind = ErrorKind.CONFUSABLE_CHARACTER if odd else ErrorKind.INVALID_ID
-        msg = f"输入名 '{name}' " + (f"含有形近字符 {describe_char(odd[0])}" if odd else "格式不对")
-        hint = "输入名用英文字母或汉字开头，只含字母、汉字、数字和下划线，如 area、面积"
-        raw = _path(loc[:-1])
-        named = named_path(raw, data=data)
-    elif t == "string_pattern_mismatch":
-        kind = ErrorKind.INVALID_ID
-        msg = f"id '{err['input']}' 格式不对：{ID_RULE_ZH}"
-        hint = "如 hall.rent、fiber_lines；预算科目编码写作 kemu.2080101"
-    elif t == "too_short" and last == "lines":
-        kind = ErrorKind.EMPTY_CASE
-        msg = "案例没有任何明细（lines 为空）"
-    elif t in ("string_type", "dict_type", "tuple_type", "list_type", "model_type"):
-        want = {"string_type": "文本", "dict_type": "映射", "model_type": "映射"}.get(t, "列表")
-        msg = f"应为{want}，却是 {_shown(err['input'])}"
-        if t == "string_type":
-            hint = "数量写作文本，如 value: 502.1604 万元"
-    elif t in ("int_parsing", "int_type", "int_from_float"):
-        msg = f"应为整数，却是 {_shown(err['input'])}"
-    elif t in _BOUNDS:
-        kind = ErrorKind.SIZE_LIMIT if "long" in t else ErrorKind.SCHEMA
-        ctx = err.get("ctx", {})
-        msg = _BOUNDS[t].format(**{k: ctx.get(k) for k in ("ge", "le", "max_length", "min_length")})
-    elif t == "value_error":
-        msg = str(err["msg"]).removeprefix("Value error, ")
-    elif t == "literal_error":
-        msg = f"取值应为 {err['ctx'].get('expected')}"
-    else:  # a kind of pydantic error not translated above: say so in Chinese, keep its code
-        msg = f"取值不符合要求（{t}）"
-    line_id = None
-    if raw.startswith("lines["):
-        try:
-            line_id = data["lines"][int(raw[6 : raw.index("]")])].get("id")
-        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
-            line_id = None
     return CesuanError(
         kind,
         msg,
         hint=hint,
         file=file,
         line=nearest_line(marks, raw),
-        line_id=line_id if isinstance(line_id, str) else None,
-        field=named or None,
+        line_id=_line_id(data, raw),
+        field=named_path(raw, data=data) or None,
     )
+
+
+def _message(err: Any, loc: tuple[int | str, ...], data: Any) -> tuple[ErrorKind, str, str | None]:
+    """The kind, Chinese message and hint of one pydantic error at `loc`."""
+    t = err["type"]
+    last = loc[-1] if loc else ""
+    if t == "missing":
+        return ErrorKind.SCHEMA, f"缺少必填字段 '{last}'", None
+    if t == "extra_forbidden":
+        ctx = _context(loc)
+        close = difflib.get_close_matches(str(last), _FIELDS[ctx], n=1, cutoff=0.5)
+        hint = f"是否为 '{close[0]}'？" if close else "可用字段：" + "、".join(_FIELDS[ctx])
+        return ErrorKind.SCHEMA, f"未知字段 '{last}'", _comma_split(data, loc) or hint
+    if t == "string_pattern_mismatch" and loc[-1:] == ("[key]",):
+        name = str(err["input"])
+        odd = [c for c in name if not (c.isascii() or is_cjk(c))]
+        return (
+            ErrorKind.CONFUSABLE_CHARACTER if odd else ErrorKind.INVALID_ID,
+            f"输入名 '{name}' " + (f"含有形近字符 {describe_char(odd[0])}" if odd else "格式不对"),
+            "输入名用英文字母或汉字开头，只含字母、汉字、数字和下划线，如 area、面积",
+        )
+    if t == "string_pattern_mismatch":
+        return (
+            ErrorKind.INVALID_ID,
+            f"id '{err['input']}' 格式不对：{ID_RULE_ZH}",
+            "如 hall.rent、fiber_lines；预算科目编码写作 kemu.2080101",
+        )
+    if t == "too_short" and last == "lines":
+        return ErrorKind.EMPTY_CASE, "案例没有任何明细（lines 为空）", None
+    return _value_message(err, t)
+
+
+def _value_message(err: Any, t: str) -> tuple[ErrorKind, str, str | None]:
+    """The kind, message and hint of an error in a value's type, size or content."""
+    if t in ("string_type", "dict_type", "tuple_type", "list_type", "model_type"):
+        want = {"string_type": "文本", "dict_type": "映射", "model_type": "映射"}.get(t, "列表")
+        hint = "数量写作文本，如 value: 502.1604 万元" if t == "string_type" else None
+        return ErrorKind.SCHEMA, f"应为{want}，却是 {_shown(err['input'])}", hint
+    if t in ("int_parsing", "int_type", "int_from_float"):
+        return ErrorKind.SCHEMA, f"应为整数，却是 {_shown(err['input'])}", None
+    if t in _BOUNDS:
+        kind = ErrorKind.SIZE_LIMIT if "long" in t else ErrorKind.SCHEMA
+        ctx = err.get("ctx", {})
+        keys = ("ge", "le", "max_length", "min_length")
+        return kind, _BOUNDS[t].format(**{k: ctx.get(k) for k in keys}), None
+    if t == "value_error":
+        return ErrorKind.SCHEMA, str(err["msg"]).removeprefix("Value error, "), None
+    if t == "literal_error":
+        return ErrorKind.SCHEMA, f"取值应为 {err['ctx'].get('expected')}", None
+    # A kind of pydantic error not translated above: say so in Chinese, keep its code.
+    return ErrorKind.SCHEMA, f"取值不符合要求（{t}）", None
+
+
+def _line_id(data: Any, raw: str) -> str | None:
+    """The id of the line an error path (`lines[3].inputs.area`) is in, if it has one."""
+    if not raw.startswith("lines["):
+        return None
+    try:
+        line_id = data["lines"][int(raw[6 : raw.index("]")])].get("id")
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return None
+    return line_id if isinstance(line_id, str) else None
 
 
 def _comma_split(data: Any, loc: tuple[int | str, ...]) -> str | None:

@@ -128,9 +128,7 @@ def _zero_cells(st: AuditState) -> None:
     st.add("unverifiable", first, msg, stated=written, unit=first.planned.unit.text, quotes=quotes)
 
 
-def _written_expression(
-    st: AuditState, r: LineResult, w: Any, v: exact.Num, pct: bool = False
-) -> None:
+def _written_expression(st: AuditState, r: LineResult, w: Any, v: exact.Num, pct: bool) -> None:
     """An expression the form writes (`written`), computed as written, against its result."""
     value = w.unit.convert(v, w.result.unit)
     status = compare(value, w.result, w.places)
