@@ -774,3 +774,13 @@ def test_a_written_plain_ratio_is_not_a_percentage() -> None:
     (f,) = _findings(_audit("甲", line))
     assert f["message"] == "表上算式 1/4 按原样计算得 0.25，表上写 0.26"
     assert (f["stated"], f["computed"], f["difference"]) == ("0.26", "0.25", "-0.01")
+
+
+def test_a_range_over_stated_parts_with_a_stated_bound_is_judged_as_a_range() -> None:
+    # As above, the parts' stated amounts would make the total the single value 7 万元; but it
+    # states a bound of its own, ≤6 万元, and a bound is judged against the whole range:
+    # [0 + 2, 10 + 2] = [2, 12] 万元 lies partly under 6, partly over: undecided.
+    a = _ranged_part_and_total("≤6 万元")
+    assert [c[2] for c in _checks(a, "t")] == ["undecided"]
+    f = next(f for f in _findings(a) if f["line_id"] == "t")
+    assert (f["kind"], f["stated"]) == ("bound_undecided", "≤6 万元")
