@@ -41,6 +41,10 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__)
         return 2
+    if shutil.which("mutmut") is None:
+        # A traceback from subprocess would hide the one thing to do.
+        print('mutmut 未安装：先运行 pip install -e ".[mutation]"', file=sys.stderr)
+        return 2
     module, tests = argv[0], argv[1:]
     work = ROOT / f"mutants-{module.replace('.', '-')}"
     work.mkdir(exist_ok=True)
