@@ -26,8 +26,8 @@ _OPT_STR = {"type": ["string", "null"]}
 # An amount: a number, its unit after a space, or a percentage written with % (85.37%).
 _AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(/[0-9]+)?(%| \S.*)?$"}
 _OPT_AMOUNT = {"anyOf": [_AMOUNT, {"type": "null"}]}
-# A stated bound as the audit writes it (cesuan.bounds.Bound.zh): 不超过 65 万元.
-_BOUND_TEXT = {"type": "string", "pattern": "^(不超过|不低于|介于) "}
+# A stated bound as the audit writes it (cesuan.bounds.range_words): 不超过65万元, 10人至20人.
+_BOUND_TEXT = {"type": "string", "pattern": "^(不超过|不低于)[^ ]|^[^ ]+至[^ ]+$"}
 _QUOTES = {"type": "array", "items": _STR}
 
 
@@ -67,7 +67,7 @@ _TRACE = _obj(
         "range": {
             **_obj({"lo": _OPT_AMOUNT, "hi": _OPT_AMOUNT, "text": _STR}),
             "description": "值为区间的行（输入、值或所用的行有界限）：精确的下端、上端（null 为无界）"
-            "和表上的说法（不超过 30 万元）；其他行没有此字段",
+            "和表上的说法（不超过30万元）；其他行没有此字段",
         },
         "shown": {
             **_STR,
@@ -197,7 +197,7 @@ _CHECK = _obj(
         },
         "range": {
             **_OPT_STR,
-            "description": "值为区间的行（有界限）：计算区间，如 不低于 4000 万元（value 则为 null）",
+            "description": "值为区间的行（有界限）：计算区间，如 不低于4000万元（value 则为 null）",
         },
     }
 )
