@@ -310,6 +310,10 @@ _ENTRY = _obj(
             **_OPT_STR,
             "description": "computed − stated；百分数之差写作“个百分点”（0.07 个百分点）",
         },
+        "difference_exact": {
+            **_OPT_STR,
+            "description": "差额四舍五入显示时的精确值 p/q（单位为 unit；百分数为比值），否则为 null",
+        },
         "quotes": {"type": "array", "items": _QUOTE},
         "caused_by": {**_QUOTES, "description": "本身不符的成因行（不含四舍五入后相符的行）"},
         "note": _OPT_STR,
@@ -334,8 +338,13 @@ _ROOT = {
 _AT_ISSUE = _obj(
     {
         "amounts": {"type": "integer", "minimum": 0, "description": "不符的数额个数"},
-        "money": {**_AMOUNT, "description": "差额绝对值之和（万元）"},
-        "other": {**_QUOTES, "description": "非金额单位的差额绝对值之和，每个单位一项"},
+        "money": {
+            **_AMOUNT,
+            "description": "差额绝对值之和（万元）：精确相加，显示时四舍五入一次，到各差额显示的最多位数",
+        },
+        "money_exact": {**_AMOUNT, "description": "差额绝对值之和（万元），精确（不尽时为 p/q）"},
+        "other": {**_QUOTES, "description": "非金额单位的差额绝对值之和，每个单位一项（同上取舍）"},
+        "other_exact": {**_QUOTES, "description": "other 的精确值，顺序相同"},
     }
 )
 _COUNTS = {"type": "integer", "minimum": 0}
