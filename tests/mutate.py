@@ -43,6 +43,10 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__)
         return 2
+    if shutil.which("mutmut") is None:
+        # A traceback from subprocess would hide the one thing to do.
+        print('mutmut 未安装：先运行 pip install -e ".[mutation]"', file=sys.stderr)
+        return 2
     # Several modules, comma-separated (reconcile,pointcheck), share one run and one directory.
     modules, tests = argv[0].split(","), argv[1:]
     work = ROOT / ("mutants-" + "+".join(m.replace(".", "-") for m in modules))

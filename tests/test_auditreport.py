@@ -110,7 +110,9 @@ def test_amounts_at_issue_and_the_summary_add_up(full: dict[str, Any]) -> None:
     assert form(rep, "paishui-shulao")["at_issue"] == {
         "amounts": 4,
         "money": "174.37 万元",
+        "money_exact": "174.37 万元",
         "other": ["62.01 米"],
+        "other_exact": ["62.01 米"],
     }
     assert form(rep, "shenpi-dating")["at_issue"]["money"] == "0.11 万元"
     total = rep["summary"]["total"]
@@ -317,7 +319,13 @@ def test_a_consequence_without_a_real_cause_stands_alone() -> None:
     data = _one_case([_finding("consequence", "sum", "0.01 万元", ["r1", "r2"])])
     (f,) = build_report(data, date=DAY)["forms"]
     assert [(e["kind"], e["caused_by"]) for e in f["findings"]] == [("consequence", ["r1", "r2"])]
-    assert f["at_issue"] == {"amounts": 0, "money": "0 万元", "other": []}  # a warning
+    assert f["at_issue"] == {  # a warning
+        "amounts": 0,
+        "money": "0 万元",
+        "money_exact": "0 万元",
+        "other": [],
+        "other_exact": [],
+    }
 
 
 def test_the_threshold_hides_only_what_is_strictly_below_it() -> None:
@@ -333,3 +341,47 @@ def test_the_threshold_hides_only_what_is_strictly_below_it() -> None:
     rep = build_report(data, date=DAY, materiality=parse_materiality("0.34%"))
     assert rep["summary"]["total"]["hidden"] == 2
     assert rep["opinion"]["total"]["amounts"] == 0
+
+
+def test_the_amount_at_issue_adds_exact_differences_and_rounds_once() -> None:
+    import cesuan
+    from cesuan.report import audit_case
+
+    # Two lines 10 万元 ÷ 3 stated 3.31 万元: each differs by 10/3 − 3.31 = 7/300 万元, shown
+    # 0.02 万元. Added exactly: 14/300 = 0.04666… → 0.05 万元 (the shown texts would add to 0.04).
+    # A rate 35/41 stated 85.30%: 35/41 − 853/1000 = (35000 − 34973)/41000 = 27/41000, i.e.
+    # 27/410 = 0.0658… 个百分点, shown 0.07 — a rate's difference, said as such, not a 数量.
+    line = {"formula": "total / 3", "inputs": {"total": "10 万元"}, "stated": "3.31 万元"}
+    result = cesuan.evaluate(
+        {
+            "case": "t.at-issue",
+            "title": "涉及金额",
+            "lines": [
+                {"id": "a", "label": "甲", **line},
+                {"id": "b", "label": "乙", **line},
+                {
+                    "id": "rate",
+                    "label": "执行率",
+                    "formula": "spent / budget",
+                    "inputs": {"spent": "35 万元", "budget": "41 万元"},
+                    "stated": "85.30%",
+                },
+            ],
+        }
+    )
+    rep = build_report(envelope("audit", [audit_case(cesuan.audit(result))], []), date=DAY)
+    (f,) = rep["forms"]
+    assert f["at_issue"] == {
+        "amounts": 3,
+        "money": "0.05 万元",
+        "money_exact": "7/150 万元",
+        "other": ["0.07 个百分点"],
+        "other_exact": ["27/410 个百分点"],
+    }
+    assert rep["summary"]["total"]["money"] == "0.05 万元"
+    opinion = rep["opinion"]["text"]
+    assert (
+        "涉及金额 0.05 万元（各处差额绝对值之和；受其影响的合计数不重复计算），另涉及比率差额 0.07 个百分点。"
+        in opinion[0]
+    )
+    assert opinion[1] == "涉及金额：3 处，涉及金额 0.05 万元、比率差额 0.07 个百分点。"

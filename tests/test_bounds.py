@@ -144,7 +144,7 @@ def test_within_ceiling() -> None:
     # 12 台 × 2.5 万元/台 = 30 万元 ≤ 30 万元
     a = _audit("within_ceiling.yaml")
     c = _check(a, "cost")
-    assert (c.status, c.stated, c.computed) == ("within_bound", "不超过 30 万元", "30 万元")
+    assert (c.status, c.stated, c.computed) == ("within_bound", "不超过30万元", "30 万元")
     assert not a.has_errors
     assert a.summary()["within_bound"] == 1
 
@@ -179,7 +179,7 @@ def test_bounded_count_times_standard() -> None:
     short = next(f for f in a.findings if f.line_id == "short")
     assert (short.kind, short.computed, short.difference) == (
         "out_of_range",
-        "不低于 4000 万元",
+        "不低于4000万元",
         "100 万元",
     )
     # ≤ 5000 人 → [0, 5000]; × 800 → [0, 4000000] 元 = [0, 400] 万元 ≤ 400 万元
@@ -248,15 +248,15 @@ def test_json_outputs_validate_and_carry_the_range(capsys: pytest.CaptureFixture
     jsonschema.Draft202012Validator(output_schema("calc")).validate(calc)
     total = next(ln for ln in calc["cases"][0]["lines"] if ln["id"] == "total")
     assert total["value"] is None
-    assert total["range"] == {"lo": "4000 万元", "hi": None, "text": "不低于 4000 万元"}
+    assert total["range"] == {"lo": "4000 万元", "hi": None, "text": "不低于4000万元"}
     assert main(["audit", path, "--format", "json"]) == 1
     audit = json.loads(capsys.readouterr().out)
     jsonschema.Draft202012Validator(output_schema("audit")).validate(audit)
     line = next(ln for ln in audit["cases"][0]["lines"] if ln["line_id"] == "capped")
     assert (line["stated"], line["value"], line["range"]) == (
-        "不超过 400 万元",
+        "不超过400万元",
         None,
-        "0 至 400 万元",
+        "不超过400万元",
     )
 
 
@@ -274,7 +274,7 @@ def test_audit_reports_render(fmt: str, capsys: pytest.CaptureFixture[str]) -> N
 def test_csv_writes_the_range_as_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", str(HERE / "count_standard.yaml"), "--format", "csv"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert any(",total,膳食补助,不低于 4000 万元,不低于 4000 万元,万元,4136,," in r for r in rows)
+    assert any(",total,膳食补助,不低于4000万元,不低于4000万元,万元,4136,," in r for r in rows)
 
 
 def test_compare_compares_ranges(capsys: pytest.CaptureFixture[str]) -> None:
@@ -286,11 +286,105 @@ def test_compare_compares_ranges(capsys: pytest.CaptureFixture[str]) -> None:
     rows = {r["id"]: r for r in data["lines"]}
     assert data["changed"] == ["capped"]
     assert (rows["capped"]["old_range"], rows["capped"]["new_range"]) == (
-        "0 至 400 万元",
-        "0 至 480 万元",
+        "不超过400万元",
+        "不超过480万元",
     )
     assert rows["capped"]["difference"] is None
     assert rows["total"]["status"] == "same"
+
+
+# One way to write a bound or a range for people, in every output. The forms write a bound
+# 30万人次以上 / 90%以上 (no space, the unit after the number) and a range 97%-100% (the unit at
+# both ends); a ceiling ≤ N is read as [0, N], so [0, N] is written 不超过N.
+_RANGES = """\
+case: t.ranges
+title: 区间的写法
+lines:
+  - id: cap
+    label: 上限项
+    value: ≤ 9.6 万元
+  - id: floor
+    label: 下限项
+    value: ≥ 50 个
+  - id: span
+    label: 区间项
+    formula: n * price
+    inputs:
+      n: 10~22 个
+      price: 0.8 万元/个
+    stated: 8~17.6 万元
+  - id: gap
+    label: 差额项
+    formula: span - 20 万元
+    sign: any
+"""
+# span: [10, 22] 个 × 0.8 万元/个 = [8, 17.6] 万元; gap: [8 − 20, 17.6 − 20] = [−12, −2.4] 万元.
+_WORDS = {
+    "cap": "不超过9.6万元",
+    "floor": "不低于50个",
+    "span": "8万元至17.6万元",
+    "gap": "−12万元至−2.4万元",
+}
+
+
+def test_ranges_are_written_one_way_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ranges.yaml"
+    path.write_text(_RANGES, encoding="utf-8")
+    assert main(["calc", str(path)]) == 0
+    table = {row.split()[0]: row.split()[2:] for row in capsys.readouterr().out.splitlines()[3:]}
+    # The stated range beside the computed one, written the same way (not as written: 8~17.6).
+    assert table == {
+        "cap": ["不超过9.6万元"],
+        "floor": ["不低于50个"],
+        "span": ["8万元至17.6万元", "8万元至17.6万元"],
+        "gap": ["−12万元至−2.4万元"],
+    }
+    assert main(["calc", str(path), "--format", "csv"]) == 0
+    rows = {r.split(",")[1]: r.split(",") for r in capsys.readouterr().out.splitlines()}
+    for line_id, words in _WORDS.items():
+        assert rows[line_id][3:5] == [words, words]
+    assert rows["span"][6] == "8万元至17.6万元"
+    assert main(["calc", str(path), "--format", "json"]) == 0
+    lines = json.loads(capsys.readouterr().out)["cases"][0]["lines"]
+    # JSON keeps the exact ends beside the words.
+    assert lines[0]["range"] == {"lo": "0 万元", "hi": "9.6 万元", "text": "不超过9.6万元"}
+    assert [ln["shown"] for ln in lines] == list(_WORDS.values())
+    assert main(["explain", str(path), "--format", "md"]) == 0
+    md = capsys.readouterr().out
+    assert (
+        "| 区间项 | 区间项：10个至22个×0.8万元/个=8万元至17.6万元（申报范围：8万元至17.6万元）。 |"
+        in md
+    )
+    assert md.rstrip().endswith("| −12万元至−2.4万元 |")
+    assert main(["compare", str(path), "--set", "span.n=10~23 个", "--format", "json"]) == 0
+    rows_c = {r["id"]: r for r in json.loads(capsys.readouterr().out)["lines"]}
+    # [10, 23] × 0.8 = [8, 18.4] 万元
+    assert (rows_c["span"]["old_range"], rows_c["span"]["new_range"]) == (
+        "8万元至17.6万元",
+        "8万元至18.4万元",
+    )
+    assert rows_c["cap"]["old_range"] == "不超过9.6万元"
+
+
+def test_the_audit_writes_a_stated_range_as_every_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ranges.yaml"
+    path.write_text(_RANGES.replace("stated: 8~17.6 万元", "stated: 9~17 万元"), encoding="utf-8")
+    assert main(["audit", str(path), "--format", "json"]) == 0  # undecided is a warning
+    data = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator(output_schema("audit")).validate(data)
+    line = next(ln for ln in data["cases"][0]["lines"] if ln["line_id"] == "span")
+    # [8, 17.6] against 9~17: partly inside, partly outside the stated range.
+    assert (line["status"], line["stated"], line["range"]) == (
+        "undecided",
+        "9万元至17万元",
+        "8万元至17.6万元",
+    )
+    assert main(["audit", str(path)]) == 0
+    assert "计算结果为 8万元至17.6万元，申报 9万元至17万元：" in capsys.readouterr().out
 
 
 def test_export_writes_bounds_and_ranges_as_text(tmp_path: Path) -> None:
@@ -300,8 +394,8 @@ def test_export_writes_bounds_and_ranges_as_text(tmp_path: Path) -> None:
     assert main(["export", "-o", str(target), str(HERE / "count_standard.yaml")]) == 0
     cells = [c.value for row in load_workbook(target).active.iter_rows() for c in row]
     assert "5万余 人" in cells  # the input as written, a text cell
-    assert "不低于 4000 万元" in cells  # the range, not a formula giving one value
-    assert "不超过 400 万元" in cells  # the stated bound
+    assert "不低于4000万元" in cells  # the range, not a formula giving one value
+    assert "不超过400万元" in cells  # the stated bound
     # No formula reads a bound: every formula cell is of a line without a range.
     assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
 

@@ -91,3 +91,36 @@ def test_explain_writes_a_percent_part_in_percent() -> None:
     assert text == (
         "支出率与序时进度之差：支出率85.365854…%−序时进度33.333333…%=52.03252…%，四舍五入为52.03%。"
     )
+
+
+def test_the_calc_table_writes_one_minus_sign_in_a_row() -> None:
+    # 10 万元 − 14 万元 = −4 万元, stated as the case writes it with an ASCII '-'. The 计算值 and
+    # the 申报数 beside it use one sign, the − of the 测算依据 (U+2212); machine text keeps '-'.
+    data: dict[str, Any] = {
+        "case": "t.minus",
+        "title": "负数",
+        "lines": [
+            {
+                "id": "d",
+                "label": "差额",
+                "formula": "a - b",
+                "inputs": {"a": "10 万元", "b": "14 万元"},
+                "stated": "-4 万元",
+                "sign": "any",
+            },
+            {
+                "id": "e",
+                "label": "乙",
+                "value": "－2.5 万元",
+                "stated": "-2.50 万元",
+                "sign": "any",
+            },
+        ],
+    }
+    table = report.calc_table(cesuan.evaluate(data)).splitlines()[3:]
+    assert [row.split() for row in table] == [
+        ["d", "差额", "−4万元", "−4万元"],
+        ["e", "乙", "−2.50万元", "−2.50万元"],
+    ]
+    rows = list(csv.reader(io.StringIO(calc_csv([cesuan.evaluate(data)]))))
+    assert rows[1][6] == "-4"

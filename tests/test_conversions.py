@@ -126,6 +126,51 @@ def test_a_real_dimension_error_gets_no_declaration_hint() -> None:
     assert undeclared_hint(parse_unit("平方米"), parse_unit("米")) is None
 
 
+# The hint of a dimension error says what the two quantities are. Hand-written wording: the
+# "counted units are independent" hint only where both sides are counted units or periods.
+_KINDS = "是不同种类的量，相差一个 {} 的因子：常见原因是漏乘（或多乘）了单价、费率、标准或时长，或某个单位写错"
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        # 元 + 平方米: money and area; the area wants a unit price in 元/平方米.
+        (
+            {"formula": "x + y", "inputs": {"x": "10 元", "y": "5 平方米"}},
+            "金额（元）与面积（平方米）" + _KINDS.format("元/平方米"),
+        ),
+        # A formula giving 元 on a line stated in 平方米.
+        (
+            {"formula": "x", "inputs": {"x": "10 元"}, "stated": "5 平方米"},
+            "金额（元）与面积（平方米）" + _KINDS.format("元/平方米"),
+        ),
+        # 元 + 条: a count where money is wanted (a price per 条 left out).
+        (
+            {"formula": "x + y", "inputs": {"x": "10 元", "y": "5 条"}},
+            "金额（元）与数量（条）" + _KINDS.format("元/条"),
+        ),
+        # 50 元/(平方米·月) × 100 平方米 × 12 = 元/月 on a line in 元: the 12 has no 月.
+        (
+            {
+                "formula": "rate * area * 12",
+                "inputs": {"rate": "50 元/平方米/月", "area": "100 平方米"},
+                "unit": "元",
+            },
+            "单价或标准（元/月）与金额（元）" + _KINDS.format("月"),
+        ),
+        # 人 + 条/人: both counted, not one-to-one: no declaration joins them, no kind to name.
+        (
+            {"formula": "x + y", "inputs": {"x": "10 人", "y": "5 条/人"}},
+            "计数单位、时期各自独立，换算须写成输入，如 1 条/件",
+        ),
+    ],
+)
+def test_a_real_dimension_error_names_the_two_kinds(line: dict[str, Any], hint: str) -> None:
+    (e,) = _errors(_case([{"id": "a", "label": "甲", **line}], []))
+    assert e.kind == "dimension_mismatch"
+    assert e.hint == hint
+
+
 @pytest.mark.parametrize(
     ("conv", "words"),
     [

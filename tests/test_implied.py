@@ -178,3 +178,37 @@ def test_the_html_report_shows_the_implied_values_too() -> None:
     assert p.returncode == 1, p.stderr
     assert "<dt>反推</dt>" in p.stdout
     assert "313750 件" in p.stdout
+
+
+def test_a_line_resting_on_declared_conversions_is_solved_through_them() -> None:
+    # 100 人 × 1200 元/(生·年) × 1 学期, the case declaring 1 生 = 1 人 and 1 学期 = 0.5 年:
+    # 100 × 1200 × 0.5 = 60000 元 = 6 万元; the form states 6.6 万元 = 66000 元. Each alone:
+    #   students: 66000 ÷ (1200 × 0.5) = 110 人            (110 ÷ 100 = 1.1)
+    #   rate:     66000 ÷ (100 × 0.5) = 1320 元/(生·年)     (1320 ÷ 1200 = 1.1)
+    #   terms:    66000 ÷ (100 × 1200 × 0.5) = 1.1 学期     (1.1 ÷ 1 = 1.1)
+    r = cesuan.evaluate(
+        {
+            "case": "c",
+            "title": "t",
+            "conversions": [
+                {"from": "1 生", "to": "1 人"},
+                {"from": "1 学期", "to": "0.5 年", "note": "按半年计"},
+            ],
+            "lines": [
+                {
+                    "id": "x",
+                    "label": "资助",
+                    "formula": "students * rate * terms",
+                    "inputs": {"students": "100 人", "rate": "1200 元/生/年", "terms": "1 学期"},
+                    "stated": "6.6 万元",
+                }
+            ],
+        }
+    )["x"]
+    assert str(r.quantity) == "6 万元"
+    found = {i.name: (str(i.needed), str(i.ratio)) for i in implied_inputs(r, r.planned.stated)}
+    assert found == {
+        "students": ("110 人", "1.1"),
+        "rate": ("1320 元/(生·年)", "1.1"),
+        "terms": ("1.1 学期", "1.1"),
+    }

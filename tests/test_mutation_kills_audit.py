@@ -467,8 +467,9 @@ def test_a_written_rate_expression_is_written_in_percent() -> None:
 
 
 # --- rangecheck: bounds and ranges -------------------------------------------------------------
-# Range texts (0 至 10 万元) are compared without spaces: how a range is spaced is the display's
-# choice, not the verdict's.
+# Bounds and ranges are written for people by cesuan.bounds.range_words (不超过6万元,
+# 5万元至10万元); some are compared without spaces, which are the display's choice, not the
+# verdict's.
 
 
 def _flat(text: str | None) -> str | None:
@@ -521,7 +522,9 @@ def test_a_bound_over_a_wrong_part_reads_only_the_computed_value() -> None:
         substituted="8万元 + 2万元",
         quotes=_q("甲"),
     )
-    assert [c[2:] for c in _checks(a, "t")] == [("mismatch", "不超过 6 万元", "10 万元", "exact")]
+    assert [(c[2], _flat(c[3]), c[4], c[5]) for c in _checks(a, "t")] == [
+        ("mismatch", "不超过6万元", "10 万元", "exact")
+    ]
 
 
 def test_a_bound_met_over_the_parts_as_the_form_states_them() -> None:
@@ -678,29 +681,27 @@ def test_a_range_over_a_part_that_cannot_divide_stays_a_range() -> None:
 
 
 def test_a_part_s_own_bound_is_put_into_the_formula_as_the_form_says_it() -> None:
-    # p1 is the value ≤10 万元 (range [0, 10]); p2 stated 5; the total 20 is outside 5 to 15.
-    # The substituted formula writes p1 as the form does, 不超过10万元.
-    p1 = {"id": "p1", "label": "分项1", "value": "≤10 万元"}
+    # p1 is the value ≤10.0 万元 (range [0, 10]); p2 stated 5; the total 20 is outside 5 to 15.
+    # The substituted formula writes p1 as the form does, 不超过10.0万元 (its range alone would
+    # be written 不超过10万元).
+    p1 = {"id": "p1", "label": "分项1", "value": "≤10.0 万元"}
     a = _audit("甲", p1, _stated_only(2, "5 万元"), _sum("20 万元"))
     f = next(f for f in _findings(a) if f["line_id"] == "t")
-    assert (f["kind"], f["substituted"]) == ("out_of_range", "不超过10万元 + 5万元")
+    assert (f["kind"], f["substituted"]) == ("out_of_range", "不超过10.0万元 + 5万元")
 
 
 def test_a_part_with_a_range_from_its_inputs_is_put_in_as_its_range() -> None:
-    # p1 = n ≤ 10 人 × 1 万元/人: its range [0, 10] 万元 comes from its input, it has no bound
-    # of its own: the substituted formula writes the range (0 to 10), then + 5万元.
+    # p1 = n (5 to 10 人) × 1 万元/人: its range [5, 10] 万元 comes from its input, it has no
+    # bound of its own: the substituted formula writes the range, 5万元至10万元, then + 5万元.
     p1 = _ranged() | {"id": "p1", "unit": "万元"}
     del p1["stated"]
     p1["inputs"] = {
-        "n": {"value": "≤10 人", "quote": ["甲"]},
+        "n": {"value": "5~10 人", "quote": ["甲"]},
         "r": {"value": "1 万元/人", "quote": ["甲"]},
     }
     a = _audit("甲", p1, _stated_only(2, "5 万元"), _sum("20 万元"))
     f = next(f for f in _findings(a) if f["line_id"] == "t")
-    assert f["kind"] == "out_of_range"
-    assert f["substituted"].startswith("0")
-    assert f["substituted"].endswith("10万元 + 5万元")
-    assert "不超过" not in f["substituted"]
+    assert (f["kind"], f["substituted"]) == ("out_of_range", "5万元至10万元 + 5万元")
 
 
 def test_a_part_that_is_a_rate_is_put_in_as_a_percentage() -> None:
@@ -745,14 +746,14 @@ def test_a_range_over_parts_that_state_amounts_is_one_value() -> None:
 
 
 def test_a_range_with_no_stated_amount_is_shown_as_its_range() -> None:
-    # n ≤ 10 人 × 1000 元/人 with no stated amount: the check shows its range, 0 to 10000 元.
+    # n (5 to 10 人) × 1000 元/人 with no stated amount: the check shows its range,
+    # 5 × 1000 = 5000 to 10 × 1000 = 10000 元.
     line = _ranged()
     del line["stated"]
-    ((_, _, status, stated, computed, _),) = _checks(_audit("甲", line), "y")
-    assert (status, stated) == ("not_stated", None)
-    assert computed is not None
-    assert _flat(computed).startswith("0")
-    assert _flat(computed).endswith("10000元")
+    line["inputs"]["n"] = {"value": "5~10 人", "quote": ["甲"]}
+    assert _checks(_audit("甲", line), "y") == [
+        ("y", "补助", "not_stated", None, "5000元至10000元", None)
+    ]
 
 
 def test_a_stated_bound_without_a_quote_is_named_as_the_bound() -> None:

@@ -32,7 +32,9 @@ def test_min_max_sum_of_two_dimensions_names_both_units_at_the_odd_argument() ->
     assert e.kind is ErrorKind.DIMENSION_MISMATCH
     assert e.message == "max 的参数量纲不一致：元 与 平方米"
     assert e.column == 7  # m0 a1 x2 (3 a4 ,5 ␠6 b7: the argument that does not fit
-    assert e.hint is None  # 元 and 平方米 differ in a measured dimension: no declaration helps
+    # 元 and 平方米 differ in a measured dimension: no declaration helps; the kinds are named.
+    assert e.hint is not None
+    assert e.hint.startswith("金额（元）与面积（平方米）是不同种类的量")
     e = _check_error("sum(a, c, b)", a="元", c="元", b="平方米")
     assert e.message == "sum 的参数量纲不一致：元 与 平方米"
     assert e.column == 10  # s0 u1 m2 (3 a4 ,5 ␠6 c7 ,8 ␠9 b10
@@ -96,8 +98,8 @@ def test_adding_two_measured_dimensions_hints_at_both_dimensions() -> None:
     assert e.kind is ErrorKind.DIMENSION_MISMATCH
     assert e.message == "量纲不一致：元 + 平方米"
     assert e.hint is not None
-    assert e.hint.startswith("加减的两边须量纲相同（")
-    assert e.hint.endswith("）；计数单位各自独立，换算须写成输入，如 1 条/件")
+    # Money and area: the kinds named, and the unit price that usually went missing.
+    assert e.hint.startswith("金额（元）与面积（平方米）是不同种类的量，相差一个 元/平方米 的因子")
 
 
 def test_without_text_the_error_quotes_the_formula_as_the_tree_spells_it() -> None:

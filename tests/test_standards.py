@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.standards import Standard, load_standards, parse_standard, standard
+from cesuan.standards_cli import standards_json
 
 TWO_VERSIONS = """
 title: 测试标准
@@ -108,6 +110,17 @@ def test_a_bare_year_is_kept_as_a_year() -> None:
     assert s.versions[0].period_text() == "2020年1月1日起至2022年"
     assert s.trace(s.versions[1])["from"] == "2023"
     assert not s.versions[1].covers(dt.date(2022, 12, 31))
+
+
+def test_standards_json_writes_every_date_as_text() -> None:
+    # A year alone and a full date are one JSON type (text), as in the trace; null where unstated.
+    s = parse_standard("t.year", TWO_VERSIONS.replace("to: 2022-12-31", "to: 2022"), "t.yaml")
+    data = json.loads(standards_json({"t.year": s}))
+    periods = [(v["from"], v["to"]) for v in data["t.year"]["versions"]]
+    assert periods == [("2020-01-01", "2022"), ("2023-01-01", None)]
+    shipped = json.loads(standards_json(load_standards()))
+    # 江汉区安全生产服务机构经费：“2022年聘请……” — the year alone.
+    assert shipped["jianghan.safety_service"]["versions"][0]["from"] == "2022"
 
 
 @st.composite

@@ -21,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.materiality import (
     WAN,
@@ -29,6 +30,7 @@ from cesuan.materiality import (
     exact_amount,
     is_money,
     parse_materiality,
+    shown_places,
     text_in,
 )
 from cesuan.reconcile import KIND_ZH
@@ -136,7 +138,7 @@ class _Refs:
 
 def _entry(f: Mapping[str, Any], ref: str, causes: Sequence[str] = ()) -> dict[str, Any]:
     keys = ("kind", "severity", "line_id", "label", "message", "stated", "computed")
-    keys += ("difference", "unit", "formula", "substituted", "note")  # type: ignore[assignment]
+    keys += ("difference", "difference_exact", "unit", "formula", "substituted", "note")  # type: ignore[assignment]
     keys += ("implied",)  # type: ignore[assignment]
     out = {k: f.get(k) for k in keys}
     out.update(
@@ -237,23 +239,42 @@ def _overview(form: Mapping[str, Any]) -> str:
 
 def _at_issue(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """How many amounts are at issue and their |difference| summed: money in 万元, other units
-    each on their own (a consequence is never added: its cause is already counted)."""
-    money = Fraction(0)
-    other: dict[str, Fraction] = {}
+    each on their own (a consequence is never added: its cause is already counted). The exact
+    differences are added (`difference_exact` where the text was rounded), and the sum is
+    rounded once, for display, to the most places any difference was shown with
+    (`money_exact`/`other_exact` keep the exact sums, which the total adds)."""
+    money, other = Fraction(0), dict[str, Fraction]()
+    places = {"万元": 0}
     amounts = 0
     for e in entries:
-        diff = amount(e["difference"])
-        if diff is None:
+        diff, shown = exact_amount(e, "difference"), amount(e["difference"])
+        if diff is None or shown is None:
             continue
         amounts += 1
+        key = WAN.text if is_money(diff[1]) else diff[1].text
+        places[key] = max(places.get(key, 0), shown_places(e["difference"], shown[1], key))
         if is_money(diff[1]):
             money += abs(diff[0]) * diff[1].factor
         else:
-            other[diff[1].text] = other.get(diff[1].text, Fraction(0)) + abs(diff[0])
+            other[key] = other.get(key, Fraction(0)) + abs(diff[0])
+    return {"amounts": amounts, **_sums(money, other, places)}
+
+
+def _sums(
+    money: Fraction, other: Mapping[str, Fraction], places: Mapping[str, int]
+) -> dict[str, Any]:
+    """The sums as shown (rounded once, half-up) and exactly (money in root units)."""
+
+    def shown(value: Fraction, key: str) -> str:
+        unit = parse_unit(key)
+        x = exact.round_half_up(value / unit.factor, places.get(key, 0))
+        return f"{exact.format_exact(x)} {unit.text}"  # 11 万元, not 11.0: rounded, not padded
+
     return {
-        "amounts": amounts,
-        "money": text_in(money, WAN),
-        "other": [
+        "money": shown(money, WAN.text),
+        "money_exact": text_in(money, WAN),
+        "other": [shown(v * parse_unit(u).factor, u) for u, v in sorted(other.items())],
+        "other_exact": [
             text_in(v * parse_unit(u).factor, parse_unit(u)) for u, v in sorted(other.items())
         ],
     }
@@ -286,17 +307,26 @@ def _total(forms: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def _sum_at_issue(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    money = sum((amount(p["money"])[0] for p in parts), Fraction(0))  # type: ignore[index]
-    other: dict[str, Fraction] = {}
+    """The forms' sums added exactly, then rounded once to the most places any form shows."""
+    money, other = Fraction(0), dict[str, Fraction]()
+    places = {WAN.text: 0}
     for p in parts:
-        for t in p["other"]:
-            v, u = amount(t)  # type: ignore[misc]
-            other[u.text] = other.get(u.text, Fraction(0)) + v * u.factor
-    return {
-        "amounts": sum(p["amounts"] for p in parts),
-        "money": text_in(money * WAN.factor, WAN),
-        "other": [text_in(v, parse_unit(u)) for u, v in sorted(other.items())],
-    }
+        v, u = amount(p["money_exact"])  # type: ignore[misc]
+        money += v * u.factor
+        places[WAN.text] = max(places[WAN.text], shown_places(p["money"], WAN, WAN.text))
+        for t, ex in zip(p["other"], p["other_exact"], strict=True):
+            v, u = amount(ex)  # type: ignore[misc]
+            other[u.text] = other.get(u.text, Fraction(0)) + v
+            places[u.text] = max(places.get(u.text, 0), shown_places(t, u, u.text))
+    return {"amounts": sum(p["amounts"] for p in parts), **_sums(money, other, places)}
+
+
+def _besides(other: Sequence[str]) -> list[str]:
+    """The sums in other units as an auditor words them: quantities (数量 62.01 米) apart from
+    rates, whose differences are percentage points (比率差额 0.07 个百分点), not a 数量."""
+    rates = [t for t in other if t.endswith("百分点")]
+    counts = [t for t in other if t not in rates]
+    return [f"{word} {'、'.join(ts)}" for word, ts in (("数量", counts), ("比率差额", rates)) if ts]
 
 
 def _opinion(forms: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -312,19 +342,17 @@ def _opinion(forms: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     if not per:
         first += "未发现计算结果与申报数不符之处。"
     else:
-        other = "、".join(total["other"])
         first += (
             f"发现 {len(per)} 张申报表共 {total['amounts']} 处数额不符，涉及金额 {total['money']}"
             f"（各处差额绝对值之和；受其影响的合计数不重复计算）"
-            + (f"，另涉及数量 {other}" if other else "")
+            + "".join(f"，另涉及{x}" for x in _besides(total["other"]))
             + "。"
         )
     lines = [first]
     for p in per:
-        extra = "、".join(p["other"])
         lines.append(
             f"{p['title']}：{p['amounts']} 处，涉及金额 {p['money']}"
-            + (f"、数量 {extra}" if extra else "")
+            + "".join(f"、{x}" for x in _besides(p["other"]))
             + "。"
         )
     hidden = sum(f["counts"]["hidden"] for f in forms)

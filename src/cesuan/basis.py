@@ -49,18 +49,13 @@ _WRITTEN_NUMBER = re.compile(r"([+-]?[\d,]*\.?\d+)([万亿]?)(%?)(.*)")
 _ASCII_BRACKETS = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 
 
-def _minus(text: str) -> str:
-    # Chinese text writes a negative amount with the minus sign of the arithmetic (−).
-    return "−" + text[1:] if text.startswith("-") else text
-
-
 def _num(x: exact.Num, unit: Unit) -> str:
     """An exact value with its unit: `120.528万元`; a non-terminating one as `0.333333…`."""
-    return _minus(show(x, None).text) + unit_word(unit)
+    return exact.minus_sign(show(x, None).text) + unit_word(unit)
 
 
 def _percent(x: exact.Num) -> str:
-    return _minus(show(x, None, percent=True).text) + "%"
+    return exact.minus_sign(show(x, None, percent=True).text) + "%"
 
 
 def _amount(r: LineResult, places: Mapping[str, int], *, size: bool = False) -> str:
@@ -75,12 +70,18 @@ def _range(r: LineResult) -> str:
     assert r.interval is not None
     own = r.planned.given_bound or r.planned.stated_bound
     if own is not None and r.planned.formula is None:
-        return own.words  # as the form writes it: 不超过30万元, 5万余名
-    return "".join(range_text(r.interval, r.unit).split())
+        return own.words  # the 测算依据 says the form's own words: 不超过30万元, 5万余名
+    return _range_text(r)
+
+
+def _range_text(r: LineResult) -> str:
+    """A range the one way ranges are written for people (cesuan.bounds.range_words)."""
+    assert r.interval is not None
+    return range_text(r.interval, r.unit)
 
 
 def _written(r: LineResult, s: Shown, size: bool) -> str:
-    text = s.text.lstrip("-") if size else _minus(s.text)
+    text = s.text.lstrip("-") if size else exact.minus_sign(s.text)
     return text + ("%" if s.percent else unit_word(r.unit))
 
 
@@ -295,7 +296,10 @@ def result_text(r: LineResult, places: Mapping[str, int] = UNIT_PLACES) -> str:
         # 约52.03%, 约33333.333333元/人: a value whose decimals do not end, after 约, rounded
         # half-up to the display precision (else 6 decimals); the exact fraction is in the JSON.
         s = show_line(r, places)
-        return "约" + s.text.removesuffix("…") + ("%" if s.percent else unit_word(r.unit))
+        text = exact.minus_sign("约" + s.text.removesuffix("…"))
+        return text + ("%" if s.percent else unit_word(r.unit))
+    if r.interval is not None:
+        return _range_text(r)  # a table's cell: the range, not the form's words for the bound
     return _amount(r, places)
 
 
@@ -303,5 +307,7 @@ def explain_table(result: Result) -> list[tuple[str, str, str, str]]:
     """(id, 项目内容, 测算依据及说明, 金额) for every line, in the case's order."""
     rows, places = [], case_places(result)
     for r in result.values():  # case order
-        rows.append((r.id, r.planned.line.label, _explain(result, r, places), _amount(r, places)))
+        rows.append(
+            (r.id, r.planned.line.label, _explain(result, r, places), result_text(r, places))
+        )
     return rows

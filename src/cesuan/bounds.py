@@ -14,7 +14,6 @@ What it must not do: guess a bound from words it does not list, drop any text, o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
@@ -23,7 +22,7 @@ from cesuan.errors import CesuanError, ErrorKind
 from cesuan.quantity import Quantity, parse_quantity
 from cesuan.units import Unit
 
-__all__ = ["Bound", "BoundKind", "is_bounded", "parse_bound", "parse_value"]
+__all__ = ["Bound", "BoundKind", "is_bounded", "parse_bound", "parse_value", "range_words"]
 
 BoundKind = Literal["at_most", "at_least", "between"]
 
@@ -73,9 +72,9 @@ class Bound:
 
     >>> b = parse_bound("≤65 万元")
     >>> b.kind, str(b.hi), b.lo, b.zh()
-    ('at_most', '65 万元', None, '不超过 65 万元')
+    ('at_most', '65 万元', None, '不超过65万元')
     >>> parse_bound("5万余名").zh()
-    '不低于 50000 名'
+    '不低于50000名'
     >>> parse_bound("≤65 万元").words, parse_bound("95%以上").words
     ('不超过65万元', '不低于95%')
     """
@@ -85,7 +84,7 @@ class Bound:
     hi: Quantity | None
     text: str
     # The bound in the forms' words, its number as the case writes it: ≤65 万元 → 不超过65万元,
-    # 95%以上 → 不低于95%, 5万余名 stays 5万余名, 10~20 人 → 10至20人 (for the 测算依据).
+    # 95%以上 → 不低于95%, 5万余名 stays 5万余名, 10~20 人 → 10人至20人 (for the 测算依据).
     words: str = ""
 
     @property
@@ -106,24 +105,70 @@ class Bound:
         return lo, hi
 
     def zh(self) -> str:
-        """The bound the way forms say it: 不超过 65 万元, 不低于 95%, 介于 10 至 20 人."""
-        if self.kind == "between":
-            assert self.lo is not None
-            assert self.hi is not None
-            lo = exact.format_exact(self.lo.to(self.hi.unit).magnitude)
-            return f"介于 {lo} 至 {_show(self.hi)}"
-        return f"{ZH[self.kind]} {_show(self.point)}"
+        """The bound the way forms say it (`range_words`): 不超过65万元, 不低于95%, 10人至20人."""
+        unit = self.point.unit
+        lo = None if self.lo is None else _in(self.lo, unit)
+        hi = None if self.hi is None else _in(self.hi, unit)
+        return range_words(lo, hi, unit)
 
 
 def _in(q: Quantity, unit: Unit) -> Fraction:
     return exact.to_fraction(q.unit.convert(q.magnitude, unit))
 
 
-def _show(q: Quantity) -> str:
-    if not q.unit.terms:
-        # A share is written as a percentage on forms (≥95%), not 0.95.
-        return exact.format_exact(exact.mul(q.magnitude, Decimal(100))) + "%"
-    return str(q)
+def range_words(
+    lo: Fraction | None,
+    hi: Fraction | None,
+    unit: Unit,
+    places: int | None = None,
+    *,
+    percent: bool | None = None,
+) -> str:
+    """The one way a bound or a range is written for people (calc, CSV, compare, explain's
+    amounts, audit), in the forms' words, no spaces, the unit after each number: a point as the
+    amount, else 不超过30万元, 不低于95%, 8万元至17.6万元. `lo`/`hi` are exact, in `unit`, None
+    where open. `percent` (by default: for a dimensionless unit) writes a share as forms do (95%).
+
+    [0, N] is 不超过N: a ceiling N ≥ 0 is read as [0, N] (`Bound.ends`), so the words read back
+    as the same range. A range names its unit at both ends, as the forms write one (97%-100%,
+    never 97-100%). A negative end has the minus sign −. An end whose decimals do not terminate
+    is written 约…, rounded half-up to `places` (else 6).
+
+    >>> from cesuan.units import parse_unit
+    >>> u = parse_unit("万元")
+    >>> range_words(Fraction(0), Fraction(48, 5), u), range_words(Fraction(8), Fraction(88, 5), u)
+    ('不超过9.6万元', '8万元至17.6万元')
+    >>> range_words(Fraction(50), None, parse_unit("个")), range_words(None, Fraction(-1), u)
+    ('不低于50个', '不超过−1万元')
+    >>> range_words(Fraction(97, 100), Fraction(1), parse_bound("≥95%").point.unit)
+    '97%至100%'
+    """
+    if lo is not None and lo == hi:
+        return _end(lo, unit, places, percent)
+    if lo == 0 and hi is not None and hi > 0:
+        lo = None  # [0, N] is what 不超过N means
+    if lo is None and hi is None:
+        return "无法确定范围（无界）"
+    if lo is None:
+        assert hi is not None
+        return "不超过" + _end(hi, unit, places, percent)
+    if hi is None:
+        return "不低于" + _end(lo, unit, places, percent)
+    return _end(lo, unit, places, percent) + "至" + _end(hi, unit, places, percent)
+
+
+def _end(x: Fraction, unit: Unit, places: int | None, percent: bool | None) -> str:
+    """One end: its number (exact, else 约 and rounded to `places` decimals as written, in
+    percent for a share) and its unit, without a space."""
+    if unit.dimensionless if percent is None else percent:
+        x, word = x * 100, "%"
+    else:
+        word = "" if unit.dimensionless else unit.text
+    if exact.is_terminating(x):
+        text = exact.format_exact(exact.to_decimal(x))
+    else:
+        text = "约" + exact.format_exact(exact.round_half_up(x, 6 if places is None else places))
+    return exact.minus_sign(text) + word
 
 
 def is_bounded(text: str) -> bool:
@@ -216,7 +261,10 @@ def _between(text: str, s: str, start: int) -> Bound:
         except CesuanError:
             lo = None
         if lo is None or (lo.unit.dimensionless and not hi.unit.dimensionless):
-            lo = _quantity(f"{left} {hi.unit.text}", text, start)
+            # "10~20 人": the lower end in the upper end's unit, which the words then name at
+            # both ends as forms write a range (10人至20人, as 97%-100%).
+            left = f"{left}{hi.unit.text}"
+            lo = _quantity(left, text, start)
         if lo.unit.dims != hi.unit.dims:
             raise _error(f"区间两端的单位不同：{lo.unit.text} 与 {hi.unit.text}", text, start)
         if exact.to_fraction(lo.root()) > exact.to_fraction(hi.root()):

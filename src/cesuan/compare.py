@@ -59,7 +59,7 @@ class Row:
     percent: bool
     status: Status
     # Where a side's value is a range (a bound upstream, cesuan.intervals): that side as text
-    # (不低于 4000 万元); its value is then None, and there is no difference.
+    # (不低于4000万元); its value is then None, and there is no difference.
     old_range: str | None = None
     new_range: str | None = None
 
@@ -204,7 +204,7 @@ def _shown(x: exact.Num | None, row: Row, *, signed: bool = False) -> str:
         text = exact.format_exact(exact.round_half_up(v, row.places), places=row.places)
     sign = "+" if signed and exact.to_fraction(x) > 0 else ""
     unit = "%" if row.percent else row.unit.text
-    return f"{sign}{text}{unit}"
+    return f"{sign}{exact.minus_sign(text)}{unit}"  # − as in every text people read
 
 
 def _approx(v: exact.Num, places: int) -> str:
@@ -216,7 +216,7 @@ def _change(row: Row) -> str:
     if c is None:
         return "—"
     text = exact.format_exact(exact.round_half_up(c * 100, 2), places=2)
-    return ("+" if c > 0 else "") + text + "%"
+    return ("+" if c > 0 else "") + exact.minus_sign(text) + "%"
 
 
 def _cells(row: Row) -> list[str]:

@@ -10,7 +10,9 @@ no declaration between units that already convert (万元/元, 月/年); none th
 repeats what the others imply. `Conversions.relate` then tells unit checking (cesuan.expr.check)
 whether two units differ only by declared conversions, with the exact factor and the
 declarations used, so each line can show the assumption it rests on. `undeclared_hint` words
-the dimension error when two units differ only in counted units or periods.
+the dimension error when two units differ only in counted units or periods; `mismatch_hint`
+words every dimension error: that hint, or for quantities of different kinds (金额 against 面积)
+what usually went wrong (a unit price, rate or standard left out).
 What it must not do: change the one unit registry (a declaration holds for its case only),
 guess a ratio, or accept a float.
 """
@@ -33,6 +35,7 @@ __all__ = [
     "Conversions",
     "Declared",
     "declare",
+    "mismatch_hint",
     "undeclared_hint",
 ]
 
@@ -267,7 +270,8 @@ def undeclared_hint(a: Unit, b: Unit) -> str | None:
     if not pos or len(pos) != len(neg) or any(_kind(d) == "measured" for d in pos + neg):
         return None
     roots = list(zip(pos, neg, strict=True))
-    if any(_kind(p) != _kind(n) for p, n in roots):
+    # 人 against 条/人 differ by 人²/条: no one-to-one declaration joins them.
+    if any(_kind(p) != _kind(n) or diff[p] != -diff[n] for p, n in roots):
         return None
     # Say the units as written where one name stands for the root (月 rather than 年).
     names = _written_names(a) | _written_names(b)
@@ -286,3 +290,61 @@ def undeclared_hint(a: Unit, b: Unit) -> str | None:
         decl = ", ".join(f"{{from: 1 {p}, to: … {n}, note: …}}" for p, n in periods)
         out.append(f"只差时期 {words}：时期的长短须由案例写明，如 conversions: [{decl}]")
     return "；".join(out)
+
+
+# The kinds of quantity forms name, by dimension in root units (元 → 金额, 米² → 面积).
+_KIND_WORDS: dict[Dims, str] = {
+    (("元", 1),): "金额",
+    (("米", 1),): "长度",
+    (("米", 2),): "面积",
+    (("米", 3),): "体积",
+    (("吨", 1),): "质量",
+    (("千瓦时", 1),): "电量",
+    (("分", 1),): "分值",
+    (("年", 1),): "时期",
+    (("天", 1),): "天数",
+    (("学期", 1),): "时期",
+}
+
+
+def kind_word(u: Unit) -> str:
+    """The kind of quantity a unit measures, with the unit: 金额（元）, 面积（平方米）, 数量（条）.
+
+    >>> from cesuan.units import parse_unit as u
+    >>> kind_word(u("万元")), kind_word(u("平方米")), kind_word(u("条")), kind_word(u("元/平方米"))
+    ('金额（万元）', '面积（平方米）', '数量（条）', '单价或标准（元/平方米）')
+    """
+    if u.dimensionless:
+        return "无单位的数"
+    word = _KIND_WORDS.get(u.dims)
+    if word is None and len(u.dims) == 1 and u.dims[0][1] == 1:
+        word = "数量"  # one counted unit: 人, 条, 个 …
+    if word is None:
+        per = all(e < 0 for d, e in u.dims if d != "元")  # 元 per something: 元/平方米, 元/(人·月)
+        word = "单价或标准" if dict(u.dims).get("元") == 1 and per else "复合量"
+    return f"{word}（{u.text}）"
+
+
+def mismatch_hint(a: Unit, b: Unit) -> str:
+    """The hint of a dimension error between `a` and `b`: the declaration that would join them
+    when only counted units or periods differ (`undeclared_hint`); where both sides are counted
+    units or periods, that those convert only through an input; else the kinds of the two
+    quantities and what usually went wrong (a unit price, rate or standard left out).
+
+    >>> from cesuan.units import parse_unit as u
+    >>> print(mismatch_hint(u("元"), u("平方米")))
+    金额（元）与面积（平方米）是不同种类的量，相差一个 元/平方米 的因子：常见原因是漏乘（或多乘）了单价、费率、标准或时长，或某个单位写错
+    """
+    declared = undeclared_hint(a, b)
+    if declared is not None:
+        return declared
+    if not any(_kind(d) == "measured" for d, _ in a.dims + b.dims):
+        # Both sides counted units or periods (件 against 条/人, 3 against 2 条): no kind to name.
+        return "计数单位、时期各自独立，换算须写成输入，如 1 条/件"
+    factor = a / b
+    if not any(e > 0 for _, e in factor.terms):
+        factor = b / a  # 元/月 against 元 differ by a 月, rather than by 1/月
+    return (
+        f"{kind_word(a)}与{kind_word(b)}是不同种类的量，相差一个 {factor.text} 的因子："
+        "常见原因是漏乘（或多乘）了单价、费率、标准或时长，或某个单位写错"
+    )

@@ -41,6 +41,7 @@ __all__ = [
     "format_exact",
     "from_fraction",
     "is_terminating",
+    "minus_sign",
     "mul",
     "neg",
     "round_half_up",
@@ -397,6 +398,19 @@ def format_exact(x: Num, *, places: int | None = None) -> str:
     if "." in t:
         t = t.rstrip("0").rstrip(".")
     return t
+
+
+def minus_sign(text: str) -> str:
+    """Number text for people, its leading minus as the sign − (U+2212): one sign in every text
+    people read, never mistaken for the hyphen forms write in ranges (97%-100%, 1-7月). Machine
+    text (JSON, CSV cells a spreadsheet reads as numbers) keeps the ASCII '-'.
+
+    >>> minus_sign("-4万元"), minus_sign("－2.5"), minus_sign("约-0.33"), minus_sign("3-1")
+    ('−4万元', '−2.5', '约−0.33', '3-1')
+    """
+    lead = "约" if text.startswith("约") else ""
+    rest = text[len(lead) :]
+    return lead + "−" + rest[1:] if rest[:1] in ("-", "－") else text
 
 
 def to_decimal(x: Fraction) -> Decimal:

@@ -1,10 +1,12 @@
 """Implied values: what each single input of a line would have to be for the line to reconcile.
 
-What it does: for a line computed by a formula over its own inputs, solves the parsed formula
-tree (through the sympy bridge, `expr.symbolic.to_sympy`, built node by node) for one input at a
-time, the others held at the values used, so that the line equals a target amount (the stated
-one); the answer is exact, in the input's own unit, with its ratio to the value used. An input
-the formula does not determine uniquely is listed with the reason instead of a value.
+What it does: for a line computed by a formula over its own inputs, solves the checked
+formula's typed tree in the target's unit (through the sympy bridge,
+`expr.symbolic.typed_to_sympy`, built node by node, every conversion exact, a case's declared
+ones too) for one input at a time, the others held at the values used, so that the line equals
+a target amount (the stated one); the answer is exact, in the input's own unit, with its ratio
+to the value used. An input the formula does not determine uniquely is listed with the reason
+instead of a value.
 What it must not do: read text with sympy (no sympify/parse_expr), round or use float, change
 any input, or be imported by `import cesuan` at start-up work (sympy is imported only inside the
 functions of `expr.symbolic` and here).
@@ -19,7 +21,7 @@ from typing import Any
 
 from cesuan import exact
 from cesuan.evaluation import LineResult
-from cesuan.expr.symbolic import to_sympy
+from cesuan.expr.symbolic import typed_to_sympy
 from cesuan.quantity import Quantity
 
 __all__ = ["Implied", "implied_inputs", "implied_text"]
@@ -66,22 +68,24 @@ def implied_inputs(line_result: LineResult, target_quantity: Quantity) -> list[I
     p = line_result.planned
     if p.formula is None or not p.inputs or set(p.formula.names) - set(p.inputs):
         return []
-    if target_quantity.unit.dims != p.formula.unit.dims:
+    if not p.formula.reaches(target_quantity.unit):
         return []
-    expr = to_sympy(p.formula.tree, units=False, roots=True)
-    roots = {n: _rational(p.inputs[n].root()) for n in p.formula.names}
-    target = _rational(target_quantity.root())
+    # The typed tree in the target's unit: every conversion exact, a case's declared ones
+    # (1 生 = 1 人, 1 学期 = 0.5 年) included, each name a magnitude in its input's own unit.
+    expr = typed_to_sympy(p.formula.typed_in(target_quantity.unit))
+    values = {n: _rational(p.inputs[n].magnitude) for n in p.formula.names}
+    target = _rational(target_quantity.magnitude)
     out = []
     for name in p.formula.names:
         used = p.inputs[name]
         x = sympy.Symbol(name)
-        others = {sympy.Symbol(n): v for n, v in roots.items() if n != name}
+        others = {sympy.Symbol(n): v for n, v in values.items() if n != name}
         root, reason = _solve(expr.subs(others), x, target)
         label = _label(line_result, name)
         if root is None:
             out.append(Implied(name, label, used, None, None, reason))
             continue
-        needed = Quantity(_num(root / used.unit.factor), used.unit)
+        needed = Quantity(_num(root), used.unit)
         used_f = exact.to_fraction(used.magnitude)
         ratio = None if not used_f else _num(exact.to_fraction(needed.magnitude) / used_f)
         out.append(Implied(name, label, used, needed, ratio))

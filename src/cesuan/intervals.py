@@ -5,7 +5,7 @@ stated-only amount (cesuan.bounds), or a line they feed (`Step.ranged`) — eval
 in the line's unit over exact intervals (cesuan.expr.interval): a bounded input is the range its
 bound allows (`Bound.ends`), any other input or line a point (its exact value), a bounded line
 its interval; then the line's declared rounding on each finite end (rounding is monotone).
-`range_text` writes a range the way forms do (不超过 30 万元, 不低于 4000 万元, 0 至 30 万元).
+`range_text` writes a range the way forms do (不超过30万元, 不低于4000万元, 8万元至17.6万元).
 What it must not do: touch a line with no bound upstream (those keep the exact fast path of
 cesuan.evaluation), or round anything that was not declared.
 """
@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from cesuan import exact
 from cesuan._steps import Step
+from cesuan.bounds import range_words
 from cesuan.expr.interval import Interval, interval_eval
 from cesuan.quantity import Quantity
 from cesuan.units import Unit
@@ -59,24 +60,18 @@ def line_interval(
 
 
 def range_text(iv: Interval, unit: Unit, places: int | None = None) -> str:
-    """A computed range as forms write one: a point as the amount, else 不超过/不低于/至.
+    """A computed range as forms write one (cesuan.bounds.range_words, the one way): a point as
+    an amount, else 不超过/不低于/至.
 
     >>> from cesuan.units import parse_unit
     >>> u = parse_unit("万元")
     >>> range_text(Interval(Fraction(4000), None), u), range_text(Interval(Fraction(0), Fraction(30)), u)
-    ('不低于 4000 万元', '0 至 30 万元')
+    ('不低于4000万元', '不超过30万元')
     """
     if iv.lo is not None and iv.lo == iv.hi:
+        # One value: written as the audit writes amounts (32.5 万元), a field its schema types.
         return amount_text(iv.lo, unit, places)
-    if iv.lo is None and iv.hi is None:
-        return "无法确定范围（无界）"
-    if iv.lo is None:
-        assert iv.hi is not None
-        return f"不超过 {amount_text(iv.hi, unit, places)}"
-    if iv.hi is None:
-        return f"不低于 {amount_text(iv.lo, unit, places)}"
-    lo = amount_text(iv.lo, Unit((), Fraction(1), ()), places)
-    return f"{lo} 至 {amount_text(iv.hi, unit, places)}"
+    return range_words(iv.lo, iv.hi, unit, places)
 
 
 def amount_text(x: Fraction, unit: Unit, places: int | None) -> str:

@@ -26,20 +26,25 @@ __all__ = [
     "exact_amount",
     "is_money",
     "parse_materiality",
+    "shown_places",
     "text_in",
 ]
 
 
 def amount(text: str | None) -> tuple[Fraction, Unit] | None:
     """'-100.003 万元' → (−100003/1000, 万元); '85.30%' → (853/1000, 1). Reconcile writes
-    exact decimal text, or text rounded to the stated places beside an exact p/q field."""
+    exact decimal text, or text rounded to the stated places beside an exact p/q field.
+
+    >>> amount("85.30%")[0], amount("0.07 个百分点")[0], amount("-100.003 万元")[0]
+    (Fraction(853, 1000), Fraction(7, 100), Fraction(-100003, 1000))
+    """
     if not text:
         return None
     number, _, unit = text.strip().partition(" ")
     try:
         if number.endswith("%") and not unit:
-            return Fraction(number[:-1]) / 100, parse_unit("1")
-        return Fraction(number), parse_unit(unit) if unit else parse_unit("1")
+            return Fraction(number[:-1]) / 100, parse_unit("")
+        return Fraction(number), parse_unit(unit) if unit else parse_unit("")
     except (ValueError, ZeroDivisionError, CesuanError):
         return None
 
@@ -53,7 +58,7 @@ def exact_amount(f: Mapping[str, Any], key: str) -> tuple[Fraction, Unit] | None
     if shown is None or not ex:
         return shown
     try:
-        in_unit = parse_unit(f.get("unit") or "1")
+        in_unit = parse_unit(f.get("unit") or "")
         value = Fraction(ex) * in_unit.factor / shown[1].factor
     except (ValueError, ZeroDivisionError, CesuanError):
         return shown
@@ -66,6 +71,22 @@ WAN = parse_unit("万元")
 
 def is_money(unit: Unit) -> bool:
     return unit.dims == _YUAN.dims
+
+
+def shown_places(text: str, unit: Unit, key: str) -> int:
+    """The decimals of a shown amount ('0.02 万元' → 2), counted in the unit `key` it is summed
+    in (3 元 is 0.0003 万元: 4), so that a sum is rounded once, no coarser than its parts.
+
+    >>> from cesuan.units import parse_unit
+    >>> shown_places("0.02 万元", parse_unit("万元"), "万元"), shown_places("3 元", parse_unit("元"), "万元")
+    (2, 4)
+    """
+    number = text.strip().partition(" ")[0].rstrip("%")
+    decimals = len(number.partition(".")[2])
+    shift = unit.factor / parse_unit(key).factor  # 1 unit = shift key-units
+    while shift < 1 and shift.numerator == 1 and shift.denominator % 10 == 0:
+        decimals, shift = decimals + 1, shift * 10
+    return decimals
 
 
 def text_in(value: Fraction, unit: Unit) -> str:

@@ -16,10 +16,11 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cesuan import exact
 from cesuan.basis import explain_table, result_text
 from cesuan.display import case_places, is_percent, line_places
 from cesuan.escaping import escape
-from cesuan.evaluation import Result
+from cesuan.evaluation import LineResult, Result
 from cesuan.figures import amount as amount_text
 from cesuan.implied import implied_inputs, implied_text
 from cesuan.provenance import engine_version
@@ -218,11 +219,21 @@ def calc_table(result: Result) -> str:
     rows, places = [], case_places(result)
     for ln in case.lines:
         r = result[ln.id]
-        stated = clean("".join(ln.stated.value.split())) if ln.stated is not None else ""
+        stated = clean(_stated_cell(r)) if ln.stated is not None else ""
         computed = "（无测算）" if r.planned.how == "stated" else result_text(r, places)
         rows.append([clean(ln.id), clean(ln.label), computed, stated])
     head = f"{clean(case.title)}（{clean(case.case)}）"
     return head + "\n" + _table(["id", "项目内容", "计算值", "申报数"], rows)
+
+
+def _stated_cell(r: LineResult) -> str:
+    """The 申报数 beside the 计算值: the number as the form writes it (28.40, 30万), a bound as
+    every bound is written (cesuan.bounds.range_words), and one minus sign (−) in the row."""
+    p = r.planned
+    if p.stated_bound is not None:
+        return p.stated_bound.zh()
+    assert p.line.stated is not None
+    return exact.minus_sign("".join(p.line.stated.value.split()))
 
 
 def explain_text(result: Result) -> str:

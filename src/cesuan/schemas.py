@@ -26,8 +26,8 @@ _OPT_STR = {"type": ["string", "null"]}
 # An amount: a number, its unit after a space, or a percentage written with % (85.37%).
 _AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(/[0-9]+)?(%| \S.*)?$"}
 _OPT_AMOUNT = {"anyOf": [_AMOUNT, {"type": "null"}]}
-# A stated bound as the audit writes it (cesuan.bounds.Bound.zh): 不超过 65 万元.
-_BOUND_TEXT = {"type": "string", "pattern": "^(不超过|不低于|介于) "}
+# A stated bound as the audit writes it (cesuan.bounds.range_words): 不超过65万元, 10人至20人.
+_BOUND_TEXT = {"type": "string", "pattern": "^(不超过|不低于)[^ ]|^[^ ]+至[^ ]+$"}
 _QUOTES = {"type": "array", "items": _STR}
 
 
@@ -67,7 +67,7 @@ _TRACE = _obj(
         "range": {
             **_obj({"lo": _OPT_AMOUNT, "hi": _OPT_AMOUNT, "text": _STR}),
             "description": "值为区间的行（输入、值或所用的行有界限）：精确的下端、上端（null 为无界）"
-            "和表上的说法（不超过 30 万元）；其他行没有此字段",
+            "和表上的说法（不超过30万元）；其他行没有此字段",
         },
         "shown": {
             **_STR,
@@ -197,7 +197,7 @@ _CHECK = _obj(
         },
         "range": {
             **_OPT_STR,
-            "description": "值为区间的行（有界限）：计算区间，如 不低于 4000 万元（value 则为 null）",
+            "description": "值为区间的行（有界限）：计算区间，如 不低于4000万元（value 则为 null）",
         },
     }
 )
@@ -310,6 +310,10 @@ _ENTRY = _obj(
             **_OPT_STR,
             "description": "computed − stated；百分数之差写作“个百分点”（0.07 个百分点）",
         },
+        "difference_exact": {
+            **_OPT_STR,
+            "description": "差额四舍五入显示时的精确值 p/q（单位为 unit；百分数为比值），否则为 null",
+        },
         "quotes": {"type": "array", "items": _QUOTE},
         "caused_by": {**_QUOTES, "description": "本身不符的成因行（不含四舍五入后相符的行）"},
         "note": _OPT_STR,
@@ -334,8 +338,13 @@ _ROOT = {
 _AT_ISSUE = _obj(
     {
         "amounts": {"type": "integer", "minimum": 0, "description": "不符的数额个数"},
-        "money": {**_AMOUNT, "description": "差额绝对值之和（万元）"},
-        "other": {**_QUOTES, "description": "非金额单位的差额绝对值之和，每个单位一项"},
+        "money": {
+            **_AMOUNT,
+            "description": "差额绝对值之和（万元）：精确相加，显示时四舍五入一次，到各差额显示的最多位数",
+        },
+        "money_exact": {**_AMOUNT, "description": "差额绝对值之和（万元），精确（不尽时为 p/q）"},
+        "other": {**_QUOTES, "description": "非金额单位的差额绝对值之和，每个单位一项（同上取舍）"},
+        "other_exact": {**_QUOTES, "description": "other 的精确值，顺序相同"},
     }
 )
 _COUNTS = {"type": "integer", "minimum": 0}

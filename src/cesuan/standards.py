@@ -17,7 +17,15 @@ import functools
 import itertools
 from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.quantity import Quantity, parse_quantity
@@ -61,6 +69,11 @@ class Version(BaseModel):
     @classmethod
     def _year_only(cls, v: object) -> object:
         return int(v) if isinstance(v, str) and len(v) == 4 and v.isdigit() else v
+
+    @field_serializer("from_", "to", when_used="json")
+    def _as_text(self, d: dt.date | int | None) -> str | None:
+        # One type in JSON: a bare year is text ("2022") as a date is ("2017-01-01"), never 2022.
+        return _iso(d)
 
     @property
     def quantity(self) -> Quantity:

@@ -56,7 +56,7 @@ def _row(case: str, r: LineResult, unit_places: Mapping[str, int]) -> list[str]:
         rounding = f"{mode} {n} {ru.text}".rstrip()
     value, exact_text = shown.text, show(r.value, None, percent=pct).text
     if r.interval is not None:
-        # A range is not one value: written as text ("不低于 4000 万元"), no difference.
+        # A range is not one value: written as text ("不低于4000万元"), no difference.
         value = exact_text = range_text(r.interval, r.unit)
         difference = ""
     if p.stated_bound is not None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from cesuan.conversions import NONE, Conversions, Declared, undeclared_hint
+from cesuan.conversions import NONE, Conversions, Declared, mismatch_hint, undeclared_hint
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.expr.ast import BinOp, Call, Name, Neg, Node, Number, names, unparse
 from cesuan.units import DIMENSIONLESS, Unit
@@ -149,9 +149,6 @@ class _Checker:
         self.used.update(rel[1])
         return TConv(t, rel[0], to)
 
-    def mismatch_hint(self, a: Unit, b: Unit, default: str) -> str:
-        return undeclared_hint(a, b) or default
-
     def err(self, kind: ErrorKind, msg: str, pos: int, hint: str | None = None) -> CesuanError:
         return CesuanError(kind, msg, text=self.text, column=pos, hint=hint)
 
@@ -189,12 +186,7 @@ class _Checker:
                 ErrorKind.DIMENSION_MISMATCH,
                 f"量纲不一致：{_no(a.unit)} {n.op} {_no(b.unit)}",
                 n.pos,
-                hint=self.mismatch_hint(
-                    a.unit,
-                    b.unit,
-                    f"加减的两边须量纲相同（{a.unit.dims_text()} 与 {b.unit.dims_text()}）；"
-                    "计数单位各自独立，换算须写成输入，如 1 条/件",
-                ),
+                hint=mismatch_hint(a.unit, b.unit),
             )
         return TBin(n.op, a, right, a.unit)
 
@@ -210,7 +202,7 @@ class _Checker:
                         ErrorKind.DIMENSION_MISMATCH,
                         f"{n.func} 的参数量纲不一致：{_no(first)} 与 {_no(t.unit)}",
                         getattr(a, "pos", n.pos),
-                        hint=undeclared_hint(first, t.unit),
+                        hint=mismatch_hint(first, t.unit),
                     )
                 same.append(s)
             return TCall(n.func, tuple(same), 0, first)

@@ -16,12 +16,13 @@ from typing import Any
 from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.ast import BinOp, Name, Neg, Node, Number
+from cesuan.expr.check import TBin, TCall, TConv, TName, TNeg, TNumber, Typed
 from cesuan.expr.compiler import compile_formula
 from cesuan.expr.parser import parse_formula
 from cesuan.quantity import Quantity, parse_quantity
 from cesuan.units import Unit, parse_unit
 
-__all__ = ["solve_for", "to_latex", "to_sympy"]
+__all__ = ["solve_for", "to_latex", "to_sympy", "typed_to_sympy"]
 
 
 def _rational(x: Decimal | Fraction) -> Any:
@@ -68,6 +69,51 @@ def to_sympy(tree: Node, *, units: bool = True, roots: bool = False) -> Any:
         return sympy.Function("round")(args[0], n.places or 0)
 
     return build(tree)
+
+
+def typed_to_sympy(t: Typed) -> Any:
+    """A checked formula's typed tree as a sympy expression over the magnitudes of its names in
+    their own units, with every conversion the check put in (万元 → 元, and a case's declared
+    1 生 = 1 人 or 1 学期 = 0.5 年) as its exact factor: the same arithmetic as the reference
+    interpreter, so solving it answers in each input's own unit.
+
+    >>> from cesuan.expr.check import check
+    >>> from cesuan.expr.parser import parse_formula
+    >>> c = check(parse_formula("a + b"), {"a": parse_unit("万元"), "b": parse_unit("元")})
+    >>> typed_to_sympy(c.typed)
+    a + b/10000
+    """
+    import sympy
+
+    if isinstance(t, TNumber):
+        return _rational(t.value)
+    if isinstance(t, TName):
+        return sympy.Symbol(t.id)
+    if isinstance(t, TNeg):
+        return -typed_to_sympy(t.operand)
+    if isinstance(t, TConv):
+        return typed_to_sympy(t.operand) * _rational(t.factor)
+    if isinstance(t, TBin):
+        a, b = typed_to_sympy(t.left), typed_to_sympy(t.right)
+        if t.op in "+-":
+            return a + b if t.op == "+" else a - b
+        return a * b if t.op == "*" else a / b
+    args = [typed_to_sympy(a) for a in t.args]
+    return _call(t, args)
+
+
+def _call(t: TCall, args: list[Any]) -> Any:
+    import sympy
+
+    if t.func == "sum":
+        return sympy.Add(*args)
+    if t.func in ("min", "max"):
+        return (sympy.Min if t.func == "min" else sympy.Max)(*args)
+    if t.func == "ceil":
+        return sympy.ceiling(args[0] * 10**t.places) / 10**t.places
+    if t.func == "floor":
+        return sympy.floor(args[0] * 10**t.places) / 10**t.places
+    return sympy.Function("round")(args[0], t.places)
 
 
 def to_latex(text: str) -> str:

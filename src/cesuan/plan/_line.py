@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from cesuan import exact
-from cesuan.conversions import undeclared_hint
+from cesuan.conversions import mismatch_hint
 from cesuan.errors import CesuanError, ErrorKind, suggest
 from cesuan.expr.ast import Name, Node, rename, unparse, walk
 from cesuan.expr.check import Checked
@@ -236,8 +236,9 @@ def _unit(
             CesuanError(
                 ErrorKind.DIMENSION_MISMATCH,
                 f"计算结果的单位是 {_no(natural)}，与本行单位 {_no(out)} 量纲不同",
-                hint=(undeclared_hint(natural, out) if joins else None)
-                or "检查公式、输入的单位，或 unit/stated 的单位",
+                hint=mismatch_hint(natural, out)
+                if joins
+                else "检查公式、输入的单位，或 unit/stated 的单位",
             ),
             i,
             line,

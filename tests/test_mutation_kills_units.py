@@ -1,0 +1,115 @@
+"""Deterministic tests written to kill the mutants that survived `mutmut run` on units.py
+(docs/testing.md records the run, its score and the mutants left as equivalent, with why).
+
+Expected texts, orders and columns are written out by hand (columns counted in a comment);
+none is taken from the engine. Each test names what it pins, so a failure says what broke.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cesuan.errors import CesuanError, ErrorKind
+from cesuan.units import parse_unit, trailing_hint
+
+
+def _unit_error(text: str) -> CesuanError:
+    with pytest.raises(CesuanError) as e:
+        parse_unit(text)
+    return e.value
+
+
+@pytest.mark.parametrize(
+    ("unit", "rest", "hint"),
+    [
+        # No '/': the product is written with '·' after the whole unit.
+        ("元", "*月", "单位里的相乘写作 ·：写作 元·月"),
+        ("元", ".月", "单位里的相乘写作 ·：写作 元·月"),
+        # One plain denominator: both spellings that mean 元 per (生 × 学期).
+        ("元/生", ".学期", "单位里的相乘写作 ·：写作 元/(生·学期) 或 元/生/学期"),
+        ("元/生", "*学期", "单位里的相乘写作 ·：写作 元/(生·学期) 或 元/生/学期"),
+        # A denominator that already has '/' or '(': only the chained '/' is certain, and the
+        # reader is told when that reading holds.
+        ("元/人/月", ".天", "单位里的相乘写作 ·：写作 元/人/月/天（若 天 在分母中）"),
+        ("元/(人·月)", ".天", "单位里的相乘写作 ·：写作 元/(人·月)/天（若 天 在分母中）"),
+        # Spaces around the unit are not part of it.
+        (" 元/生 ", ". 学期 ", "单位里的相乘写作 ·：写作 元/(生·学期) 或 元/生/学期"),
+    ],
+)
+def test_trailing_hint_rewrites_a_dot_or_star_product_with_the_middle_dot(
+    unit: str, rest: str, hint: str
+) -> None:
+    assert trailing_hint(unit, rest) == hint
+
+
+@pytest.mark.parametrize(
+    ("unit", "rest"),
+    [
+        ("元", "月"),  # no '.' or '*' before the name: not a product written another way
+        ("元", "-月"),
+        ("元", ".不是单位"),  # after the dot, not a unit name: no rewriting to offer
+        ("元", "*"),  # nothing after the star
+        ("元/生", "..学期"),  # '.' then '.学期': the name would be '.学期', not a unit
+    ],
+)
+def test_trailing_hint_offers_nothing_when_the_rest_is_not_a_product_with_a_unit(
+    unit: str, rest: str
+) -> None:
+    assert trailing_hint(unit, rest) is None
+
+
+def test_parse_unit_puts_the_product_hint_on_a_trailing_dot_name() -> None:
+    e = _unit_error("元/生.学期")
+    assert e.kind is ErrorKind.QUANTITY_SYNTAX
+    assert e.message == "单位后有多余的 '.学期'"
+    assert e.column == 3  # 元0 /1 生2 .3
+    assert e.hint == "单位里的相乘写作 ·：写作 元/(生·学期) 或 元/生/学期"
+    # Leading spaces are skipped before the unit starts; the hint quotes only the unit.
+    e = _unit_error("  元.月")
+    assert e.hint == "单位里的相乘写作 ·：写作 元·月"
+    assert e.column == 3  # ␠0 ␠1 元2 .3
+
+
+def test_a_unit_name_missing_at_the_end_is_reported_as_the_end() -> None:
+    e = _unit_error("元/")
+    assert e.message == "此处应为单位名称，却是 '结尾'"
+    assert e.column == 2  # 元0 /1, then the end at 2
+
+
+def test_unit_nesting_past_the_limit_points_at_the_ninth_bracket() -> None:
+    # Depth 0 is the whole unit; each '(' goes one deeper; depth 9 (> 8) is refused where
+    # the parser stands: just after the ninth '(' (positions 0..8 are the nine brackets).
+    e = _unit_error("(" * 9 + "元" + ")" * 9)
+    assert e.kind is ErrorKind.NESTING
+    assert e.message == "单位括号嵌套过深"
+    assert e.column == 9
+    assert e.text == "(" * 9 + "元" + ")" * 9
+    # Eight levels are allowed.
+    assert parse_unit("(" * 8 + "元" + ")" * 8) == parse_unit("元")
+
+
+def test_unknown_multiple_names_the_written_prefix_and_lists_the_kind_by_size() -> None:
+    # 拾万元 ends with 万元 (a defined name, found before 元 because the scan starts at the
+    # second character); 拾 before it is a multiplier character but not a defined multiple.
+    e = _unit_error("拾万元")
+    assert e.kind is ErrorKind.UNKNOWN_UNIT
+    assert e.hint is not None
+    assert e.hint.startswith("'拾' 不是已知的倍数；同类单位有：")
+    listed = e.hint.split("：", 1)[1].split("、")
+    # Money units listed from the smallest to the largest (not in code-point order, where
+    # 万元 U+4E07 and 亿元 U+4EBF would come before 元 U+5143).
+    assert listed.index("元") < listed.index("万元") < listed.index("亿元")
+    assert all(name.endswith("元") for name in listed)
+
+
+def test_same_unit_written_twice_adds_its_exponents_in_the_written_terms() -> None:
+    # 米·米 is written 米² (one term, exponents 1 + 1), not 米 with the dimension of 米².
+    u = parse_unit("米·米")
+    assert u.text == "米²"
+    assert u.dims == (("米", 2),)
+    # Two spellings of one unit are one term, under the first spelling: 平米·平方米 is 平米².
+    u = parse_unit("平米·平方米")
+    assert u.text == "平米²"
+    assert u.dims == (("米", 4),)
+    # …and divide out: 元·平米/平方米 is 元.
+    assert parse_unit("元·平米/平方米").text == "元"
