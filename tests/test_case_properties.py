@@ -143,9 +143,10 @@ def _agrees_with_stated_parts(lines: list[dict[str, Any]], i: int) -> bool:
         return False
     written = Decimal(line["stated"].split()[0])
     places = max(0, -int(written.as_tuple().exponent))
-    readings = [{k: by_id[k]["stated"] for k in used if "stated" in by_id[k]}]
-    if all("inputs" in by_id[k] for k in used):  # leaves: their shown values are known here
-        readings.append({k: _shown(by_id[k]) for k in used})
+    readings = [
+        {k: by_id[k]["stated"] for k in used if "stated" in by_id[k]},
+        {k: _shown(by_id, k) for k in used},
+    ]
     for parts in readings:
         if len(parts) == len(used):
             total = cesuan.evaluate_formula(line["formula"], parts, unit="万元").magnitude
@@ -154,9 +155,20 @@ def _agrees_with_stated_parts(lines: list[dict[str, Any]], i: int) -> bool:
     return False
 
 
-def _shown(ln: dict[str, Any]) -> str:
-    """A leaf's value as the form shows it: exact from its inputs, rounded half-up to its
-    declared places, in 万元."""
-    q = cesuan.evaluate_formula(ln["formula"], ln["inputs"], unit="万元").magnitude
-    places = ln.get("round", {}).get("places")
+def _shown(by_id: dict[str, dict[str, Any]], k: str) -> str:
+    """Line k's value as the form shows it: its exact value rounded half-up to its declared
+    places, in 万元."""
+    q = _exact(by_id, k)
+    places = by_id[k].get("round", {}).get("places")
     return f"{q if places is None else exact.round_half_up(q, places)} 万元"
+
+
+def _exact(by_id: dict[str, dict[str, Any]], k: str) -> exact.Num:
+    """Line k's exact value in 万元: a leaf from its inputs, any other line over the exact
+    values of the lines it uses (exact values flow; only what is shown is rounded). The
+    generated cases multiply decimals and add them, so every value terminates."""
+    ln = by_id[k]
+    env = ln.get("inputs") or {
+        u: f"{_exact(by_id, u)} 万元" for u in names(cesuan.parse_formula(ln["formula"]))
+    }
+    return cesuan.evaluate_formula(ln["formula"], env, unit="万元").magnitude

@@ -582,6 +582,18 @@ def _ranged(*stated: str) -> dict[str, Any]:
     }
 
 
+def _ranged_part(people: str, *stated: str) -> dict[str, Any]:
+    # p1 = n (`people`) × 1 万元/人: a range in 万元 from its input
+    line = _ranged(*stated) | {"id": "p1", "unit": "万元"}
+    line["inputs"] = {
+        "n": {"value": people, "quote": ["甲"]},
+        "r": {"value": "1 万元/人", "quote": ["甲"]},
+    }
+    if not stated:
+        del line["stated"]
+    return line
+
+
 def test_a_stated_amount_against_a_range_is_read_to_its_own_places() -> None:
     # [0, 10000] 元. 10000.4 元 is written to one place: half a unit is 0.05, and
     # 10000.4 > 10000 + 0.05, outside. Read to no places (half a unit 0.5) it would be inside.
@@ -666,11 +678,7 @@ def test_a_range_over_a_part_that_cannot_divide_stays_a_range() -> None:
     # p1 = n ≤ 10 人 × 1 万元/人 = [0, 10] 万元, stated 5 万元; 人数 computed 2 人, stated 0.
     # 人均 = p1 ÷ 人数: over the stated parts it divides by 0, so it has no single value over
     # them; it stays the range [0, 10] ÷ 2 = [0, 5] 万元/人, and 2.5 lies within.
-    p1 = _ranged("5 万元") | {"id": "p1", "unit": "万元"}
-    p1["inputs"] = {
-        "n": {"value": "≤10 人", "quote": ["甲"]},
-        "r": {"value": "1 万元/人", "quote": ["甲"]},
-    }
+    p1 = _ranged_part("≤10 人", "5 万元")
     people = _part(2, "2 人", "0 人") | {"label": "人数", "unit": "人"}
     each = _sum("2.5 万元/人", formula="p1 / p2") | {"unit": "万元/人"}
     a = _audit("甲", p1, people, each)
@@ -693,12 +701,7 @@ def test_a_part_s_own_bound_is_put_into_the_formula_as_the_form_says_it() -> Non
 def test_a_part_with_a_range_from_its_inputs_is_put_in_as_its_range() -> None:
     # p1 = n (5 to 10 人) × 1 万元/人: its range [5, 10] 万元 comes from its input, it has no
     # bound of its own: the substituted formula writes the range, 5万元至10万元, then + 5万元.
-    p1 = _ranged() | {"id": "p1", "unit": "万元"}
-    del p1["stated"]
-    p1["inputs"] = {
-        "n": {"value": "5~10 人", "quote": ["甲"]},
-        "r": {"value": "1 万元/人", "quote": ["甲"]},
-    }
+    p1 = _ranged_part("5~10 人")
     a = _audit("甲", p1, _stated_only(2, "5 万元"), _sum("20 万元"))
     f = next(f for f in _findings(a) if f["line_id"] == "t")
     assert (f["kind"], f["substituted"]) == ("out_of_range", "5万元至10万元 + 5万元")
@@ -727,11 +730,7 @@ def _ranged_part_and_total(total: str) -> cesuan.Audit:
     # p1 = n ≤ 10 人 × 1 万元/人, a range [0, 10] 万元, stated 5 万元; p2 stated 2 万元. The
     # total's range comes only from a part that states an amount: over the stated parts it is
     # the single value 5 + 2 = 7 万元.
-    p1 = _ranged("5 万元") | {"id": "p1", "unit": "万元"}
-    p1["inputs"] = {
-        "n": {"value": "≤10 人", "quote": ["甲"]},
-        "r": {"value": "1 万元/人", "quote": ["甲"]},
-    }
+    p1 = _ranged_part("≤10 人", "5 万元")
     return _audit("甲", p1, _stated_only(2, "2 万元"), _sum(total))
 
 
@@ -785,3 +784,12 @@ def test_a_range_over_stated_parts_with_a_stated_bound_is_judged_as_a_range() ->
     assert [c[2] for c in _checks(a, "t")] == ["undecided"]
     f = next(f for f in _findings(a) if f["line_id"] == "t")
     assert (f["kind"], f["stated"]) == ("bound_undecided", "≤6 万元")
+
+
+def test_a_part_whose_range_is_one_value_is_put_in_as_an_amount() -> None:
+    # p1 = n (5 to 5 人) × 1 万元/人: a range of one value, 5 万元, written as an amount, put
+    # into the formula without its space as every value is: 5万元 + 5万元 = 10 ≠ 20.
+    p1 = _ranged_part("5~5 人")
+    a = _audit("甲", p1, _stated_only(2, "5 万元"), _sum("20 万元"))
+    f = next(f for f in _findings(a) if f["line_id"] == "t")
+    assert (f["kind"], f["substituted"]) == ("out_of_range", "5万元 + 5万元")
