@@ -374,15 +374,16 @@ def test_the_compiler_builds_one_closure_per_shape(
         ("a / b", None, {"a": "元", "b": "人"}, 2),  # a0 ␠1 /2
         # Inside a conversion (万元 → 元) and as the first term of a converted sum, the
         # message still quotes the whole formula as written.
-        ("a / b", "元", {"a": "万元", "b": "人"}, 2),
-        ("a / b + c", "元", {"a": "万元", "b": "人", "c": "万元/人"}, 2),
-        ("c + a / b", "元", {"a": "万元", "b": "人", "c": "万元/人"}, 6),  # c0 ␠1 +2 ␠3 a4 ␠5 /6
+        ("a / b", "元/人", {"a": "万元", "b": "人"}, 2),
+        ("a / b + c", "元/人", {"a": "万元", "b": "人", "c": "万元/人"}, 2),
+        ("c + a / b", "元/人", {"a": "万元", "b": "人", "c": "万元/人"}, 6),  # c0 ␠1 +2 ␠3 a4 ␠5 /6
     ],
 )
 def test_a_zero_divisor_is_reported_with_the_formula_and_the_divisor(
     formula: str, out: str | None, units: dict[str, str], column: int
 ) -> None:
     compiled = _compiled(formula, out, **units)
+    assert (compiled.out is None) == (out is None)  # the conversion to 元/人 is compiled in
     env = {"a": Decimal(5), "b": Decimal(0), "c": Decimal(1)}
     with pytest.raises(CesuanError) as e:
         compiled.fn(env)
