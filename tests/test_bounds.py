@@ -58,6 +58,11 @@ def _check(a: cesuan.Audit, line_id: str) -> Any:
         ("5万余名", "at_least", "50000 名", None),  # 5万 = 50000
         ("10~20 人", "between", "10 人", "20 人"),
         ("30至50万元", "between", "30 万元", "50 万元"),
+        # The '%' written only at the upper end is shared, as a unit is: 97% = 0.97, 100% = 1
+        # (read as 97, the lower end would be 9700% and above the upper end).
+        ("97~100%", "between", "0.97", "1"),
+        ("97～100％", "between", "0.97", "1"),
+        ("97%~100%", "between", "0.97", "1"),
     ],
 )
 def test_bound_words(text: str, kind: str, lo: str | None, hi: str | None) -> None:

@@ -1,6 +1,6 @@
 """Deterministic tests written to kill the mutants that survived `mutmut run` on expr/check.py,
-expr/parser.py and expr/_fast.py (docs/testing.md records each run, its score and the mutants
-left as equivalent, with why).
+expr/parser.py and expr/compiler.py (docs/testing.md records each run, its score and the
+mutants left as equivalent, with why; expr/_fast.py has its own file).
 
 Expected texts and positions are written out by hand (the column counted in a comment); none is
 taken from the engine. Each test names what it pins, so a failure says what broke.
@@ -17,6 +17,7 @@ from cesuan.conversions import declare
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.ast import Call, Name, Number
 from cesuan.expr.check import check
+from cesuan.expr.compiler import Compiled, compile_formula
 from cesuan.expr.parser import parse_formula
 from cesuan.units import parse_unit
 
@@ -326,3 +327,82 @@ def test_a_number_may_start_with_its_decimal_point() -> None:
     node = parse_formula(".5")
     assert isinstance(node, Number)
     assert node.value == Decimal("0.5")
+
+
+# expr/compiler.py: which closure a checked tree becomes. The values are checked elsewhere
+# against the reference interpreter; a left-deep run split in two, a sum converted as a whole
+# or a factor of 1 appended gives the same value through another closure, so the closure
+# chosen is pinned here, row by row (expr/_fast.py names its closures after their shapes).
+def _compiled(formula: str, out: str | None = None, **units: str) -> Compiled:
+    return compile_formula(
+        parse_formula(formula),
+        {k: parse_unit(v) for k, v in units.items()},
+        text=formula,
+        out=parse_unit(out) if out else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("formula", "out", "units", "closure"),
+    [
+        # A left-deep run of one precedence is one chain: three names, unrolled.
+        ("a * b * c", None, {"a": "平方米", "b": "元/(平方米·月)", "c": "月"}, "three"),
+        ("a + b - c", None, {"a": "元", "b": "元", "c": "元"}, "three"),
+        ("a - b + c", None, {"a": "元", "b": "元", "c": "元"}, "three"),
+        # No conversion: no constant 1 appended to a product.
+        ("a * b", None, {"a": "平方米", "b": "元/平方米"}, "two"),
+        # 万元 → 元 (× 10⁴, terminating): the factor is one more constant of the product.
+        ("a * b", "元", {"a": "平方米", "b": "万元/平方米"}, "two_c"),
+        # 月 → 年 (× 1/12, not terminating): each term of the sum converted, then the loop.
+        ("a + b", "年", {"a": "月", "b": "月"}, "loop"),
+        # A non-zero constant divisor needs no check when the line runs; a name or an
+        # expression is checked for zero first.
+        ("a / 4", None, {"a": "元"}, "by_constant"),
+        ("a / b", None, {"a": "元", "b": "人"}, "by_name"),
+        ("a / (b + c)", None, {"a": "元", "b": "人", "c": "人"}, "quotient"),
+    ],
+)
+def test_the_compiler_builds_one_closure_per_shape(
+    formula: str, out: str | None, units: dict[str, str], closure: str
+) -> None:
+    assert _compiled(formula, out, **units).fn.__name__ == closure
+
+
+@pytest.mark.parametrize(
+    ("formula", "out", "units", "column"),
+    [
+        ("a / b", None, {"a": "元", "b": "人"}, 2),  # a0 ␠1 /2
+        # Inside a conversion (万元 → 元) and as the first term of a converted sum, the
+        # message still quotes the whole formula as written.
+        ("a / b", "元/人", {"a": "万元", "b": "人"}, 2),
+        ("a / b + c", "元/人", {"a": "万元", "b": "人", "c": "万元/人"}, 2),
+        ("c + a / b", "元/人", {"a": "万元", "b": "人", "c": "万元/人"}, 6),  # c0 ␠1 +2 ␠3 a4 ␠5 /6
+    ],
+)
+def test_a_zero_divisor_is_reported_with_the_formula_and_the_divisor(
+    formula: str, out: str | None, units: dict[str, str], column: int
+) -> None:
+    compiled = _compiled(formula, out, **units)
+    assert (compiled.out is None) == (out is None)  # the conversion to 元/人 is compiled in
+    env = {"a": Decimal(5), "b": Decimal(0), "c": Decimal(1)}
+    with pytest.raises(CesuanError) as e:
+        compiled.fn(env)
+    assert e.value.kind is ErrorKind.DIVISION_BY_ZERO
+    assert e.value.message == "除数为零"
+    assert e.value.text == formula
+    assert e.value.column == column
+    assert e.value.hint == "'b' 的值为 0"
+
+
+def test_an_output_unit_is_kept_only_when_it_is_another_unit_of_the_results_dimension() -> None:
+    # The natural unit asked for: nothing to convert, no output unit kept.
+    assert _compiled("a * b", "元", a="平方米", b="元/平方米").out is None
+    # A unit of another dimension cannot be reached: ignored, the result stays in 元.
+    c = _compiled("a * b", "平方米", a="平方米", b="元/平方米")
+    assert c.out is None
+    assert c.fn({"a": Decimal(2), "b": Decimal(3)}) == Decimal(6)
+    # Another unit of the same dimension: kept, and the value given in it (2 × 3 元 = 0.0006 万元).
+    c = _compiled("a * b", "万元", a="平方米", b="元/平方米")
+    assert c.out is not None
+    assert c.out.text == "万元"
+    assert c.fn({"a": Decimal(2), "b": Decimal(3)}) == Decimal("0.0006")

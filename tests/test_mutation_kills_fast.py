@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from cesuan import exact
-from cesuan.expr._fast import Op, as_fn, chain, convert
+from cesuan.expr._fast import Op, as_fn, chain, convert, unary
 
 
 class _Counting(Mapping[str, exact.Num]):
@@ -91,6 +91,14 @@ SHAPES = [
         3,
     ),
     # a converted name inside a sum (_loop with a factor): 1.5 + 2 × 10⁴ − 0.25 = 20001.25
+    # a negated name in a sum (_loop with a function operand): 1.5 + (−2) + 0.25 = −0.25
+    (
+        "sum with a negated name",
+        _name("a"),
+        [(exact.add, unary(exact.neg, _name("b"))), (exact.add, _name("c"))],
+        Decimal("-0.25"),
+        2,
+    ),
     (
         "sum with a converted name",
         _name("a"),
@@ -144,6 +152,7 @@ FRACTION_VALUES = {
     "total of four": Fraction(145, 12),  # 3/2 + 1/3 + 1/4 + 10 = (18 + 4 + 3 + 120)/12
     "product of four": Fraction(5, 4),  # 3/2 × 1/3 × 1/4 × 10
     "sum with a converted name": Fraction(40015, 12),  # (18 + 40000 − 3)/12
+    "sum with a negated name": Fraction(17, 12),  # 3/2 − 1/3 + 1/4 = (18 − 4 + 3)/12
 }
 
 
@@ -183,3 +192,62 @@ def test_a_decimal_factor_that_is_not_a_power_of_ten_multiplies_exactly() -> Non
     c = convert(_const("2"), Fraction(10_000))
     assert c.const is not None
     assert exact.to_fraction(c.const) == 20_000
+
+
+_M, _A = exact.mul, exact.add
+
+# Which closure chain() builds for which shape (the dispatch its docstrings describe: names
+# only, two or three, or with a constant last, are unrolled; four or more names added are a
+# total; the rest is the general loop). By the rules in chain(), worked out per row:
+DISPATCH = [
+    ("a*b", [("a", _M, "b")], "two"),
+    ("a+b", [("a", _A, "b")], "two"),
+    ("a*b+c", [("a", _M, "b"), (None, _A, "c")], "three"),
+    ("a+b+c", [("a", _A, "b"), (None, _A, "c")], "three"),  # three names: not yet a total
+    ("a+b+c+d", [("a", _A, "b"), (None, _A, "c"), (None, _A, "d")], "total"),
+    ("a*b*c*d", [("a", _M, "b"), (None, _M, "c"), (None, _M, "d")], "loop"),  # 4: not unrolled
+    ("a*12", [("a", _M, "12")], "one_c"),
+    ("a*b*12", [("a", _M, "b"), (None, _M, "12")], "two_c"),
+    # One constant inside a product stays where it is (nothing to fold it with): not last.
+    ("a*12*b", [("a", _M, "12"), (None, _M, "b")], "loop"),
+    # Two constants of a product are folded into one, put last: a × b × 6.
+    ("a*2*3*b", [("a", _M, "2"), (None, _M, "3"), (None, _M, "b")], "two_c"),
+    ("12*a", [("12", _M, "a")], "loop"),  # a constant first is not unrolled
+    ("a+12", [("a", _A, "12")], "one_c"),
+]
+
+
+def _operand(text: str) -> Op:
+    return _const(text) if text[0].isdigit() else _name(text)
+
+
+@pytest.mark.parametrize(("formula", "steps", "closure"), DISPATCH, ids=[d[0] for d in DISPATCH])
+def test_chain_builds_the_closure_its_shape_calls_for(
+    formula: str, steps: list, closure: str
+) -> None:
+    first = _operand(steps[0][0])
+    rest = [(op, _operand(o)) for _, op, o in steps]
+    fn = as_fn(chain(first, rest))
+    assert fn.__name__ == closure
+    # …and each gives the value of the formula, here with a=1.5, b=2, c=0.25, d=10.
+    want = {
+        "a*b": "3",
+        "a+b": "3.5",
+        "a*b+c": "3.25",
+        "a+b+c": "3.75",
+        "a+b+c+d": "13.75",
+        "a*b*c*d": "7.5",
+        "a*12": "18",
+        "a*b*12": "36",
+        "a*12*b": "36",
+        "a*2*3*b": "18",
+        "12*a": "18",
+        "a+12": "13.5",
+    }[formula]
+    assert fn({"a": A, "b": B, "c": C, "d": D}) == Decimal(want)
+
+
+def test_two_constants_are_folded_when_the_chain_is_built() -> None:
+    # 2 × 3 and 5 − 2: constants, no closure (subtraction shows the order is kept).
+    assert chain(_const("2"), [(exact.mul, _const("3"))]).const == Decimal(6)
+    assert chain(_const("5"), [(exact.sub, _const("2"))]).const == Decimal(3)

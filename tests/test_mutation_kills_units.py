@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from cesuan.errors import CesuanError, ErrorKind
+from cesuan.quantity import parse_quantity
 from cesuan.units import parse_unit, trailing_hint
 
 
@@ -113,3 +114,75 @@ def test_same_unit_written_twice_adds_its_exponents_in_the_written_terms() -> No
     assert u.dims == (("米", 4),)
     # …and divide out: 元·平米/平方米 is 元.
     assert parse_unit("元·平米/平方米").text == "元"
+
+
+def test_an_unclosed_unit_bracket_is_reported_where_the_bracket_should_be() -> None:
+    e = _unit_error("元/(平方米")
+    assert e.kind is ErrorKind.QUANTITY_SYNTAX
+    assert e.message == "单位缺少右括号 ')'"
+    assert e.column == 6  # 元0 /1 (2 平3 方4 米5, the end at 6
+    e = _unit_error("元/(平方米·月 ")
+    assert e.column == 9  # … 米5 ·6 月7 ␠8: spaces skipped, the end at 9
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("米^", 2),  # 米0 ^1: no digit at 2
+        ("米^0", 3),  # 米0 ^1 00: the digit read, then refused after it
+        ("米^x", 2),  # not a digit
+    ],
+)
+def test_a_power_after_caret_is_one_digit_from_1_to_9(text: str, column: int) -> None:
+    e = _unit_error(text)
+    assert e.kind is ErrorKind.QUANTITY_SYNTAX
+    assert e.message == "'^' 之后应为 1 到 9 的整数次方"
+    assert e.column == column
+
+
+def test_a_caret_power_takes_one_digit_and_the_unit_goes_on_after_it() -> None:
+    # 元/米^2/月 is 元 per (米² × 月): the power is the single digit 2, then '/月' follows.
+    assert parse_unit("元/米^2/月").dims == parse_unit("元/(平方米·月)").dims
+    assert parse_unit("米^3").dims == (("米", 3),)
+    # A second digit is not part of the power: 米^12 is 米^1 followed by a stray '2'.
+    e = _unit_error("米^12")
+    assert e.message == "单位后有多余的 '2'"
+    assert e.column == 3  # 米0 ^1 12 23
+
+
+def test_a_bracketed_factor_after_a_middle_dot_is_parsed_at_its_own_depth() -> None:
+    # 元·(人·月) multiplies 元 by the bracketed product: 元·人·月.
+    assert parse_unit("元·(人·月)").dims == parse_unit("元·人·月").dims
+    assert parse_unit("元/(人·(月))").dims == parse_unit("元/人/月").dims
+
+
+def test_the_ambiguous_slash_dot_hint_writes_1_for_a_numerator_that_cancelled() -> None:
+    # At the second '/', the numerator 元/元 has cancelled to no unit: the hint writes 1.
+    e = _unit_error("元/元/月·天")
+    assert e.kind is ErrorKind.AMBIGUOUS_UNIT
+    assert e.hint == "写作 1/(月·天) 或 1/月/天"
+    e = _unit_error("元/人/月·天")
+    assert e.hint == "写作 元/人/(月·天) 或 元/人/月/天"
+
+
+def test_the_ambiguous_slash_dot_error_points_at_the_dot() -> None:
+    e = _unit_error("元/人/月·天")
+    assert e.column == 5  # 元0 /1 人2 /3 月4 ·5
+
+
+def test_text_after_a_space_following_the_unit_is_refused_not_trimmed() -> None:
+    # Only spaces are trimmed after a unit; a space then a name ('元 X', '元 月') is left over
+    # and refused, never dropped (a silently shortened unit would change the amount's meaning).
+    for text, rest in [("元 X", " X"), ("元 月", " 月"), ("元/人 X ", " X")]:
+        e = _unit_error(text)
+        assert e.kind is ErrorKind.QUANTITY_SYNTAX
+        assert e.message == f"单位后有多余的 '{rest}'"
+
+
+def test_a_quantity_with_text_after_its_unit_is_refused_not_trimmed() -> None:
+    # The same rule for a quantity: 5 元 X is not 5 元.
+    for text in ["5 元 X", "5 元 月"]:
+        with pytest.raises(CesuanError) as e:
+            parse_quantity(text)
+        assert e.value.message == f"单位后有多余的 '{text[3:]}'"
+        assert e.value.column == 3  # 50 ␠1 元2, the rest from 3

@@ -248,3 +248,20 @@ def test_a_name_ending_in_a_digit_never_runs_into_its_number() -> None:
     assert (
         cesuan.explain(result, "all") == "合计220人。其中：学生数·2022为100人；学生数·2023为120人。"
     )
+
+
+def test_a_negative_amount_is_said_with_wei_not_as_a_subtraction() -> None:
+    # 乙−2.50万元 would read as 乙 minus 2.5 万元; the form writes 乙为−2.50万元.
+    case = {
+        "case": "t",
+        "title": "示例",
+        "lines": [
+            {"id": "a", "label": "甲", "value": "10 万元"},
+            {"id": "b", "label": "乙", "value": "-2.5 万元", "sign": "any"},
+            {"id": "total", "label": "合计", "formula": "a + b"},
+        ],
+    }
+    result = cesuan.evaluate(case)
+    assert cesuan.explain(result, "b") == "乙为−2.50万元。"
+    # 10 − 2.5 = 7.5 万元; the positive part is said as before, without 为.
+    assert cesuan.explain(result, "total") == "合计7.50万元。其中：甲10.00万元；乙为−2.50万元。"

@@ -115,8 +115,11 @@ def _label(text: str) -> str:
 
 def _said(name: str, value: str) -> str:
     """A name followed by its amount; `为` between them where a name ending in a digit would
-    run into the number (a year column: 学生数·2022为100人, never 学生数·2022100人)."""
-    return name + ("为" if name[-1:].isdigit() and value[:1].isdigit() else "") + value
+    run into the number (a year column: 学生数·2022为100人, never 学生数·2022100人), and before a
+    negative amount, whose sign would read as a subtraction (乙为−2.5万元, never 乙−2.5万元)."""
+    first = value[:1]
+    runs_in = name[-1:].isdigit() and first.isdigit()
+    return name + ("为" if runs_in or first in ("−", "-") else "") + value
 
 
 def _name(r: LineResult) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from cesuan import report
 from cesuan.api import audit, evaluate, flat_errors, load_case
-from cesuan.errors import CesuanError, CesuanErrors, ErrorKind
+from cesuan.errors import CesuanError, CesuanErrors, ErrorKind, suggest
 from cesuan.export import calc_csv
 from cesuan.files import walk_cases
 from cesuan.model import Case
@@ -178,13 +178,12 @@ def _load(task: Task) -> Any:
 
 def _explain_line(result: Any, task: Task) -> str:
     from cesuan.basis import explain_line
-    from cesuan.expr.compiler import suggest_name
 
     try:
         return explain_line(result, task.line)  # type: ignore[arg-type]
     except KeyError:
         ids = [ln.id for ln in result.case.lines]
-        near = suggest_name(task.line, ids)  # type: ignore[arg-type]
+        near = suggest(task.line, ids)  # type: ignore[arg-type]
         raise CesuanError(
             ErrorKind.UNKNOWN_NAME,
             f"案例中没有明细 '{task.line}'",

@@ -265,12 +265,23 @@ def _between(text: str, s: str, start: int) -> Bound:
             # both ends as forms write a range (10人至20人, as 97%-100%).
             left = f"{left}{hi.unit.text}"
             lo = _quantity(left, text, start)
+        elif _percent(s[k + 1 :]) and not _percent(left) and lo.unit.dimensionless:
+            # "97~100%": a share's sign is not a unit, but it is shared the same way (97%至100%),
+            # never 97 (that is 9700%) to 100%.
+            left = f"{left}{_percent(s[k + 1 :])}"
+            lo = _quantity(left, text, start)
         if lo.unit.dims != hi.unit.dims:
             raise _error(f"区间两端的单位不同：{lo.unit.text} 与 {hi.unit.text}", text, start)
         if exact.to_fraction(lo.root()) > exact.to_fraction(hi.root()):
             raise _error("区间的下端大于上端", text, start)
         return Bound("between", lo, hi, text, "".join(f"{left}至{s[k + 1 :]}".split()))
     raise _error("没有可识别的界限词", text, start)
+
+
+def _percent(s: str) -> str:
+    """The percent sign ('%' or '％') a quantity's text ends with, or ''."""
+    end = s.strip()[-1:]
+    return end if end in ("%", "％") else ""
 
 
 def _quantity(s: str, text: str, start: int) -> Quantity:

@@ -23,8 +23,7 @@ from typing import Any
 from cesuan.api import load_case
 from cesuan.bounds import parse_value
 from cesuan.columns import expand_columns
-from cesuan.errors import CesuanError, CesuanErrors, ErrorKind, nearest_line, raise_all
-from cesuan.expr.compiler import suggest_name
+from cesuan.errors import CesuanError, CesuanErrors, ErrorKind, nearest_line, raise_all, suggest
 from cesuan.model import Case
 from cesuan.standards import standard
 from cesuan.yamlsafe import Marks, decode, read_json, read_yaml
@@ -290,7 +289,7 @@ def _target(
             hint=f"写作 {expanded[0]}.{name}（每列各写一个 --set）",
         )
     if line is None:
-        near = suggest_name(line_id, list(by_id)) if line_id else None
+        near = suggest(line_id, list(by_id)) if line_id else None
         raise CesuanError(
             ErrorKind.UNKNOWN_NAME,
             f"案例中没有明细 '{line_id}'" if line_id else "应写作 明细id.输入名",
@@ -318,7 +317,7 @@ def _target(
     inputs: dict[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
     if name not in inputs:
         names = [*inputs, STATED] if STATED in line else list(inputs)
-        near = suggest_name(name, names)
+        near = suggest(name, names)
         raise CesuanError(
             ErrorKind.UNKNOWN_NAME,
             f"明细 '{line_id}' 没有输入 '{name}'",

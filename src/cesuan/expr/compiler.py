@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from cesuan import exact
-from cesuan.errors import CesuanError, ErrorKind, suggest
+from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr import _fast
 from cesuan.expr._fast import Env, Fn, Op, Op2
 from cesuan.expr.ast import Node
 from cesuan.expr.check import Checked, TBin, TCall, TConv, TName, TNeg, TNumber, Typed, check
 from cesuan.units import Unit
 
-__all__ = ["Compiled", "compile_checked", "compile_formula", "suggest_name"]
+__all__ = ["Compiled", "compile_checked", "compile_formula"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -66,11 +66,6 @@ class Compiled:
         }
         out = self.out if self.out is not None else self.unit
         return exact.times(self.fn(written), out.factor)
-
-
-def suggest_name(name: str, known: list[str]) -> str | None:
-    """The nearest known name, for '是否为 …？' hints (cesuan.errors.suggest)."""
-    return suggest(name, known)
 
 
 _ADD: dict[str, Op2] = {"+": exact.add, "-": exact.sub, "*": exact.mul}
@@ -153,7 +148,11 @@ def _divide(t: TBin, text: str) -> Op:
 
         return Op(fn=by_name)
     if y is not None and y:
-        return Op(fn=lambda env: div(fa(env), y))
+
+        def by_constant(env: Env) -> exact.Num:
+            return div(fa(env), y)  # a non-zero constant: no check at run time
+
+        return Op(fn=by_constant)
     fb = _fast.as_fn(ro)
 
     def quotient(env: Env) -> exact.Num:
