@@ -1,5 +1,6 @@
-"""Deterministic tests written to kill the mutants that survived `mutmut run` on units.py
-(docs/testing.md records the run, its score and the mutants left as equivalent, with why).
+"""Deterministic tests written to kill the mutants that survived `mutmut run` on units.py and
+quantity.py (docs/testing.md records the runs, their scores and the mutants left as
+equivalent, with why).
 
 Expected texts, orders and columns are written out by hand (columns counted in a comment);
 none is taken from the engine. Each test names what it pins, so a failure says what broke.
@@ -10,8 +11,9 @@ from __future__ import annotations
 import pytest
 
 from cesuan.errors import CesuanError, ErrorKind
+from cesuan.expr.parser import parse_formula
 from cesuan.quantity import parse_quantity
-from cesuan.units import parse_unit, trailing_hint
+from cesuan.units import DIMENSIONLESS, parse_unit, trailing_hint
 
 
 def _unit_error(text: str) -> CesuanError:
@@ -186,3 +188,89 @@ def test_a_quantity_with_text_after_its_unit_is_refused_not_trimmed() -> None:
             parse_quantity(text)
         assert e.value.message == f"单位后有多余的 '{text[3:]}'"
         assert e.value.column == 3  # 50 ␠1 元2, the rest from 3
+
+
+# quantity.py
+
+
+def test_a_number_with_grouping_commas_may_end_the_text() -> None:
+    # The last group ends the text: nothing is read past it.
+    assert parse_quantity("1,200").magnitude == 1200
+    assert parse_quantity("12,345,678").magnitude == 12_345_678
+    assert parse_quantity("1,200 元").magnitude == 1200
+
+
+def test_a_quantity_over_the_length_limit_quotes_its_first_40_characters() -> None:
+    # docs/security.md: a quantity is at most 200 characters.
+    with pytest.raises(CesuanError) as e:
+        parse_quantity("1" * 201)
+    assert e.value.kind is ErrorKind.SIZE_LIMIT
+    assert e.value.message == "数量文本超过 200 个字符"
+    assert e.value.text == "1" * 40 + "…"
+
+
+def test_a_bound_where_one_number_belongs_says_where_bounds_go() -> None:
+    with pytest.raises(CesuanError) as e:
+        parse_quantity("≤65 万元")
+    assert e.value.column == 0
+    assert (
+        e.value.hint == "这里只能写一个数；界限写在输入、行或申报数的 value 中，如 stated: ≤65 万元"
+    )
+    # Any other error keeps its own hint: a product after the unit gets the '·' hint, quoting
+    # the unit alone (not the number before it).
+    with pytest.raises(CesuanError) as e:
+        parse_quantity("5 元/生.学期")
+    assert e.value.column == 5  # 50 ␠1 元2 /3 生4 .5
+    assert e.value.hint == "单位里的相乘写作 ·：写作 元/(生·学期) 或 元/生/学期"
+
+
+@pytest.mark.parametrize(
+    ("formula", "kind", "message"),
+    [
+        ("a * .", ErrorKind.QUANTITY_SYNTAX, "'.' 前后都没有数字"),
+        ("a * 1" + "0" * 30, ErrorKind.MAGNITUDE, "数字位数超过上限 30 位"),  # 31 digits
+    ],
+)
+def test_a_bad_number_in_a_formula_quotes_the_formula(
+    formula: str, kind: ErrorKind, message: str
+) -> None:
+    # The formula parser reads numbers with quantity.scan_number and does not rewrite its
+    # errors' text: the number's own error must quote the formula.
+    with pytest.raises(CesuanError) as e:
+        parse_formula(formula)
+    assert e.value.kind is kind
+    assert e.value.message == message
+    assert e.value.text == formula
+    assert e.value.column == 4  # a0 ␠1 *2 ␠3, the number at 4
+
+
+def test_a_letter_e_like_character_after_a_number_is_a_unit_not_an_exponent() -> None:
+    # Only e/E followed by a digit or sign is scientific notation (refused); 5X5 is 5 then
+    # the unknown unit X.
+    with pytest.raises(CesuanError) as e:
+        parse_quantity("5X5")
+    assert e.value.kind is ErrorKind.UNKNOWN_UNIT
+    assert e.value.message == "未知单位 'X'"
+    with pytest.raises(CesuanError) as e:
+        parse_quantity("5e5")
+    assert e.value.message == "不支持科学计数法"
+
+
+def test_converting_to_no_unit_names_it_as_dimensionless() -> None:
+    with pytest.raises(CesuanError) as e:
+        parse_quantity("5 元").to(DIMENSIONLESS)
+    assert e.value.kind is ErrorKind.DIMENSION_MISMATCH
+    assert e.value.message == "不能把 元 换算为 无量纲"
+
+
+def test_spaces_before_a_number_and_after_its_sign_are_skipped() -> None:
+    assert str(parse_quantity("  5 元")) == "5 元"
+    assert str(parse_quantity("-  5 元")) == "-5 元"
+    assert str(parse_quantity("   −   5.5 元")) == "-5.5 元"
+
+
+def test_a_refused_character_that_is_not_a_bound_keeps_its_own_hint() -> None:
+    with pytest.raises(CesuanError) as e:
+        parse_quantity("5 ‰")
+    assert e.value.column == 2  # 50 ␠1 ‰2
+    assert e.value.hint == "删除该字符，或改用半角/常用汉字重新输入"
