@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +209,32 @@ def test_result_digits_are_counted_in_root_units() -> None:
     _refused("magnitude", cesuan.evaluate, _product("万元", x_unit="万元"))
     # 60 digits of 元 shown in 万元 are still 60 digits of 元: kept.
     assert cesuan.evaluate(_product("万元"))["a"].quantity.unit.text == "万元"
+
+
+def _power(formula: str) -> dict[str, Any]:
+    # y = 1亿 is Decimal 1E+8: a short coefficient, so a product of them is a power of ten whose
+    # coefficient is one digit however many digits the value has before the point.
+    line = {"id": "a", "label": "甲", "formula": formula, "inputs": {"y": "1亿", "k": "1000"}}
+    return _case(line)
+
+
+def test_a_result_with_a_short_coefficient_is_counted_by_its_digits_before_the_point() -> None:
+    # (10^8)^7 × 10^3 = 10^59: 60 digits before the point, kept.
+    seven = "y * y * y * y * y * y * y"
+    assert cesuan.evaluate(_power(f"{seven} * k"))["a"].exact == 10**59
+    # × 10 more = 10^60: 61 digits (its coefficient still one digit), refused.
+    _refused("magnitude", cesuan.evaluate, _power(f"{seven} * k * 10"))
+
+
+def test_a_fraction_result_is_counted_by_its_numerator_and_denominator() -> None:
+    seven = "y * y * y * y * y * y * y"
+    # 10^59 / 3: a numerator of 60 digits, kept exactly (no decimal expansion).
+    r = cesuan.evaluate(_power(f"{seven} * k / 3"))["a"]
+    assert r.exact == Fraction(10**59, 3)
+    # 10^60 / 3 ≈ 3.3·10^59 has 60 digits before the point, but its numerator has 61: refused.
+    _refused("magnitude", cesuan.evaluate, _power(f"{seven} * k * 10 / 3"))
+    # 3 / 10^59 = 3E-59: 59 decimal places, kept.
+    assert cesuan.evaluate(_power(f"3 / ({seven} * k)"))["a"].exact == Fraction(3, 10**59)
 
 
 def test_a_line_result_with_more_than_60_decimal_places_is_refused() -> None:
