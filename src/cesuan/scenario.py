@@ -270,33 +270,8 @@ def _target(
     """(line id, input name, the line, the mapping holding the value, its key there)."""
     line_id, _, name = s.target.rpartition(".")
     line = by_id.get(line_id)
-    if line is None and s.target in by_id:
-        raise CesuanError(
-            ErrorKind.UNKNOWN_NAME,
-            f"'{s.target}' 是明细 id，还要写改它的哪一项",
-            text=s.target,
-            **_where(s, s.target),
-            hint=f"写作 {s.target}.输入名、{s.target}.{STATED} 或（数值行）{s.target}.{VALUE}",
-        )
-    expanded = sorted(k for k in by_id if line_id and k.startswith(line_id + "."))
-    if line is None and expanded and name:
-        # A line of a column case is one line per column (cesuan.columns): name the column.
-        raise CesuanError(
-            ErrorKind.UNKNOWN_NAME,
-            f"明细 '{line_id}' 按列展开为 {'、'.join(expanded[:5])}，每列分别改",
-            text=s.target,
-            **_where(s),
-            hint=f"写作 {expanded[0]}.{name}（每列各写一个 --set）",
-        )
     if line is None:
-        near = suggest(line_id, list(by_id)) if line_id else None
-        raise CesuanError(
-            ErrorKind.UNKNOWN_NAME,
-            f"案例中没有明细 '{line_id}'" if line_id else "应写作 明细id.输入名",
-            text=s.target,
-            **_where(s),
-            hint=f"是否为 '{near}.{name}'？" if near else "写作 明细id.输入名，如 hall.rent.area",
-        )
+        raise _no_such_line(by_id, s, line_id, name)
     if name == STATED:
         if line.get(STATED) is None:
             raise CesuanError(
@@ -326,6 +301,39 @@ def _target(
             hint=f"是否为 '{line_id}.{near}'？" if near else "可用的：" + "、".join(names),
         )
     return line_id, name, line, inputs, name
+
+
+def _no_such_line(
+    by_id: dict[str, dict[str, Any]], s: Setting, line_id: str, name: str
+) -> CesuanError:
+    """Why a target names no line: a bare line id, a line of a column case written without
+    its column, or an unknown id (with the nearest one)."""
+    if s.target in by_id:
+        return CesuanError(
+            ErrorKind.UNKNOWN_NAME,
+            f"'{s.target}' 是明细 id，还要写改它的哪一项",
+            text=s.target,
+            **_where(s, s.target),
+            hint=f"写作 {s.target}.输入名、{s.target}.{STATED} 或（数值行）{s.target}.{VALUE}",
+        )
+    expanded = sorted(k for k in by_id if line_id and k.startswith(line_id + "."))
+    if expanded and name:
+        # A line of a column case is one line per column (cesuan.columns): name the column.
+        return CesuanError(
+            ErrorKind.UNKNOWN_NAME,
+            f"明细 '{line_id}' 按列展开为 {'、'.join(expanded[:5])}，每列分别改",
+            text=s.target,
+            **_where(s),
+            hint=f"写作 {expanded[0]}.{name}（每列各写一个 --set）",
+        )
+    near = suggest(line_id, list(by_id)) if line_id else None
+    return CesuanError(
+        ErrorKind.UNKNOWN_NAME,
+        f"案例中没有明细 '{line_id}'" if line_id else "应写作 明细id.输入名",
+        text=s.target,
+        **_where(s),
+        hint=f"是否为 '{near}.{name}'？" if near else "写作 明细id.输入名，如 hall.rent.area",
+    )
 
 
 def _parse(s: Setting, line_id: str) -> Any:
