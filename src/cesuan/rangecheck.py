@@ -19,7 +19,7 @@ from typing import cast
 from cesuan import exact
 from cesuan.auditstate import AuditState
 from cesuan.boundcheck import difference, judge, message
-from cesuan.evaluation import LineResult
+from cesuan.evaluation import LineResult, Result
 from cesuan.expr.interval import Interval
 from cesuan.figures import written as _written
 from cesuan.findings import Check, Reading
@@ -32,14 +32,16 @@ __all__ = ["check_range", "point_over_stated"]
 _RANK = {"within_bound": 0, "undecided": 1, "mismatch": 2}
 
 
-def point_over_stated(st: AuditState, r: LineResult) -> bool:
+def point_over_stated(result: Result, r: LineResult) -> bool:
     """Whether a line with a range is a single value over its parts' stated amounts: no
-    bound of its own, and every part with a range states an amount (not a bound)."""
+    bound of its own, and every part with a range states an amount (not a bound). Where it is
+    not, its value over the stated parts is a range too (a part's stated bound read at one
+    end), never one number to show."""
     p = r.planned
     if p.bounds or p.given_bound or p.stated_bound or r.over_stated is None:
         return False
     return all(
-        (q := st.result[ref]).interval is None
+        (q := result[ref]).interval is None
         or (q.planned.stated is not None and q.planned.stated_bound is None)
         for ref in p.refs
     )

@@ -78,7 +78,7 @@ def _line(st: AuditState, r: LineResult) -> None:
     if p.how == "stated":
         _stated_only(st, r, stated, written, quotes)
         return
-    if r.interval is not None and point_over_stated(st, r):
+    if r.interval is not None and point_over_stated(st.result, r):
         # Its ranges come only from parts that state an amount: over those it is one value.
         assert r.over_stated is not None
         r = replace(r, shown=r.over_stated, over_shown=None, interval=None)

@@ -23,7 +23,9 @@ from cesuan.escaping import escape
 from cesuan.evaluation import LineResult, Result
 from cesuan.figures import amount as amount_text
 from cesuan.implied import implied_inputs, implied_text
+from cesuan.intervals import range_text
 from cesuan.provenance import engine_version
+from cesuan.rangecheck import point_over_stated
 from cesuan.reconcile import KIND_ZH, SEVERITY, Audit
 
 __all__ = [
@@ -158,8 +160,17 @@ def audit_case(a: Audit) -> dict[str, Any]:
         over_stated, over_exact = (
             (None, None) if r.over_stated is None else _amount(r.over_stated, r)
         )
+        rng = None
         if c.status == "unverifiable" or r.interval is not None:
             value, value_exact = None, None  # a range is not one value: see `range`
+        if r.interval is not None:
+            rng = c.computed
+            if point_over_stated(result, r):
+                # The audit read it as one value over its parts' stated amounts (that value
+                # is what it checked); `range` keeps the range its computed parts give.
+                rng = range_text(r.interval, r.unit)
+            else:  # over a part's stated bound it is a range too, never one number
+                over_stated, over_exact = None, None
         lines.append(
             {
                 "line_id": c.line_id,
@@ -175,7 +186,7 @@ def audit_case(a: Audit) -> dict[str, Any]:
                 # line's places, cesuan.display.line_places, else figures.DEFAULT_PLACES).
                 "value_exact": value_exact,
                 "value_over_stated_parts_exact": over_exact,
-                "range": c.computed if r.interval is not None else None,
+                "range": rng,
             }
         )
     return {
