@@ -58,3 +58,66 @@ def test_a_range_read_as_one_value_over_stated_amounts_shows_that_value() -> Non
     assert total["status"] == "match"
     assert total["value_over_stated_parts"] == "14 万元"
     assert total["range"] == "5万元至15万元"
+
+
+def _findings(case: Any) -> dict[str, dict[str, Any]]:
+    data = report.audit_case(cesuan.audit(case))
+    return {f["line_id"]: f for f in data["findings"] if f["severity"] == "error"}
+
+
+# 执行率 = 35 万元 ÷ 50 万元 = 0.7 = 70%. A stated range x = 10~20 万元 gives x ÷ 50 万元 =
+# 0.2 to 0.4 = 20% to 40%.
+RATES: dict[str, Any] = {
+    "case": "t.b",
+    "title": "比率",
+    "lines": [
+        {"id": "spent", "label": "执行数", "stated": "35 万元"},
+        {"id": "budget", "label": "预算", "stated": "50 万元"},
+        # 70% over a ceiling of 60%: 10 个百分点 over.
+        {"id": "ceil", "label": "执行率", "formula": "spent / budget", "stated": "≤ 60%"},
+        # 70% under a floor of 80%: 70 − 80 = −10 个百分点.
+        {"id": "floor", "label": "执行率", "formula": "spent / budget", "stated": "≥ 80%"},
+        # 60.0% is not in 20%至40%: 40 − 60 = −20 个百分点 from its upper end.
+        {
+            "id": "out",
+            "label": "比率",
+            "formula": "x / budget",
+            "inputs": {"x": {"value": "10~20 万元"}},
+            "stated": "60.0%",
+        },
+        # 30.0% lies in 20%至40%: within, its stated amount written as the form writes it.
+        {
+            "id": "inside",
+            "label": "比率",
+            "formula": "x / budget",
+            "inputs": {"x": {"value": "10~20 万元"}},
+            "stated": "30.0%",
+        },
+    ],
+}
+
+
+def test_b_bound_findings_on_a_rate_read_in_percent_and_points() -> None:
+    found = _findings(RATES)
+    ceil, floor, out = found["ceil"], found["floor"], found["out"]
+    assert (ceil["computed"], ceil["difference"]) == ("70%", "10 个百分点")
+    assert ceil["message"] == "计算结果为 70%，超过上限（申报 不超过60%），超出 10 个百分点"
+    assert (floor["computed"], floor["difference"]) == ("70%", "-10 个百分点")
+    assert floor["message"] == "计算结果为 70%，低于下限（申报 不低于80%），差 10 个百分点"
+    assert (out["stated"], out["computed"], out["difference"]) == (
+        "60.0%",
+        "20%至40%",
+        "-20 个百分点",
+    )
+    assert out["message"] == (
+        "按输入的界限计算，本行为 20%至40%，申报 60.0% 不在其中（距上端 20 个百分点）"
+    )
+    for f in (ceil, floor, out):
+        for ratio in ("0.7", "0.6", "0.1", "0.2"):
+            assert ratio not in f["message"], (ratio, f["message"])
+    inside = _lines(RATES)["inside"]
+    assert (inside["status"], inside["stated"], inside["range"]) == (
+        "within_bound",
+        "30.0%",
+        "20%至40%",
+    )

@@ -23,8 +23,8 @@ from cesuan import exact
 from cesuan.bounds import Bound
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.interval import Interval
+from cesuan.figures import q
 from cesuan.findings import Kind
-from cesuan.intervals import amount_text
 from cesuan.units import Unit
 
 if TYPE_CHECKING:
@@ -89,20 +89,23 @@ def _one_sided(b: Bound, unit: Unit) -> tuple[Fraction | None, Fraction | None]:
     return lo, hi
 
 
-def difference(v: Verdict, unit: Unit, places: int) -> str | None:
-    """computed − stated (the bound's end, or the stated amount) of a violation."""
+def difference(v: Verdict, unit: Unit, places: int, pct: bool = False) -> str | None:
+    """computed − stated (the bound's end, or the stated amount) of a violation; on a rate
+    (`pct`) in 个百分点, as a point finding's difference."""
     if v.end is None or v.value is None:
         return None
-    return amount_text(v.value - v.end, unit, places)
+    return q(v.value - v.end, unit, places, "百分点" if pct else "")
 
 
-def message(v: Verdict, written: str, shown: str, unit: Unit, places: int) -> str:
-    """The sentence of a bound finding, with its arithmetic."""
+def message(
+    v: Verdict, written: str, shown: str, unit: Unit, places: int, pct: bool = False
+) -> str:
+    """The sentence of a bound finding, with its arithmetic (on a rate the gap in 个百分点)."""
     if v.status == "undecided":
         return f"计算结果为 {shown}，申报 {written}：一部分在界内、一部分在界外，无法确定"
     assert v.end is not None
     assert v.value is not None
-    gap = amount_text(abs(v.value - v.end), unit, places)
+    gap = q(abs(v.value - v.end), unit, places, "百分点" if pct else "")
     if v.kind == Kind.OVER_CEILING:
         return f"计算结果为 {shown}，超过上限（申报 {written}），超出 {gap}"
     if v.kind == Kind.UNDER_FLOOR:

@@ -21,6 +21,7 @@ from cesuan.auditstate import AuditState
 from cesuan.boundcheck import difference, judge, message
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.interval import Interval
+from cesuan.figures import percent_line
 from cesuan.figures import written as _written
 from cesuan.findings import Check, Reading
 from cesuan.intervals import range_text
@@ -65,8 +66,10 @@ def check_range(
     s = exact.to_fraction(stated.magnitude)
     verdicts = [(k, iv, judge(iv, bound, s, unit, places)) for k, iv in _readings(st, r, unit)]
     reading, iv, v = min(verdicts, key=lambda x: _RANK[x[2].status])
-    written = bound.zh() if bound else _written(stated, places)
-    shown = range_text(iv, unit, places)
+    # A rate the form writes in percent reads in percent here too, as in a point finding.
+    pct = percent_line(p) and unit.dimensionless
+    written = bound.zh() if bound else _written(stated, places, pct)
+    shown = range_text(iv, unit, places, percent=pct)
     at = reading if p.refs else None
     st.checks.append(Check(p.id, p.line.label, v.status, written, shown, at))
     if v.kind is None:
@@ -78,10 +81,10 @@ def check_range(
     st.add(
         v.kind.value,
         r,
-        where + message(v, written, shown, unit, places),
+        where + message(v, written, shown, unit, places, pct),
         stated=bound.text if bound else written,
         computed=shown,
-        difference=difference(v, unit, places),
+        difference=difference(v, unit, places, pct),
         unit=unit.text,
         formula=p.formula.text if p.formula else None,
         substituted=st.substituted(r, reading),
