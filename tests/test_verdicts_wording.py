@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 import cesuan
 from cesuan import report
+from cesuan.errors import CesuanError
 
 
 def _lines(case: Any) -> dict[str, dict[str, Any]]:
@@ -121,3 +124,40 @@ def test_b_bound_findings_on_a_rate_read_in_percent_and_points() -> None:
         "30.0%",
         "20%至40%",
     )
+
+
+def test_c_a_stated_percentage_point_is_a_difference_of_rates() -> None:
+    # 执行率 = 35 ÷ 41 = 0.853658…; less 85.3% it is 27/41000 = 0.0658536… 百分点
+    # (1 百分点 = 1/100), 0.07 百分点 at the stated 2 places: a rounded match. Stated 0.10
+    # 百分点 is a mismatch by 27/410 − 41/410 = −14/410 = −7/205 百分点 = −0.0341… → −0.03.
+    case = {
+        "case": "t.c",
+        "title": "百分点",
+        "lines": [
+            {"id": "spent", "label": "执行数", "stated": "35 万元"},
+            {"id": "budget", "label": "预算", "stated": "41 万元"},
+            {"id": "rate", "label": "执行率", "formula": "spent / budget"},
+            {"id": "gain", "label": "提高", "formula": "rate - 85.3%", "stated": "0.07 百分点"},
+            {"id": "bad", "label": "提高", "formula": "rate - 85.3%", "stated": "0.10 百分点"},
+        ],
+    }
+    lines = _lines(case)
+    assert (lines["gain"]["status"], lines["gain"]["value_exact"]) == ("rounded_match", "27/410")
+    bad = _findings(case)["bad"]
+    assert (bad["stated"], bad["difference"], bad["difference_exact"]) == (
+        "0.10 百分点",
+        "-0.03 百分点",
+        "-7/205",
+    )
+
+
+def test_c_a_bare_number_is_still_refused() -> None:
+    # Only a named 百分点 is let through: a bare 0.07 is still a forgotten unit.
+    case = {
+        "case": "t.c",
+        "title": "无单位",
+        "lines": [{"id": "a", "label": "甲", "stated": "0.07"}],
+    }
+    with pytest.raises(CesuanError) as e:
+        cesuan.audit(case)
+    assert "没有单位" in str(e.value)
