@@ -10,7 +10,10 @@ import pytest
 
 import cesuan
 from cesuan import report
+from cesuan.auditreport import report_for_run
 from cesuan.errors import CesuanError
+from cesuan.report_html import render_html
+from cesuan.report_md import render_markdown
 
 
 def _lines(case: Any) -> dict[str, dict[str, Any]]:
@@ -104,16 +107,16 @@ def test_b_bound_findings_on_a_rate_read_in_percent_and_points() -> None:
     found = _findings(RATES)
     ceil, floor, out = found["ceil"], found["floor"], found["out"]
     assert (ceil["computed"], ceil["difference"]) == ("70%", "10 个百分点")
-    assert ceil["message"] == "计算结果为 70%，超过上限（申报 不超过60%），超出 10 个百分点"
+    assert ceil["message"] == "计算结果为70%，超过上限（申报不超过60%），超出10个百分点"
     assert (floor["computed"], floor["difference"]) == ("70%", "-10 个百分点")
-    assert floor["message"] == "计算结果为 70%，低于下限（申报 不低于80%），差 10 个百分点"
+    assert floor["message"] == "计算结果为70%，低于下限（申报不低于80%），差10个百分点"
     assert (out["stated"], out["computed"], out["difference"]) == (
         "60.0%",
         "20%至40%",
         "-20 个百分点",
     )
     assert out["message"] == (
-        "按输入的界限计算，本行为 20%至40%，申报 60.0% 不在其中（距上端 20 个百分点）"
+        "按输入的界限计算，本行为20%至40%，申报60.0%不在其中（距上端20个百分点）"
     )
     for f in (ceil, floor, out):
         for ratio in ("0.7", "0.6", "0.1", "0.2"):
@@ -161,3 +164,35 @@ def test_c_a_bare_number_is_still_refused() -> None:
     with pytest.raises(CesuanError) as e:
         cesuan.audit(case)
     assert "没有单位" in str(e.value)
+
+
+def test_d_amounts_in_the_audit_s_human_texts_are_written_as_the_forms_write_them() -> None:
+    # 2 次 × 5 万元/次 = 10 万元, the form states 12 万元: 10 − 12 = −2 万元. Every text a
+    # person reads writes an amount against its unit, after its word (申报12万元), as the
+    # 测算依据 does; the JSON fields keep the space their schema types.
+    case = {
+        "case": "t.d",
+        "title": "写法",
+        "lines": [
+            {
+                "id": "a",
+                "label": "甲",
+                "formula": "n * price",
+                "inputs": {"n": {"value": "2 次"}, "price": {"value": "5 万元/次"}},
+                "stated": "12 万元",
+            }
+        ],
+    }
+    data = report.envelope("audit", [report.audit_case(cesuan.audit(case))], [])
+    (f,) = [f for f in data["cases"][0]["findings"] if f["severity"] == "error"]
+    assert f["message"] == "按测算依据计算为10万元，申报12万元"
+    assert (f["stated"], f["computed"], f["difference"]) == ("12 万元", "10 万元", "-2 万元")
+    assert "    差额：-2万元（计算 − 申报）" in report.audit_text(data, [])
+    assert "- 申报：12万元；计算：10万元；差额：-2万元" in report.audit_markdown(data)
+    doc, _ = report_for_run(data, date="2026-01-01")
+    assert "- 申报12万元；计算10万元；差额-2万元（计算 − 申报）" in render_markdown(doc)
+    html = render_html(doc, {})
+    assert '<dd>12万元；计算10万元；差额<span class="amount">-2万元</span>' in html
+    for out in (report.audit_text(data, []), render_markdown(doc), html):
+        for spaced in ("12 万元", "10 万元", "-2 万元"):
+            assert spaced not in out, (spaced, out)

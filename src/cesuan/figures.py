@@ -4,22 +4,24 @@ beside it; a stated amount with the places the form wrote (28.40 stays 28.40); a
 writes in percent in percent (85.37%), the difference of two in percentage points (个百分点).
 
 What it does: the text of the amounts in findings, checks and messages (cesuan.reconcile) and
-in the audit JSON's lines (cesuan.report).
+in the audit JSON's lines (cesuan.report); `said`, an amount in a sentence as forms write it
+(3900万元), for every human text of the audit.
 What it must not do: compare or round anything but for writing (the verdicts are reconcile's,
 on exact values); write a raw fraction in any text meant to be read.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from cesuan import exact
 from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
 from cesuan.units import Unit
 
-__all__ = ["DEFAULT_PLACES", "Pct", "amount", "amounts", "percent_line", "q", "written"]
+__all__ = ["DEFAULT_PLACES", "Pct", "amount", "amounts", "percent_line", "q", "said", "written"]
 
 # Places a value that does not terminate is shown with when nothing says how precise it is
 # (the same default as cesuan.display.show).
@@ -68,9 +70,31 @@ def _hundred(x: exact.Num) -> exact.Num:
 
 
 def q(x: exact.Num, u: Unit, places: int | None = None, pct: Pct = "") -> str:
-    """An amount for a message: rounded with 约 in front where it does not terminate."""
+    """An amount for a message: rounded with 约 in front where it does not terminate, written
+    as the forms write it (`said`)."""
     text, ex = amount(x, u, places, pct)
-    return text if ex is None else "约" + text
+    return said(text if ex is None else "约" + text)
+
+
+# A number (约 in front where rounded, a sign) and the one space before its unit.
+_SPACED = re.compile(r"^(约?[-−]?[0-9][0-9.]*) (?=\S)")
+
+
+@overload
+def said(text: str) -> str: ...
+@overload
+def said(text: None) -> None: ...
+def said(text: str | None) -> str | None:
+    """An amount as the forms and the 测算依据 write it in a sentence: the number against its
+    unit (3900万元, 约32.5万元, 0.07个百分点). The one way the audit's human texts (messages;
+    the text, Markdown and HTML reports) write an amount; the JSON fields keep the space their
+    schema types ('3900 万元'). Text that does not start with a number (a bound's words, a
+    range, a bound as written) is returned as it is, and None (no amount) as None.
+
+    >>> said("3900 万元"), said("约-0.03 个百分点"), said("85.30%"), said("不超过30万元")
+    ('3900万元', '约-0.03个百分点', '85.30%', '不超过30万元')
+    """
+    return None if text is None else _SPACED.sub(r"\1", text, count=1)
 
 
 def written(stated: Quantity, places: int | None, pct: bool = False) -> str:

@@ -78,13 +78,15 @@ def check_range(
     if v.status == "mismatch":
         st.mismatched.add(p.id)
     where = f"第{place[0]}处申报数：" if place else ""
+    diff, diff_exact = difference(v, unit, places, pct)
     st.add(
         v.kind.value,
         r,
         where + message(v, written, shown, unit, places, pct),
         stated=bound.text if bound else written,
         computed=shown,
-        difference=difference(v, unit, places, pct),
+        difference=diff,
+        difference_exact=diff_exact,
         unit=unit.text,
         formula=p.formula.text if p.formula else None,
         substituted=st.substituted(r, reading),

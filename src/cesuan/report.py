@@ -22,6 +22,7 @@ from cesuan.display import case_places, is_percent, line_places
 from cesuan.escaping import escape
 from cesuan.evaluation import LineResult, Result
 from cesuan.figures import amount as amount_text
+from cesuan.figures import said
 from cesuan.implied import implied_inputs, implied_text
 from cesuan.intervals import range_text
 from cesuan.provenance import engine_version
@@ -336,7 +337,7 @@ def _finding_lines(f: Mapping[str, Any]) -> list[str]:
     details = _details(f, clean, "说明")
     if f["difference"]:  # right after the arithmetic it comes from
         at = 1 if details and details[0][0] == "算式" else 0
-        details.insert(at, ("差额", f"{f['difference']}（计算 − 申报）"))
+        details.insert(at, ("差额", f"{said(f['difference'])}（计算 − 申报）"))
     return out + [f"    {k}：{v}" for k, v in details]
 
 
@@ -425,7 +426,8 @@ def _finding_markdown(i: int, f: Mapping[str, Any]) -> list[str]:
     ]
     if f["stated"]:
         out.append(
-            f"- 申报：{md(f['stated'])}；计算：{md(f['computed'])}；差额：{md(f['difference'])}"
+            f"- 申报：{md(said(f['stated']))}；计算：{md(said(f['computed']))}；"
+            f"差额：{md(said(f['difference']))}"
         )
     out += [f"- {k}：{v}" for k, v in _details(f, md, "备注")]
     out.append("")

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cesuan.auditreport import SUMMARY_NOTE, shown_text
+from cesuan.figures import said
 from cesuan.implied import implied_text
 from cesuan.report_md import section_number
 
@@ -209,9 +210,11 @@ def _rows(e: Mapping[str, Any], spans: Mapping[str, Any]) -> list[str]:
         diff = (
             ""  # bound_undecided: a range across a bound has no one difference
             if e["difference"] is None
-            else f'；差额 <span class="amount">{esc(e["difference"])}</span>（计算 − 申报）'
+            else f'；差额<span class="amount">{esc(said(e["difference"]))}</span>（计算 − 申报）'
         )
-        rows.append(f"<dt>申报</dt><dd>{esc(e['stated'])}；计算 {esc(e['computed'])}{diff}</dd>")
+        rows.append(
+            f"<dt>申报</dt><dd>{esc(said(e['stated']))}；计算{esc(said(e['computed']))}{diff}</dd>"
+        )
     rows.append(f"<dt>说明</dt><dd>{esc(e['message'])}</dd>")
     if e["substituted"]:
         rows.append(f"<dt>算式</dt><dd>{esc(e['substituted'])}</dd>")
