@@ -147,11 +147,13 @@ def _summary(rep: Mapping[str, Any]) -> list[str]:
         cells = "".join(f'<td class="n">{r[k]}</td>' for k in _KEYS)
         out.append(
             f'<tr><td><a href="#form-{i}">{esc(r["title"])}</a></td>{cells}'
-            f'<td class="n">{esc(r["money"])}</td></tr>'
+            f'<td class="n">{esc(said(r["money"]))}</td></tr>'
         )
     t = rep["summary"]["total"]
     cells = "".join(f'<td class="n">{t[k]}</td>' for k in _KEYS)
-    out.append(f'<tr class="total"><td>合计</td>{cells}<td class="n">{esc(t["money"])}</td></tr>')
+    out.append(
+        f'<tr class="total"><td>合计</td>{cells}<td class="n">{esc(said(t["money"]))}</td></tr>'
+    )
     out.append(f"</table><p>{esc(SUMMARY_NOTE)}</p>")
     return out
 

@@ -90,10 +90,10 @@ def _summary(rep: Mapping[str, Any]) -> list[str]:
     keys = ("checked", "matched", "unverifiable", "issues", "consequences", "hidden", "notes")
     for r in rep["summary"]["forms"]:
         cells = " | ".join(str(r[k]) for k in keys)
-        out.append(f"| {md(r['title'])} | {cells} | {md(r['money'])} |")
+        out.append(f"| {md(r['title'])} | {cells} | {md(said(r['money']))} |")
     t = rep["summary"]["total"]
     cells = " | ".join(str(t[k]) for k in keys)
-    out.append(f"| **合计** | {cells} | {md(t['money'])} |")
+    out.append(f"| **合计** | {cells} | {md(said(t['money']))} |")
     out += [
         "",
         SUMMARY_NOTE,
