@@ -107,7 +107,7 @@ def test_further_places_of_a_line_with_one_value() -> None:
     assert _checks(a, "x") == [
         ("x", "费用", "match", "12 元", "12 元", None),
         ("x", "费用", "mismatch", "13 元", "12 元", "exact"),
-        ("x", "费用", "match", "12.0 元", "12 元", "exact"),
+        ("x", "费用", "match", "12.0 元", "12.0 元", "exact"),
     ]
 
 
@@ -175,7 +175,7 @@ def test_a_stated_only_line_s_places_keep_their_trailing_zeros() -> None:
         label="甲",
         message="第2处申报数32.00万元（原文“甲32.00万元”）：与第1处申报数30.00万元不符",
         stated="32.00 万元",
-        computed="30 万元",
+        computed="30.00 万元",
         difference="-2 万元",
         unit="万元",
         quotes=_q("甲32.00万元"),
@@ -200,7 +200,7 @@ def test_a_stated_only_rate_s_places_are_written_in_percent() -> None:
     a = _audit("甲85.0% 甲85.5%", line)
     f = _findings(a)[0]
     assert f["message"] == "第2处申报数85.5%（原文“甲85.5%”）：与第1处申报数85.0%不符"
-    assert (f["stated"], f["computed"], f["difference"]) == ("85.5%", "85%", "-0.5 个百分点")
+    assert (f["stated"], f["computed"], f["difference"]) == ("85.5%", "85.0%", "-0.5 个百分点")
 
 
 def _third(i: int, stated: str | None = None, places: int = 2) -> dict[str, Any]:

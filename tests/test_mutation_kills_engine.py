@@ -343,7 +343,7 @@ def test_a_total_right_as_shown_is_no_wrong_part_for_the_grand_total() -> None:
     }
     a = _audit("合计 0.66 万元 1.00 万元", *parts, t, g)
     assert _check(a, "t")[0] == "match"
-    assert _check(a, "g") == ("match", "1.00 万元", "1 万元", "exact")
+    assert _check(a, "g") == ("match", "1.00 万元", "1.00 万元", "exact")
     assert {str(f.kind) for f in a.findings if f.severity != "info"} == set()
 
 
@@ -380,7 +380,7 @@ def test_a_consequence_finding_in_full() -> None:
     # Difference 2/3 − 0.70 = 20/30 − 21/30 = −1/30 = −0.0333… → −0.03; 0.70 keeps its zero.
     parts = [_rounded_third(1, "0.35 万元"), _rounded_third(2, "0.35 万元")]
     a = _parts_and_total(parts, "p1 + p2", "0.70 万元")
-    assert _check(a, "t") == ("match", "0.70 万元", "0.7 万元", "over_stated")
+    assert _check(a, "t") == ("match", "0.70 万元", "0.70 万元", "over_stated")
     f = _finding(a, "t", "consequence")
     assert (
         f["message"]
@@ -402,7 +402,7 @@ def test_a_sum_mismatch_says_what_the_computed_parts_give() -> None:
     f = _finding(a, "t", "sum_mismatch")
     assert (
         f["message"]
-        == "按各分项申报数计算为0.7万元，申报0.72万元（分项按测算结果计则为约0.67万元）"
+        == "按各分项申报数计算为0.70万元，申报0.72万元（分项按测算结果计则为约0.67万元）"
     )
     assert (f["difference"], f["substituted"]) == ("-0.02 万元", "0.35万元 + 0.35万元")
 

@@ -121,7 +121,11 @@ def test_a_value_that_does_not_terminate_is_rounded_with_its_fraction_kept() -> 
 def test_an_exact_value_has_no_exact_field() -> None:
     data, *_ = _outputs(VERDICTS[[p.name for p in VERDICTS].index("round0.yaml")])
     (f,) = [f for f in data["cases"][0]["findings"] if f["severity"] == "error"]
-    assert (f["computed"], f["computed_exact"], f["difference_exact"]) == ("28 元/个", None, None)
+    assert (f["computed"], f["computed_exact"], f["difference_exact"]) == (
+        "28.00 元/个",
+        None,
+        None,
+    )
 
 
 def _thirds_total(total: str) -> dict[str, Any]:

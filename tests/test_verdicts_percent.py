@@ -51,7 +51,7 @@ def test_a_rate_is_written_in_percent_in_every_audit_output() -> None:
     assert f["message"] == "按各分项申报数计算为约85.37%，申报85.30%"
     lines = {ln["line_id"]: ln for ln in data["cases"][0]["lines"]}
     assert (lines["rate"]["stated"], lines["rate"]["value"]) == ("85.30%", "85.37%")
-    assert (lines["quarter"]["stated"], lines["quarter"]["value"]) == ("25.00%", "25%")
+    assert (lines["quarter"]["stated"], lines["quarter"]["value"]) == ("25.00%", "25.00%")
     text = report.audit_text(data, [])
     md_old = report.audit_markdown(data)
     md_filed = render_markdown(doc)

@@ -196,3 +196,29 @@ def test_d_amounts_in_the_audit_s_human_texts_are_written_as_the_forms_write_the
     for out in (report.audit_text(data, []), render_markdown(doc), html):
         for spaced in ("12 万元", "10 万元", "-2 万元"):
             assert spaced not in out, (spaced, out)
+
+
+def test_e_a_computed_amount_beside_a_stated_one_has_its_places() -> None:
+    # 439 万元 ÷ 500 万元 = 0.878 = 87.8%: beside a stated 87.80% it reads 87.80%. Stated
+    # 87.90%, it is off by 87.8 − 87.9 = −0.1 个百分点; the exact ratio stays 0.878 (terminating,
+    # so no *_exact).
+    def rate(stated: str) -> dict[str, Any]:
+        return {
+            "id": "r",
+            "label": "执行率",
+            "formula": "spent / budget",
+            "inputs": {"spent": {"value": "439 万元"}, "budget": {"value": "500 万元"}},
+            "stated": stated,
+        }
+
+    ok = {"case": "t.e", "title": "位数", "lines": [rate("87.80%")]}
+    line = _lines(ok)["r"]
+    assert (line["status"], line["stated"], line["value"]) == ("match", "87.80%", "87.80%")
+    off = {"case": "t.e", "title": "位数", "lines": [rate("87.90%")]}
+    f = _findings(off)["r"]
+    assert (f["computed"], f["computed_exact"], f["difference"]) == (
+        "87.80%",
+        None,
+        "-0.1 个百分点",
+    )
+    assert f["message"] == "按测算依据计算为87.80%，申报87.90%"

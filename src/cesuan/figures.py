@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any, Literal, overload
 
 from cesuan import exact
-from cesuan.provenance import qtext
 from cesuan.quantity import Quantity
 from cesuan.units import Unit
 
@@ -39,12 +38,16 @@ def percent_line(p: Any) -> bool:
     return bool(p.unit.dimensionless and p.line.stated is not None and "%" in p.line.stated.value)
 
 
-def amount(x: exact.Num, u: Unit, places: int | None, pct: Pct = "") -> tuple[str, str | None]:
+def amount(
+    x: exact.Num, u: Unit, places: int | None, pct: Pct = "", *, pad: bool = False
+) -> tuple[str, str | None]:
     """An amount as written in every output, and its exact fraction when it has no finite
     decimal: (exact decimal text, None), or (text rounded half-up to `places` — the stated
     amount's, else DEFAULT_PLACES —, 'p/q'). Never a raw fraction in the first. `places`
     counts in `u`; with `pct` the value (a ratio) is written in percent or percentage points,
-    two places fewer, and the exact fraction stays the ratio.
+    two places fewer, and the exact fraction stays the ratio. `pad`: a value shown beside a
+    stated amount gets at least the stated places (87.8% beside 87.80% is 87.80%; trailing
+    zeros only, never a digit rounded away that the exact text has).
 
     >>> from fractions import Fraction
     >>> from cesuan.units import parse_unit
@@ -52,16 +55,29 @@ def amount(x: exact.Num, u: Unit, places: int | None, pct: Pct = "") -> tuple[st
     (('0.25 元', None), ('0.5203', '64/123'))
     >>> amount(Fraction(64, 123), parse_unit(""), 4, "%"), amount(Fraction(7, 10000), parse_unit(""), 4, "百分点")
     (('52.03%', '64/123'), ('0.07 个百分点', None))
+    >>> amount(Fraction(439, 500), parse_unit(""), 4, "%", pad=True)[0]
+    '87.80%'
     """
     p = DEFAULT_PLACES if places is None else places
     ex = None if exact.is_terminating(x) else exact.format_exact(x)
     if pct:
         v = _hundred(x)
         n = exact.format_exact(v if ex is None else exact.round_half_up(v, max(0, p - 2)))
+        if pad and places is not None:
+            n = _padded(n, places - 2)
         return (n + "%" if pct == "%" else f"{n} 个百分点"), ex
-    if ex is None:
-        return qtext(x, u), None
-    return qtext(exact.round_half_up(x, p), u), ex
+    n = exact.format_exact(x if ex is None else exact.round_half_up(x, p))
+    if pad and places is not None:
+        n = _padded(n, places)
+    return (f"{n} {u.text}" if u.terms else n), ex
+
+
+def _padded(n: str, places: int) -> str:
+    """Decimal text with trailing zeros up to `places` decimals (never fewer than it has)."""
+    have = len(n.partition(".")[2])
+    if places <= have:
+        return n
+    return n + ("" if "." in n else ".") + "0" * (places - have)
 
 
 def _hundred(x: exact.Num) -> exact.Num:
@@ -69,10 +85,10 @@ def _hundred(x: exact.Num) -> exact.Num:
     return exact.scale10(x, 2) if isinstance(x, Decimal) else exact.mul(x, Decimal(100))
 
 
-def q(x: exact.Num, u: Unit, places: int | None = None, pct: Pct = "") -> str:
+def q(x: exact.Num, u: Unit, places: int | None = None, pct: Pct = "", *, pad: bool = False) -> str:
     """An amount for a message: rounded with 约 in front where it does not terminate, written
-    as the forms write it (`said`)."""
-    text, ex = amount(x, u, places, pct)
+    as the forms write it (`said`); `pad` as in `amount`."""
+    text, ex = amount(x, u, places, pct, pad=pad)
     return said(text if ex is None else "约" + text)
 
 
@@ -115,7 +131,7 @@ def amounts(
     """stated, computed, difference (computed − stated) and unit: exact decimal text, or
     rounded to the stated places with the exact fraction in computed_exact/difference_exact
     (in `unit`; for a percentage the ratio, the difference then in percentage points)."""
-    c, c_exact = amount(computed, stated.unit, places, "%" if pct else "")
+    c, c_exact = amount(computed, stated.unit, places, "%" if pct else "", pad=True)
     diff = exact.sub(computed, stated.magnitude)
     d, d_exact = amount(diff, stated.unit, places, "百分点" if pct else "")
     return {

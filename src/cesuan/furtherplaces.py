@@ -65,11 +65,9 @@ def _place(st: AuditState, r: LineResult, j: int, q: Quantity, places: int, also
         what = f"与第1处申报数{said(_written(p.stated, p.stated_places, pct))}不符"
     else:
         reading, value, status = best_of(readings(st, r, q.unit), q, places)
-        what = (
-            f"{READING_ZH[reading] if p.refs else '按测算依据计算'}为{_q(value, q.unit, places, c)}"
-        )
+        what = f"{READING_ZH[reading] if p.refs else '按测算依据计算'}为{_q(value, q.unit, places, c, pad=True)}"
     written = _written(q, places, pct)
-    shown = None if reading is None else amount(value, q.unit, places, c)[0]
+    shown = None if reading is None else amount(value, q.unit, places, c, pad=True)[0]
     st.checks.append(Check(p.id, p.line.label, status, written, shown, reading))
     if status == "mismatch":
         st.add(

@@ -138,7 +138,7 @@ def _written_expression(st: AuditState, r: LineResult, w: Any, v: exact.Num, pct
         st.add(
             "written_expression",
             r,
-            f"表上算式 {w.expr} 按原样计算得{_q(value, w.result.unit, w.places, '%' if pct else '')}，"
+            f"表上算式 {w.expr} 按原样计算得{_q(value, w.result.unit, w.places, '%' if pct else '', pad=True)}，"
             f"表上写{said(_written(w.result, w.places, pct))}",
             **_amounts(value, w.result, w.places, pct),
             formula=w.expr,

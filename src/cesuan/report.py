@@ -215,11 +215,14 @@ def _with_implied(f: dict[str, Any], result: Result) -> dict[str, Any]:
 
 
 def _amount(x: Any, r: Any) -> tuple[str, str | None]:
-    """An amount in the line's unit, as reconcile writes amounts (never a raw fraction)."""
+    """An amount in the line's unit, as reconcile writes amounts (never a raw fraction); beside
+    a stated amount to at least its places (87.80%, not 87.8%)."""
     places = line_places(r)
     if places is not None and is_percent(r):
         places += 2  # line_places counts in percent; the value is a plain ratio
-    return amount_text(x, r.unit, places, "%" if is_percent(r) else "")
+    p = r.planned
+    pad = p.stated is not None and p.stated_bound is None
+    return amount_text(x, r.unit, places, "%" if is_percent(r) else "", pad=pad)
 
 
 # ── calc and explain ─────────────────────────────────────────────────────────────────────────

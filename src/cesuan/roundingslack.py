@@ -94,7 +94,7 @@ def _rounding_difference(
             p.line.label,
             "rounded_match",
             _written(stated, places, pct),
-            amount(over, stated.unit, places, c)[0],
+            amount(over, stated.unit, places, c, pad=True)[0],
             "over_stated",
         )
     )
@@ -103,7 +103,7 @@ def _rounding_difference(
     st.add(
         "rounding_difference",
         r,
-        f"{READING_ZH['over_stated']}为{_q(over, stated.unit, places, c)}，申报{said(_written(stated, places, pct))}；"
+        f"{READING_ZH['over_stated']}为{_q(over, stated.unit, places, c, pad=True)}，申报{said(_written(stated, places, pct))}；"
         f"差额不超过 {n} 个分项各自四舍五入可能造成的"
         f"{_q(exact.from_fraction(slack), stated.unit, places + 2, '百分点' if pct else '')}，系尾差",
         **_amounts(over, stated, places, pct),
