@@ -196,9 +196,9 @@ def test_the_markdown_report_reads_as_filed() -> None:
         assert head in md
     assert md.count("\n### （") == 5  # one section per form
     assert md.count("\n#### 问题 ") == 5  # 4 drainage + 1 SMS, each cause once
-    assert md.count("差额 100 万元") == 1  # the drainage gap, once
-    assert md.count("差额 100.003 万元") == 3  # its three consequences, under it
-    assert "| **合计** | 46 | 42 | 22 | 5 | 4 | 0 | 26 | 174.48 万元 |" in md
+    assert md.count("差额100万元") == 1  # the drainage gap, once
+    assert md.count("差额100.003万元") == 3  # its three consequences, under it
+    assert "| **合计** | 46 | 42 | 22 | 5 | 4 | 0 | 26 | 174.48万元 |" in md
     # The drainage section's own line repeats its summary row: 14 checked = 10 + 1 rounded + 3
     # not matching; 4 issues = those 3 + the written expression of drain.step2 (whose stated
     # 3637.8 matches the line's reading).
@@ -232,7 +232,7 @@ def _evil() -> tuple[dict[str, Any], str]:
         "file": None,
         "line_id": "a",
         "label": '<script>alert("x")</script>\x1b[31m',
-        "message": "按测算依据计算为 10 元，申报 12 元",
+        "message": "按测算依据计算为10元，申报12元",
         "stated": "12 元",
         "computed": "10 元",
         "difference": "-2 元",
@@ -381,7 +381,7 @@ def test_the_amount_at_issue_adds_exact_differences_and_rounds_once() -> None:
     assert rep["summary"]["total"]["money"] == "0.05 万元"
     opinion = rep["opinion"]["text"]
     assert (
-        "涉及金额 0.05 万元（各处差额绝对值之和；受其影响的合计数不重复计算），另涉及比率差额 0.07 个百分点。"
+        "涉及金额0.05万元（各处差额绝对值之和；受其影响的合计数不重复计算），另涉及比率差额0.07个百分点。"
         in opinion[0]
     )
-    assert opinion[1] == "涉及金额：3 处，涉及金额 0.05 万元、比率差额 0.07 个百分点。"
+    assert opinion[1] == "涉及金额：3 处，涉及金额0.05万元、比率差额0.07个百分点。"

@@ -64,7 +64,7 @@ def test_audit_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     kinds = {f["kind"] for f in findings}
     assert {"mismatch", "sum_mismatch", "written_expression", "unverifiable"} <= kinds
     f = next(f for f in findings if f["line_id"] == "comms.sms")
-    assert (f["stated"], f["computed"], f["difference"]) == ("2.51 万元", "2.4 万元", "-0.11 万元")
+    assert (f["stated"], f["computed"], f["difference"]) == ("2.51 万元", "2.40 万元", "-0.11 万元")
     assert f["quotes"]
 
 

@@ -87,7 +87,7 @@ def test_further_places_of_a_line_with_one_value() -> None:
             severity="error",
             line_id="x",
             label="费用",
-            message="第2处申报数 13 元：按测算依据计算为 12 元",
+            message="第2处申报数13元：按测算依据计算为12元",
             stated="13 元",
             computed="12 元",
             difference="-1 元",
@@ -107,7 +107,7 @@ def test_further_places_of_a_line_with_one_value() -> None:
     assert _checks(a, "x") == [
         ("x", "费用", "match", "12 元", "12 元", None),
         ("x", "费用", "mismatch", "13 元", "12 元", "exact"),
-        ("x", "费用", "match", "12.0 元", "12 元", "exact"),
+        ("x", "费用", "match", "12.0 元", "12.0 元", "exact"),
     ]
 
 
@@ -137,7 +137,7 @@ def test_further_places_of_a_rate_are_written_in_percent() -> None:
             severity="error",
             line_id="r",
             label="比率",
-            message="第3处申报数 33.4%（原文“又33.4%”“比率33.33%”）：按测算依据计算为 约33.3%",
+            message="第3处申报数33.4%（原文“又33.4%”“比率33.33%”）：按测算依据计算为约33.3%",
             stated="33.4%",
             computed="33.3%",
             difference="-0.1 个百分点",
@@ -173,9 +173,9 @@ def test_a_stated_only_line_s_places_keep_their_trailing_zeros() -> None:
         severity="error",
         line_id="s",
         label="甲",
-        message="第2处申报数 32.00 万元（原文“甲32.00万元”）：与第1处申报数 30.00 万元 不符",
+        message="第2处申报数32.00万元（原文“甲32.00万元”）：与第1处申报数30.00万元不符",
         stated="32.00 万元",
-        computed="30 万元",
+        computed="30.00 万元",
         difference="-2 万元",
         unit="万元",
         quotes=_q("甲32.00万元"),
@@ -199,8 +199,8 @@ def test_a_stated_only_rate_s_places_are_written_in_percent() -> None:
     }
     a = _audit("甲85.0% 甲85.5%", line)
     f = _findings(a)[0]
-    assert f["message"] == "第2处申报数 85.5%（原文“甲85.5%”）：与第1处申报数 85.0% 不符"
-    assert (f["stated"], f["computed"], f["difference"]) == ("85.5%", "85%", "-0.5 个百分点")
+    assert f["message"] == "第2处申报数85.5%（原文“甲85.5%”）：与第1处申报数85.0%不符"
+    assert (f["stated"], f["computed"], f["difference"]) == ("85.5%", "85.0%", "-0.5 个百分点")
 
 
 def _third(i: int, stated: str | None = None, places: int = 2) -> dict[str, Any]:
@@ -243,7 +243,7 @@ def test_a_further_place_of_a_total_reads_over_the_stated_parts_first() -> None:
             severity="error",
             line_id="t",
             label="合计",
-            message="第3处申报数 0.70 万元（原文“合计”）：按各分项申报数计算为 0.66 万元",
+            message="第3处申报数0.70万元（原文“合计”）：按各分项申报数计算为0.66万元",
             stated="0.70 万元",
             computed="0.66 万元",
             difference="-0.04 万元",
@@ -297,7 +297,7 @@ def test_a_further_place_of_a_total_with_a_wrong_part_reads_only_the_stated_part
         ("t", "合计", "mismatch", "0.67 万元", "0.83 万元", "over_stated"),
     ]
     place = next(f for f in _findings(a) if f["kind"] == "sum_mismatch")
-    assert place["message"] == "第2处申报数 0.67 万元（原文“合计”）：按各分项申报数计算为 0.83 万元"
+    assert place["message"] == "第2处申报数0.67万元（原文“合计”）：按各分项申报数计算为0.83万元"
     assert (place["difference"], place["substituted"]) == ("0.16 万元", "0.5万元 + 0.33万元")
 
 
@@ -322,7 +322,7 @@ def test_a_further_place_when_the_stated_parts_cannot_be_computed() -> None:
         severity="error",
         line_id="t",
         label="人均",
-        message="第2处申报数 60 元/人（原文“人均”）：按各分项测算结果（精确值）计算为 50 元/人",
+        message="第2处申报数60元/人（原文“人均”）：按各分项测算结果（精确值）计算为50元/人",
         stated="60 元/人",
         computed="50 元/人",
         difference="-10 元/人",
@@ -391,7 +391,7 @@ def test_a_consequence_on_a_rate_is_written_in_percent() -> None:
         severity="warning",
         line_id="rate",
         label="执行率",
-        message="本行按分项申报数核对相符；若分项按测算结果计，则为 约85.37%（申报 87.80%）",
+        message="本行按分项申报数核对相符；若分项按测算结果计，则为约85.37%（申报87.80%）",
         stated="87.80%",
         computed="85.37%",
         difference="-2.43 个百分点",
@@ -410,7 +410,7 @@ def test_a_rate_mismatch_names_the_computed_parts_reading_in_percent() -> None:
     # reading counts); over the computed parts it would be 35/41 → 约85.37%, said in brackets.
     a = _rate_case("88.00%")
     f = next(f for f in _findings(a) if f["line_id"] == "rate")
-    assert f["message"].endswith("（分项按测算结果计则为 约85.37%）")
+    assert f["message"].endswith("（分项按测算结果计则为约85.37%）")
     assert (f["kind"], f["reading"], f["stated"]) == ("mismatch", "over_stated", "88.00%")
 
 
@@ -435,8 +435,8 @@ def test_a_rounding_difference_between_rates_is_in_percentage_points() -> None:
         severity="warning",
         line_id="t",
         label="合计",
-        message="按各分项申报数计算为 99.99%，申报 100.00%；"
-        "差额不超过 3 个分项各自四舍五入可能造成的 0.015 个百分点，系尾差",
+        message="按各分项申报数计算为99.99%，申报100.00%；"
+        "差额不超过 3 个分项各自四舍五入可能造成的0.015个百分点，系尾差",
         stated="100.00%",
         computed="99.99%",
         difference="-0.01 个百分点",
@@ -462,7 +462,7 @@ def test_a_written_rate_expression_is_written_in_percent() -> None:
         "written": {"expr": "35/41", "result": "85.30%", "quote": ["35/41=85.30%"]},
     }
     f = _findings(_audit("35/41=85.30%", line))[0]
-    assert f["message"] == "表上算式 35/41 按原样计算得 约85.37%，表上写 85.30%"
+    assert f["message"] == "表上算式 35/41 按原样计算得约85.37%，表上写85.30%"
     assert (f["stated"], f["computed"], f["difference"]) == ("85.30%", "85.37%", "0.07 个百分点")
 
 
@@ -614,7 +614,9 @@ def test_a_bound_finding_on_a_value_that_does_not_terminate() -> None:
     assert (
         _flat(f["message"]) == "计算结果为约10.33万元，超过上限（申报不超过10万元），超出约0.33万元"
     )
-    assert (f["computed"], f["difference"], f["reading"]) == ("约10.33 万元", "约0.33 万元", None)
+    # The difference field as a point finding's: rounded text, the exact 1/3 beside it.
+    assert (f["computed"], f["difference"], f["reading"]) == ("约10.33 万元", "0.33 万元", None)
+    assert f["difference_exact"] == "1/3"
     assert (f["formula"], f["substituted"]) == ("a / 3", "31万元 ÷ 3")
 
 
@@ -738,7 +740,7 @@ def test_a_range_over_parts_that_state_amounts_is_one_value() -> None:
     # Stated 8: 7 ≠ 8, off by −1; no other reading to name (the range's own ends are not
     # readings of the total any more).
     f = next(f for f in _findings(_ranged_part_and_total("8 万元")) if f["line_id"] == "t")
-    assert (f["kind"], f["message"]) == ("sum_mismatch", "按各分项申报数计算为 7 万元，申报 8 万元")
+    assert (f["kind"], f["message"]) == ("sum_mismatch", "按各分项申报数计算为7万元，申报8万元")
     # Stated 12 (the range's upper end, 10 + 2): still not 7.
     a = _ranged_part_and_total("12 万元")
     assert [c[2:] for c in _checks(a, "t")] == [("mismatch", "12 万元", "7 万元", "over_stated")]
@@ -772,7 +774,7 @@ def test_a_written_plain_ratio_is_not_a_percentage() -> None:
         "written": {"expr": "1/4", "result": "0.26", "quote": ["甲"]},
     }
     (f,) = _findings(_audit("甲", line))
-    assert f["message"] == "表上算式 1/4 按原样计算得 0.25，表上写 0.26"
+    assert f["message"] == "表上算式 1/4 按原样计算得0.25，表上写0.26"
     assert (f["stated"], f["computed"], f["difference"]) == ("0.26", "0.25", "-0.01")
 
 

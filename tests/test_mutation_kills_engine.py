@@ -93,8 +93,8 @@ def test_a_rounding_difference_finding_in_full() -> None:
         "file": None,
         "line_id": "t",
         "label": "合计",
-        "message": "按各分项申报数计算为 0.99 万元，申报 1.00 万元；"
-        "差额不超过 3 个分项各自四舍五入可能造成的 0.015 万元，系尾差",
+        "message": "按各分项申报数计算为0.99万元，申报1.00万元；"
+        "差额不超过 3 个分项各自四舍五入可能造成的0.015万元，系尾差",
         "stated": "1.00 万元",
         "computed": "0.99 万元",
         "difference": "-0.01 万元",  # 0.99 − 1.00
@@ -282,7 +282,7 @@ def test_a_written_expression_finding_in_full() -> None:
         "file": None,
         "line_id": "a",
         "label": "人均",
-        "message": "表上算式 10/3 按原样计算得 约3.33 万元，表上写 3.40 万元",
+        "message": "表上算式 10/3 按原样计算得约3.33万元，表上写3.40万元",
         "stated": "3.40 万元",
         "computed": "3.33 万元",
         "difference": "-0.07 万元",
@@ -343,7 +343,7 @@ def test_a_total_right_as_shown_is_no_wrong_part_for_the_grand_total() -> None:
     }
     a = _audit("合计 0.66 万元 1.00 万元", *parts, t, g)
     assert _check(a, "t")[0] == "match"
-    assert _check(a, "g") == ("match", "1.00 万元", "1 万元", "exact")
+    assert _check(a, "g") == ("match", "1.00 万元", "1.00 万元", "exact")
     assert {str(f.kind) for f in a.findings if f.severity != "info"} == set()
 
 
@@ -380,11 +380,11 @@ def test_a_consequence_finding_in_full() -> None:
     # Difference 2/3 − 0.70 = 20/30 − 21/30 = −1/30 = −0.0333… → −0.03; 0.70 keeps its zero.
     parts = [_rounded_third(1, "0.35 万元"), _rounded_third(2, "0.35 万元")]
     a = _parts_and_total(parts, "p1 + p2", "0.70 万元")
-    assert _check(a, "t") == ("match", "0.70 万元", "0.7 万元", "over_stated")
+    assert _check(a, "t") == ("match", "0.70 万元", "0.70 万元", "over_stated")
     f = _finding(a, "t", "consequence")
     assert (
         f["message"]
-        == "本行按分项申报数核对相符；若分项按测算结果计，则为 约0.67 万元（申报 0.70 万元）"
+        == "本行按分项申报数核对相符；若分项按测算结果计，则为约0.67万元（申报0.70万元）"
     )
     assert (f["stated"], f["computed"], f["computed_exact"]) == ("0.70 万元", "0.67 万元", "2/3")
     assert (f["difference"], f["difference_exact"]) == ("-0.03 万元", "-1/30")
@@ -402,7 +402,7 @@ def test_a_sum_mismatch_says_what_the_computed_parts_give() -> None:
     f = _finding(a, "t", "sum_mismatch")
     assert (
         f["message"]
-        == "按各分项申报数计算为 0.7 万元，申报 0.72 万元（分项按测算结果计则为 约0.67 万元）"
+        == "按各分项申报数计算为0.70万元，申报0.72万元（分项按测算结果计则为约0.67万元）"
     )
     assert (f["difference"], f["substituted"]) == ("-0.02 万元", "0.35万元 + 0.35万元")
 
@@ -416,7 +416,7 @@ def test_a_sum_mismatch_whose_computed_parts_agree_blames_the_stated_parts() -> 
     a = _parts_and_total(parts, "p1 + p2", "0.66 万元")
     f = _finding(a, "t", "sum_mismatch")
     assert f["message"] == (
-        "按各分项申报数计算为 0.666 万元，申报 0.66 万元"
+        "按各分项申报数计算为0.666万元，申报0.66万元"
         "（各分项按测算结果计则与申报数相符，差异在分项的申报数）"
     )
 
@@ -436,7 +436,7 @@ def test_a_plain_value_with_a_stated_amount_is_reconciled() -> None:
     line = {"id": "a", "label": "甲", "value": "5 元", "stated": {"value": "6 元", "quote": ["甲"]}}
     f = _finding(_audit("甲", line), "a", "mismatch")
     assert (f["message"], f["formula"], f["substituted"]) == (
-        "按测算依据计算为 5 元，申报 6 元",
+        "按测算依据计算为5元，申报6元",
         None,
         None,
     )
@@ -559,8 +559,8 @@ def test_a_tail_difference_in_a_unit_that_does_not_terminate() -> None:
     a = _parts_and_total(parts, "p1 + p2", "1333.34 平方米", unit="平方米")
     f = _finding(a, "t", "rounding_difference")
     assert f["message"] == (
-        "按各分项申报数计算为 约1333.33 平方米，申报 1333.34 平方米；"
-        "差额不超过 2 个分项各自四舍五入可能造成的 约0.0067 平方米，系尾差"
+        "按各分项申报数计算为约1333.33平方米，申报1333.34平方米；"
+        "差额不超过 2 个分项各自四舍五入可能造成的约0.0067平方米，系尾差"
     )
     assert (f["computed"], f["computed_exact"]) == ("1333.33 平方米", "4000/3")
     assert (f["difference"], f["difference_exact"]) == ("-0.01 平方米", "-1/150")
@@ -676,7 +676,7 @@ def test_a_written_expression_on_a_plain_value_line_is_checked() -> None:
     a = _audit(source, line)
     assert a.result["a"].written == (Decimal(102),)
     f = _finding(a, "a", "written_expression")
-    assert f["message"] == "表上算式 100-20*90%+20 按原样计算得 102 万元，表上写 93 万元"
+    assert f["message"] == "表上算式 100-20*90%+20 按原样计算得102万元，表上写93万元"
 
 
 @pytest.mark.parametrize(

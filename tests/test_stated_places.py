@@ -55,9 +55,9 @@ def test_the_one_place_that_differs_is_reported_with_its_quote(tmp_path: Path) -
     assert len(errors) == 1
     (f,) = errors
     assert (f.line_id, str(f.kind)) == ("total", "sum_mismatch")
-    assert (f.stated, f.computed, f.difference) == ("160.00 万元", "150 万元", "-10 万元")
+    assert (f.stated, f.computed, f.difference) == ("160.00 万元", "150.00 万元", "-10 万元")
     assert f.quotes == ("财政拨款合计 160.00万元",)
-    assert f.message.startswith("第3处申报数 160.00 万元（原文“财政拨款合计 160.00万元”）")
+    assert f.message.startswith("第3处申报数160.00万元（原文“财政拨款合计 160.00万元”）")
     # Each place is a stated amount of its own: 2 match, 1 does not; rent and fee unverifiable.
     s = audit.summary()
     assert (s["match"], s["mismatch"], s["unverifiable"]) == (2, 1, 2)
@@ -76,7 +76,7 @@ def test_a_first_place_that_differs_is_the_ordinary_finding(tmp_path: Path) -> N
     audit = cesuan.audit(_case(tmp_path, CASE.replace(block, third + second + first)))
     (f,) = [f for f in audit.findings if f.severity == "error"]
     assert (f.stated, f.difference) == ("160.00 万元", "-10 万元")
-    assert f.message == "按各分项申报数计算为 150 万元，申报 160.00 万元"
+    assert f.message == "按各分项申报数计算为150.00万元，申报160.00万元"
 
 
 def test_every_place_s_quote_is_checked_against_the_source(tmp_path: Path) -> None:
@@ -108,7 +108,7 @@ def test_a_stated_only_line_printed_twice_differently_is_found() -> None:
     audit = cesuan.audit(case)
     (f,) = [f for f in audit.findings if f.severity == "error"]
     assert (f.stated, f.computed, f.difference) == ("32 万元", "30 万元", "-2 万元")
-    assert f.message == "第2处申报数 32 万元：与第1处申报数 30 万元 不符"
+    assert f.message == "第2处申报数32万元：与第1处申报数30万元不符"
 
 
 def test_the_single_form_still_works_and_a_list_of_one_is_the_same() -> None:

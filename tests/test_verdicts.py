@@ -43,7 +43,7 @@ def test_round_to_units_against_28_41_is_a_mismatch_and_nothing_else() -> None:
     assert per.over_stated == Decimal(28)
     assert _kinds(audit, "error", "warning") == {("per", "mismatch")}
     (finding,) = [f for f in audit.findings if f.severity == "error"]
-    assert finding.computed == "28 元/个"
+    assert finding.computed == "28.00 元/个"  # to the stated 28.41's places
     assert finding.difference == "-0.41 元/个"  # 28 − 28.41
     assert not [f for f in audit.findings if f.kind == "consequence"]
 

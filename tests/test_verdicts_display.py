@@ -111,17 +111,21 @@ def test_a_value_that_does_not_terminate_is_rounded_with_its_fraction_kept() -> 
     # 1/3 万元/人 to the stated 2 places: 0.33; 1/3 − 0.34 = 100/300 − 102/300 = −1/150 → −0.01
     assert (f["computed"], f["computed_exact"]) == ("0.33 万元/人", "1/3")
     assert (f["difference"], f["difference_exact"]) == ("-0.01 万元/人", "-1/150")
-    assert "约0.33 万元/人" in f["message"]
+    assert "约0.33万元/人" in f["message"]
     (line,) = [ln for ln in data["cases"][0]["lines"] if ln["line_id"] == "per"]
     assert (line["value"], line["value_exact"]) == ("0.33 万元/人", "1/3")
-    assert "约0.33 万元/人" in text
-    assert "约0.33 万元/人" in md_filed
+    assert "约0.33万元/人" in text
+    assert "约0.33万元/人" in md_filed
 
 
 def test_an_exact_value_has_no_exact_field() -> None:
     data, *_ = _outputs(VERDICTS[[p.name for p in VERDICTS].index("round0.yaml")])
     (f,) = [f for f in data["cases"][0]["findings"] if f["severity"] == "error"]
-    assert (f["computed"], f["computed_exact"], f["difference_exact"]) == ("28 元/个", None, None)
+    assert (f["computed"], f["computed_exact"], f["difference_exact"]) == (
+        "28.00 元/个",
+        None,
+        None,
+    )
 
 
 def _thirds_total(total: str) -> dict[str, Any]:
@@ -202,5 +206,5 @@ def test_stated_amounts_are_shown_as_written() -> None:
     # 500000 / 17600 = 28.409… → 28.41 at 2 places ≠ 28.40: a mismatch, stated as written
     (f,) = [f for f in audit.findings if f.severity == "error"]
     assert f.stated == "28.40 元/个"
-    assert "申报 28.40 元/个" in f.message
+    assert "申报28.40元/个" in f.message
     assert {c.line_id: c.stated for c in audit.checks}["per"] == "28.40 元/个"

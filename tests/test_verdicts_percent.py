@@ -48,16 +48,16 @@ def test_a_rate_is_written_in_percent_in_every_audit_output() -> None:
     assert (f["stated"], f["computed"], f["difference"]) == ("85.30%", "85.37%", "0.07 个百分点")
     # The exact values stay ratios, in the finding's unit (none): 35/41 and 27/41000.
     assert (f["computed_exact"], f["difference_exact"], f["unit"]) == ("35/41", "27/41000", "")
-    assert f["message"] == "按各分项申报数计算为 约85.37%，申报 85.30%"
+    assert f["message"] == "按各分项申报数计算为约85.37%，申报85.30%"
     lines = {ln["line_id"]: ln for ln in data["cases"][0]["lines"]}
     assert (lines["rate"]["stated"], lines["rate"]["value"]) == ("85.30%", "85.37%")
-    assert (lines["quarter"]["stated"], lines["quarter"]["value"]) == ("25.00%", "25%")
+    assert (lines["quarter"]["stated"], lines["quarter"]["value"]) == ("25.00%", "25.00%")
     text = report.audit_text(data, [])
     md_old = report.audit_markdown(data)
     md_filed = render_markdown(doc)
     html = render_html(doc, {})
     for out in (text, md_old, md_filed, html):
-        for shown in ("85.37%", "85.30%", "0.07 个百分点"):
+        for shown in ("85.37%", "85.30%", "0.07个百分点"):
             assert shown in out, (shown, out)
         for ratio in ("0.8537", "0.853", "0.0007"):
             assert ratio not in out, (ratio, out)

@@ -23,6 +23,7 @@ from typing import Any
 
 from cesuan import exact
 from cesuan.errors import CesuanError, ErrorKind
+from cesuan.figures import said
 from cesuan.materiality import (
     WAN,
     Materiality,
@@ -323,10 +324,15 @@ def _sum_at_issue(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def _besides(other: Sequence[str]) -> list[str]:
     """The sums in other units as an auditor words them: quantities (数量 62.01 米) apart from
-    rates, whose differences are percentage points (比率差额 0.07 个百分点), not a 数量."""
+    rates, whose differences are percentage points (比率差额0.07个百分点), not a 数量; the amounts
+    as forms write them (figures.said)."""
     rates = [t for t in other if t.endswith("百分点")]
     counts = [t for t in other if t not in rates]
-    return [f"{word} {'、'.join(ts)}" for word, ts in (("数量", counts), ("比率差额", rates)) if ts]
+    return [
+        word + "、".join(map(said, ts))
+        for word, ts in (("数量", counts), ("比率差额", rates))
+        if ts
+    ]
 
 
 def _opinion(forms: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -343,7 +349,7 @@ def _opinion(forms: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         first += "未发现计算结果与申报数不符之处。"
     else:
         first += (
-            f"发现 {len(per)} 张申报表共 {total['amounts']} 处数额不符，涉及金额 {total['money']}"
+            f"发现 {len(per)} 张申报表共 {total['amounts']} 处数额不符，涉及金额{said(total['money'])}"
             f"（各处差额绝对值之和；受其影响的合计数不重复计算）"
             + "".join(f"，另涉及{x}" for x in _besides(total["other"]))
             + "。"
@@ -351,7 +357,7 @@ def _opinion(forms: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     lines = [first]
     for p in per:
         lines.append(
-            f"{p['title']}：{p['amounts']} 处，涉及金额 {p['money']}"
+            f"{p['title']}：{p['amounts']} 处，涉及金额{said(p['money'])}"
             + "".join(f"、{x}" for x in _besides(p["other"]))
             + "。"
         )

@@ -23,8 +23,8 @@ from cesuan import exact
 from cesuan.bounds import Bound
 from cesuan.errors import CesuanError, ErrorKind
 from cesuan.expr.interval import Interval
+from cesuan.figures import amount, q, said
 from cesuan.findings import Kind
-from cesuan.intervals import amount_text
 from cesuan.units import Unit
 
 if TYPE_CHECKING:
@@ -89,26 +89,33 @@ def _one_sided(b: Bound, unit: Unit) -> tuple[Fraction | None, Fraction | None]:
     return lo, hi
 
 
-def difference(v: Verdict, unit: Unit, places: int) -> str | None:
-    """computed − stated (the bound's end, or the stated amount) of a violation."""
+def difference(
+    v: Verdict, unit: Unit, places: int, pct: bool = False
+) -> tuple[str | None, str | None]:
+    """computed − stated (the bound's end, or the stated amount) of a violation, as a point
+    finding's difference field: the text (on a rate, `pct`, in 个百分点) and its exact p/q
+    where it does not terminate."""
     if v.end is None or v.value is None:
-        return None
-    return amount_text(v.value - v.end, unit, places)
+        return None, None
+    return amount(v.value - v.end, unit, places, "百分点" if pct else "")
 
 
-def message(v: Verdict, written: str, shown: str, unit: Unit, places: int) -> str:
-    """The sentence of a bound finding, with its arithmetic."""
+def message(
+    v: Verdict, written: str, shown: str, unit: Unit, places: int, pct: bool = False
+) -> str:
+    """The sentence of a bound finding, with its arithmetic (on a rate the gap in 个百分点)."""
+    shown, written = said(shown), said(written)
     if v.status == "undecided":
-        return f"计算结果为 {shown}，申报 {written}：一部分在界内、一部分在界外，无法确定"
+        return f"计算结果为{shown}，申报{written}：一部分在界内、一部分在界外，无法确定"
     assert v.end is not None
     assert v.value is not None
-    gap = amount_text(abs(v.value - v.end), unit, places)
+    gap = q(abs(v.value - v.end), unit, places, "百分点" if pct else "")
     if v.kind == Kind.OVER_CEILING:
-        return f"计算结果为 {shown}，超过上限（申报 {written}），超出 {gap}"
+        return f"计算结果为{shown}，超过上限（申报{written}），超出{gap}"
     if v.kind == Kind.UNDER_FLOOR:
-        return f"计算结果为 {shown}，低于下限（申报 {written}），差 {gap}"
+        return f"计算结果为{shown}，低于下限（申报{written}），差{gap}"
     side = "上端" if v.end > v.value else "下端"
-    return f"按输入的界限计算，本行为 {shown}，申报 {written} 不在其中（距{side} {gap}）"
+    return f"按输入的界限计算，本行为{shown}，申报{written}不在其中（距{side}{gap}）"
 
 
 def refuse_bounds(result: Result, what: str, hint: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from cesuan import exact
 from cesuan.auditstate import AuditState, adds_parts
 from cesuan.evaluation import LineResult
-from cesuan.figures import Pct, amount
+from cesuan.figures import Pct, amount, said
 from cesuan.figures import amounts as _amounts
 from cesuan.figures import q as _q
 from cesuan.figures import written as _written
@@ -62,20 +62,20 @@ def _place(st: AuditState, r: LineResult, j: int, q: Quantity, places: int, also
     if p.how == "stated":
         first = p.stated.unit.convert(p.stated.magnitude, q.unit)
         reading, value, status = None, first, compare(first, q, places)
-        what = f"与第1处申报数 {_written(p.stated, p.stated_places, pct)} 不符"
+        what = f"与第1处申报数{said(_written(p.stated, p.stated_places, pct))}不符"
     else:
         reading, value, status = best_of(readings(st, r, q.unit), q, places)
-        what = f"{READING_ZH[reading] if p.refs else '按测算依据计算'}为 {_q(value, q.unit, places, c)}"
+        what = f"{READING_ZH[reading] if p.refs else '按测算依据计算'}为{_q(value, q.unit, places, c, pad=True)}"
     written = _written(q, places, pct)
-    shown = None if reading is None else amount(value, q.unit, places, c)[0]
+    shown = None if reading is None else amount(value, q.unit, places, c, pad=True)[0]
     st.checks.append(Check(p.id, p.line.label, status, written, shown, reading))
     if status == "mismatch":
         st.add(
             "sum_mismatch" if adds_parts(p) else "mismatch",
             r,
-            f"{where} {written}（原文“{'”“'.join(also.quote)}”）：{what}"
+            f"{where}{said(written)}（原文“{'”“'.join(also.quote)}”）：{what}"
             if also.quote
-            else f"{where} {written}：{what}",
+            else f"{where}{said(written)}：{what}",
             **_amounts(value, q, places, pct),
             formula=p.formula.text if p.formula else None,
             substituted=st.substituted(r, reading),

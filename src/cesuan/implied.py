@@ -22,6 +22,7 @@ from typing import Any
 from cesuan import exact
 from cesuan.evaluation import LineResult
 from cesuan.expr.symbolic import typed_to_sympy
+from cesuan.figures import said
 from cesuan.quantity import Quantity
 
 __all__ = ["Implied", "implied_inputs", "implied_text"]
@@ -143,17 +144,18 @@ def implied_text(stated: str, implied: list[dict[str, Any]]) -> str:
         if i["needed"] is None:
             parts.append(f"{i['label']}无法反推（{i['reason']}）")
             continue
-        ratio = "" if i["ratio"] is None else f"，为所用 {i['used']} 的{_shown(i['ratio'])} 倍"
+        ratio = "" if i["ratio"] is None else f"，为所用{said(i['used'])}的{_shown(i['ratio'])}倍"
         gap = " " if i["label"][-1:].isascii() else ""  # "months 需", "面积需"
         parts.append(f"{i['label']}{gap}需{_shown(i['needed'])}{ratio}")
-    return f"表中 {stated} 相当于（只改一项）：" + "；".join(parts)
+    return f"表中{said(stated)}相当于（只改一项）：" + "；".join(parts)
 
 
 def _shown(text: str) -> str:
-    """'p/q' (a non-terminating exact value) → '约 1.046'; a terminating one → ' 313750'."""
+    """'p/q' (a non-terminating exact value) → '约1.046'; a terminating one → '313750': amounts
+    as the forms write them (figures.said)."""
     number, _, unit = text.partition(" ")
     p, slash, q = number.partition("/")
     if not slash or not (p.lstrip("-").isdigit() and q.isdigit()):
-        return f" {text}"
+        return said(text)
     rounded = exact.format_exact(exact.round_half_up(Fraction(int(p), int(q)), 3))
-    return f"约 {rounded}" + (f" {unit}" if unit else "")
+    return said(f"约{rounded}" + (f" {unit}" if unit else ""))

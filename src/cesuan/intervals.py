@@ -59,15 +59,20 @@ def line_interval(
     )
 
 
-def range_text(iv: Interval, unit: Unit, places: int | None = None) -> str:
+def range_text(iv: Interval, unit: Unit, places: int | None = None, percent: bool = False) -> str:
     """A computed range as forms write one (cesuan.bounds.range_words, the one way): a point as
-    an amount, else 不超过/不低于/至.
+    an amount, else 不超过/不低于/至. `percent`: a rate the form writes in percent, a point
+    too (70%, never 0.7); `places` then still counts in the ratio, as a stated amount's do.
 
     >>> from cesuan.units import parse_unit
     >>> u = parse_unit("万元")
     >>> range_text(Interval(Fraction(4000), None), u), range_text(Interval(Fraction(0), Fraction(30)), u)
     ('不低于4000万元', '不超过30万元')
     """
+    if percent:
+        return range_words(
+            iv.lo, iv.hi, unit, None if places is None else max(0, places - 2), percent=True
+        )
     if iv.lo is not None and iv.lo == iv.hi:
         # One value: written as the audit writes amounts (32.5 万元), a field its schema types.
         return amount_text(iv.lo, unit, places)

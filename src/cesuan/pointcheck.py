@@ -22,7 +22,7 @@ from cesuan import exact
 from cesuan.auditstate import AuditState, adds_parts
 from cesuan.errors import CesuanError
 from cesuan.evaluation import LineResult
-from cesuan.figures import Pct, amount, percent_line
+from cesuan.figures import Pct, amount, percent_line, said
 from cesuan.figures import amounts as _amounts
 from cesuan.figures import q as _q
 from cesuan.figures import written as _written
@@ -75,7 +75,10 @@ def check_point(
     reading, checked, status = best
     if status == "mismatch" and explained_by_rounding(st, r, stated, places, quotes):
         return
-    written, shown = _written(stated, places, pct), amount(checked, stated.unit, places, c)[0]
+    written, shown = (
+        _written(stated, places, pct),
+        amount(checked, stated.unit, places, c, pad=True)[0],
+    )
     at: Reading | None = reading if p.refs else None
     st.checks.append(Check(p.id, p.line.label, status, written, shown, at))
     if status != "match":
@@ -126,14 +129,14 @@ def _mismatch(
     also = ""
     if reading != full_reading and full_value != checked:
         also = (
-            f"（分项按测算结果计则为 {_q(full_value, stated.unit, places, c)}）"
+            f"（分项按测算结果计则为{_q(full_value, stated.unit, places, c, pad=True)}）"
             if full_status == "mismatch"
             else "（各分项按测算结果计则与申报数相符，差异在分项的申报数）"
         )
     st.add(
         "sum_mismatch" if adds_parts(p) else "mismatch",
         r,
-        f"{what}为 {_q(checked, stated.unit, places, c)}，申报 {_written(stated, places, pct)}{also}",
+        f"{what}为{_q(checked, stated.unit, places, c, pad=True)}，申报{said(_written(stated, places, pct))}{also}",
         **_amounts(checked, stated, places, pct),
         substituted=st.substituted(r, reading),
         reading=reading if p.refs else None,
@@ -160,8 +163,8 @@ def _consequence(
         "consequence",
         r,
         # Only the over-stated reading can match here (the computed ones do not).
-        f"本行按分项申报数核对相符；若分项按测算结果计，则为 "
-        f"{_q(full_value, stated.unit, places, c)}（申报 {_written(stated, places, pct)}）",
+        f"本行按分项申报数核对相符；若分项按测算结果计，则为"
+        f"{_q(full_value, stated.unit, places, c, pad=True)}（申报{said(_written(stated, places, pct))}）",
         **_amounts(full_value, stated, places, pct),
         substituted=st.substituted(r, full_reading),
         caused_by=causes,

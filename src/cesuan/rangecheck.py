@@ -19,8 +19,9 @@ from typing import cast
 from cesuan import exact
 from cesuan.auditstate import AuditState
 from cesuan.boundcheck import difference, judge, message
-from cesuan.evaluation import LineResult
+from cesuan.evaluation import LineResult, Result
 from cesuan.expr.interval import Interval
+from cesuan.figures import percent_line
 from cesuan.figures import written as _written
 from cesuan.findings import Check, Reading
 from cesuan.intervals import range_text
@@ -32,14 +33,16 @@ __all__ = ["check_range", "point_over_stated"]
 _RANK = {"within_bound": 0, "undecided": 1, "mismatch": 2}
 
 
-def point_over_stated(st: AuditState, r: LineResult) -> bool:
+def point_over_stated(result: Result, r: LineResult) -> bool:
     """Whether a line with a range is a single value over its parts' stated amounts: no
-    bound of its own, and every part with a range states an amount (not a bound)."""
+    bound of its own, and every part with a range states an amount (not a bound). Where it is
+    not, its value over the stated parts is a range too (a part's stated bound read at one
+    end), never one number to show."""
     p = r.planned
     if p.bounds or p.given_bound or p.stated_bound or r.over_stated is None:
         return False
     return all(
-        (q := st.result[ref]).interval is None
+        (q := result[ref]).interval is None
         or (q.planned.stated is not None and q.planned.stated_bound is None)
         for ref in p.refs
     )
@@ -63,8 +66,10 @@ def check_range(
     s = exact.to_fraction(stated.magnitude)
     verdicts = [(k, iv, judge(iv, bound, s, unit, places)) for k, iv in _readings(st, r, unit)]
     reading, iv, v = min(verdicts, key=lambda x: _RANK[x[2].status])
-    written = bound.zh() if bound else _written(stated, places)
-    shown = range_text(iv, unit, places)
+    # A rate the form writes in percent reads in percent here too, as in a point finding.
+    pct = percent_line(p) and unit.dimensionless
+    written = bound.zh() if bound else _written(stated, places, pct)
+    shown = range_text(iv, unit, places, percent=pct)
     at = reading if p.refs else None
     st.checks.append(Check(p.id, p.line.label, v.status, written, shown, at))
     if v.kind is None:
@@ -73,13 +78,15 @@ def check_range(
     if v.status == "mismatch":
         st.mismatched.add(p.id)
     where = f"第{place[0]}处申报数：" if place else ""
+    diff, diff_exact = difference(v, unit, places, pct)
     st.add(
         v.kind.value,
         r,
-        where + message(v, written, shown, unit, places),
+        where + message(v, written, shown, unit, places, pct),
         stated=bound.text if bound else written,
         computed=shown,
-        difference=difference(v, unit, places),
+        difference=diff,
+        difference_exact=diff_exact,
         unit=unit.text,
         formula=p.formula.text if p.formula else None,
         substituted=st.substituted(r, reading),

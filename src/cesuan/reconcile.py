@@ -23,7 +23,7 @@ from typing import Any
 from cesuan import exact
 from cesuan.auditstate import AuditState
 from cesuan.evaluation import LineResult, Result
-from cesuan.figures import amount, percent_line
+from cesuan.figures import amount, percent_line, said
 from cesuan.figures import amounts as _amounts
 from cesuan.figures import q as _q
 from cesuan.figures import written as _written
@@ -78,7 +78,7 @@ def _line(st: AuditState, r: LineResult) -> None:
     if p.how == "stated":
         _stated_only(st, r, stated, written, quotes)
         return
-    if r.interval is not None and point_over_stated(st, r):
+    if r.interval is not None and point_over_stated(st.result, r):
         # Its ranges come only from parts that state an amount: over those it is one value.
         assert r.over_stated is not None
         r = replace(r, shown=r.over_stated, over_shown=None, interval=None)
@@ -138,8 +138,8 @@ def _written_expression(st: AuditState, r: LineResult, w: Any, v: exact.Num, pct
         st.add(
             "written_expression",
             r,
-            f"表上算式 {w.expr} 按原样计算得 {_q(value, w.result.unit, w.places, '%' if pct else '')}，"
-            f"表上写 {_written(w.result, w.places, pct)}",
+            f"表上算式 {w.expr} 按原样计算得{_q(value, w.result.unit, w.places, '%' if pct else '', pad=True)}，"
+            f"表上写{said(_written(w.result, w.places, pct))}",
             **_amounts(value, w.result, w.places, pct),
             formula=w.expr,
             substituted=f"{w.expr} = {_q(value, _ONE, w.places)}",

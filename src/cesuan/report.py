@@ -22,8 +22,11 @@ from cesuan.display import case_places, is_percent, line_places
 from cesuan.escaping import escape
 from cesuan.evaluation import LineResult, Result
 from cesuan.figures import amount as amount_text
+from cesuan.figures import said
 from cesuan.implied import implied_inputs, implied_text
+from cesuan.intervals import range_text
 from cesuan.provenance import engine_version
+from cesuan.rangecheck import point_over_stated
 from cesuan.reconcile import KIND_ZH, SEVERITY, Audit
 
 __all__ = [
@@ -158,8 +161,17 @@ def audit_case(a: Audit) -> dict[str, Any]:
         over_stated, over_exact = (
             (None, None) if r.over_stated is None else _amount(r.over_stated, r)
         )
+        rng = None
         if c.status == "unverifiable" or r.interval is not None:
             value, value_exact = None, None  # a range is not one value: see `range`
+        if r.interval is not None:
+            rng = c.computed
+            if point_over_stated(result, r):
+                # The audit read it as one value over its parts' stated amounts (that value
+                # is what it checked); `range` keeps the range its computed parts give.
+                rng = range_text(r.interval, r.unit)
+            else:  # over a part's stated bound it is a range too, never one number
+                over_stated, over_exact = None, None
         lines.append(
             {
                 "line_id": c.line_id,
@@ -175,7 +187,7 @@ def audit_case(a: Audit) -> dict[str, Any]:
                 # line's places, cesuan.display.line_places, else figures.DEFAULT_PLACES).
                 "value_exact": value_exact,
                 "value_over_stated_parts_exact": over_exact,
-                "range": c.computed if r.interval is not None else None,
+                "range": rng,
             }
         )
     return {
@@ -203,11 +215,14 @@ def _with_implied(f: dict[str, Any], result: Result) -> dict[str, Any]:
 
 
 def _amount(x: Any, r: Any) -> tuple[str, str | None]:
-    """An amount in the line's unit, as reconcile writes amounts (never a raw fraction)."""
+    """An amount in the line's unit, as reconcile writes amounts (never a raw fraction); beside
+    a stated amount to at least its places (87.80%, not 87.8%)."""
     places = line_places(r)
     if places is not None and is_percent(r):
         places += 2  # line_places counts in percent; the value is a plain ratio
-    return amount_text(x, r.unit, places, "%" if is_percent(r) else "")
+    p = r.planned
+    pad = p.stated is not None and p.stated_bound is None
+    return amount_text(x, r.unit, places, "%" if is_percent(r) else "", pad=pad)
 
 
 # ── calc and explain ─────────────────────────────────────────────────────────────────────────
@@ -325,7 +340,7 @@ def _finding_lines(f: Mapping[str, Any]) -> list[str]:
     details = _details(f, clean, "说明")
     if f["difference"]:  # right after the arithmetic it comes from
         at = 1 if details and details[0][0] == "算式" else 0
-        details.insert(at, ("差额", f"{f['difference']}（计算 − 申报）"))
+        details.insert(at, ("差额", f"{said(f['difference'])}（计算 − 申报）"))
     return out + [f"    {k}：{v}" for k, v in details]
 
 
@@ -414,7 +429,8 @@ def _finding_markdown(i: int, f: Mapping[str, Any]) -> list[str]:
     ]
     if f["stated"]:
         out.append(
-            f"- 申报：{md(f['stated'])}；计算：{md(f['computed'])}；差额：{md(f['difference'])}"
+            f"- 申报：{md(said(f['stated']))}；计算：{md(said(f['computed']))}；"
+            f"差额：{md(said(f['difference']))}"
         )
     out += [f"- {k}：{v}" for k, v in _details(f, md, "备注")]
     out.append("")

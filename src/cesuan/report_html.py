@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cesuan.auditreport import SUMMARY_NOTE, shown_text
+from cesuan.figures import said
 from cesuan.implied import implied_text
 from cesuan.report_md import section_number
 
@@ -146,11 +147,13 @@ def _summary(rep: Mapping[str, Any]) -> list[str]:
         cells = "".join(f'<td class="n">{r[k]}</td>' for k in _KEYS)
         out.append(
             f'<tr><td><a href="#form-{i}">{esc(r["title"])}</a></td>{cells}'
-            f'<td class="n">{esc(r["money"])}</td></tr>'
+            f'<td class="n">{esc(said(r["money"]))}</td></tr>'
         )
     t = rep["summary"]["total"]
     cells = "".join(f'<td class="n">{t[k]}</td>' for k in _KEYS)
-    out.append(f'<tr class="total"><td>合计</td>{cells}<td class="n">{esc(t["money"])}</td></tr>')
+    out.append(
+        f'<tr class="total"><td>合计</td>{cells}<td class="n">{esc(said(t["money"]))}</td></tr>'
+    )
     out.append(f"</table><p>{esc(SUMMARY_NOTE)}</p>")
     return out
 
@@ -209,9 +212,11 @@ def _rows(e: Mapping[str, Any], spans: Mapping[str, Any]) -> list[str]:
         diff = (
             ""  # bound_undecided: a range across a bound has no one difference
             if e["difference"] is None
-            else f'；差额 <span class="amount">{esc(e["difference"])}</span>（计算 − 申报）'
+            else f'；差额<span class="amount">{esc(said(e["difference"]))}</span>（计算 − 申报）'
         )
-        rows.append(f"<dt>申报</dt><dd>{esc(e['stated'])}；计算 {esc(e['computed'])}{diff}</dd>")
+        rows.append(
+            f"<dt>申报</dt><dd>{esc(said(e['stated']))}；计算{esc(said(e['computed']))}{diff}</dd>"
+        )
     rows.append(f"<dt>说明</dt><dd>{esc(e['message'])}</dd>")
     if e["substituted"]:
         rows.append(f"<dt>算式</dt><dd>{esc(e['substituted'])}</dd>")

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cesuan.auditreport import SUMMARY_NOTE
+from cesuan.figures import said
 from cesuan.implied import implied_text
 from cesuan.report import error_markdown, md
 
@@ -89,10 +90,10 @@ def _summary(rep: Mapping[str, Any]) -> list[str]:
     keys = ("checked", "matched", "unverifiable", "issues", "consequences", "hidden", "notes")
     for r in rep["summary"]["forms"]:
         cells = " | ".join(str(r[k]) for k in keys)
-        out.append(f"| {md(r['title'])} | {cells} | {md(r['money'])} |")
+        out.append(f"| {md(r['title'])} | {cells} | {md(said(r['money']))} |")
     t = rep["summary"]["total"]
     cells = " | ".join(str(t[k]) for k in keys)
-    out.append(f"| **合计** | {cells} | {md(t['money'])} |")
+    out.append(f"| **合计** | {cells} | {md(said(t['money']))} |")
     out += [
         "",
         SUMMARY_NOTE,
@@ -124,10 +125,11 @@ def _form(i: int, form: Mapping[str, Any]) -> list[str]:
 
 
 def _amounts(e: Mapping[str, Any]) -> str:
-    out = f"申报 {md(e['stated'])}；计算 {md(e['computed'])}"
+    # Amounts as the forms write them (figures.said); the JSON keeps its own fields.
+    out = f"申报{md(said(e['stated']))}；计算{md(said(e['computed']))}"
     if e["difference"] is None:  # bound_undecided: a range across a bound has no one difference
         return out
-    return out + f"；差额 {md(e['difference'])}（计算 − 申报）"
+    return out + f"；差额{md(said(e['difference']))}（计算 − 申报）"
 
 
 def _quotes(e: Mapping[str, Any]) -> list[str]:
@@ -178,7 +180,7 @@ def _hidden(entries: Sequence[Mapping[str, Any]]) -> list[str]:
         for x in [e, *e["consequences"]]:
             out.append(
                 f"| {md(x['ref'])} | {md(x['label'])}（{md(x['line_id'])}） | {md(x['kind_zh'])} | "
-                f"{md(x['stated'])} | {md(x['computed'])} | {md(x['difference'])} |"
+                f"{md(said(x['stated']))} | {md(said(x['computed']))} | {md(said(x['difference']))} |"
             )
     return [*out, ""]
 
@@ -186,7 +188,7 @@ def _hidden(entries: Sequence[Mapping[str, Any]]) -> list[str]:
 def _note(e: Mapping[str, Any]) -> list[str]:
     head = f"- {md(e['ref'])}〔{md(e['kind_zh'])}〕{md(e['label'])}（{md(e['line_id'])}）：{md(e['message'])}"
     if e["stated"]:
-        head += f"；申报 {md(e['stated'])}"
+        head += f"；申报{md(said(e['stated']))}"
     out = [head]
     out += [f"  - 原文：{q}" for q in _quotes(e)]
     if e["note"]:

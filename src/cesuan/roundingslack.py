@@ -19,7 +19,7 @@ from fractions import Fraction
 from cesuan import exact
 from cesuan.auditstate import AuditState, adds_parts
 from cesuan.evaluation import LineResult
-from cesuan.figures import Pct, amount, percent_line
+from cesuan.figures import Pct, amount, percent_line, said
 from cesuan.figures import amounts as _amounts
 from cesuan.figures import q as _q
 from cesuan.figures import written as _written
@@ -94,7 +94,7 @@ def _rounding_difference(
             p.line.label,
             "rounded_match",
             _written(stated, places, pct),
-            amount(over, stated.unit, places, c)[0],
+            amount(over, stated.unit, places, c, pad=True)[0],
             "over_stated",
         )
     )
@@ -103,8 +103,8 @@ def _rounding_difference(
     st.add(
         "rounding_difference",
         r,
-        f"{READING_ZH['over_stated']}为 {_q(over, stated.unit, places, c)}，申报 {_written(stated, places, pct)}；"
-        f"差额不超过 {n} 个分项各自四舍五入可能造成的 "
+        f"{READING_ZH['over_stated']}为{_q(over, stated.unit, places, c, pad=True)}，申报{said(_written(stated, places, pct))}；"
+        f"差额不超过 {n} 个分项各自四舍五入可能造成的"
         f"{_q(exact.from_fraction(slack), stated.unit, places + 2, '百分点' if pct else '')}，系尾差",
         **_amounts(over, stated, places, pct),
         formula=p.formula.text if p.formula else None,

@@ -185,7 +185,7 @@ _CHECK = _obj(
         "value": {**_OPT_AMOUNT, "description": "本行按所用各行的计算结果算出的值（本行单位）"},
         "value_over_stated_parts": {
             **_OPT_AMOUNT,
-            "description": "同一公式按所用各行的申报数算出的值；不引用其他行时为 null",
+            "description": "同一公式按所用各行的申报数算出的值；不引用其他行时、或按申报数算出的也是区间（所用的行申报的是界限）时为 null",
         },
         "value_exact": {
             **_OPT_STR,

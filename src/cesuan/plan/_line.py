@@ -124,9 +124,15 @@ def _stated_also(
 
 def _amount(cx: Context, i: int, line: Line, text: str, path: str) -> Quantity | None:
     stated = cx.quantity(text, i, line, path)
-    if stated is not None and stated.unit.dimensionless and "%" not in text:
+    if (
+        stated is not None
+        and stated.unit.dimensionless
+        and not stated.unit.terms
+        and "%" not in text
+    ):
         # Amounts on forms always have a unit; a bare number is almost always a forgotten
-        # 万元, and guessing it would silently change the value by 10⁴.
+        # 万元, and guessing it would silently change the value by 10⁴. A stated 百分点 (the
+        # difference of two rates: 0.07 百分点 = 0.0007, units.txt) names its unit.
         cx.fail(
             CesuanError(
                 ErrorKind.UNTYPED_SCALAR,
