@@ -234,3 +234,25 @@ def test_is_terminating_and_decimal_places() -> None:
     assert exact.decimal_places(Decimal("746")) == 0
     assert exact.decimal_places(Decimal("120.50")) == 2
     assert exact.to_fraction(Decimal("0.1")) == Fraction(1, 10)
+
+
+def test_times_divides_by_the_factors_denominator() -> None:
+    # 3 × 1/2 = 1.5 and 3 × 5/2 = 7.5 (a denominator other than 1 must divide); 3 × 4 = 12.
+    assert exact.times(Decimal("3"), Fraction(1, 2)) == Decimal("1.5")
+    assert exact.times(Decimal("3"), Fraction(5, 2)) == Decimal("7.5")
+    assert exact.times(Decimal("3"), Fraction(4)) == Decimal("12")
+    # 7 × 1/12 does not terminate: a Fraction.
+    assert exact.times(Decimal("7"), Fraction(1, 12)) == Fraction(7, 12)
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 8, 30])
+def test_a_power_of_ten_scaler_moves_only_the_exponent(k: int) -> None:
+    # scaler's docstring: powers of ten only move the decimal point. 1.5 × 10^k keeps the
+    # coefficient 15 (digits 1, 5); multiplying by the integer 10^k would give 15 followed by
+    # k zeros after a '.0' (e.g. 15000.0), digits that grow with every 万元 → 元.
+    f = exact.scaler(Fraction(10) ** k)
+    assert f is not None
+    v = f(Decimal("1.5"))
+    assert v == Decimal(15) * 10 ** (k - 1)
+    assert isinstance(v, Decimal)
+    assert v.as_tuple().digits == (1, 5)

@@ -237,6 +237,40 @@ def test_a_fraction_result_is_counted_by_its_numerator_and_denominator() -> None
     assert cesuan.evaluate(_power(f"3 / ({seven} * k)"))["a"].exact == Fraction(3, 10**59)
 
 
+def test_a_result_in_a_non_decimal_unit_is_counted_in_its_root_unit_too() -> None:
+    # 月 is 年/12: no power of ten, so the value is converted to 年 before its digits are
+    # counted. (10^8)^7 × 10^3 × 12 月 = 1.2·10^60 月 = 10^59 年: 60 digits, kept.
+    seven = "y * y * y * y * y * y * y"
+    r = cesuan.evaluate(_power(f"{seven} * k * 12 月"))["a"]
+    assert r.exact == 12 * 10**59
+    # Ten times as much is 10^60 年: 61 digits, refused.
+    _refused("magnitude", cesuan.evaluate, _power(f"{seven} * k * 120 月"))
+
+
+def test_small_results_are_counted_in_decimal_places_of_the_root_unit() -> None:
+    tiny = "0." + "0" * 29 + "1"  # 1E-30
+    # 1E-30 万元 × 1E-30 × 0.001 = 1E-63 万元 = 1E-59 元: 59 places in 元, kept.
+    line = {
+        "id": "a",
+        "label": "甲",
+        "formula": "x * y * z",
+        "inputs": {"x": f"{tiny} 万元", "y": tiny, "z": "0.001"},
+    }
+    assert cesuan.evaluate(_case(line))["a"].exact == Decimal("1E-63")
+
+
+def test_a_zero_result_is_kept_however_many_places_it_is_written_with() -> None:
+    zero = "0." + "0" * 30  # 0E-30: no significant digit
+    line = {
+        "id": "a",
+        "label": "甲",
+        "formula": "x * y * y",
+        "inputs": {"x": f"{zero} 元", "y": zero},
+    }
+    # 0E-30 × 0E-30 × 0E-30 = 0E-90: zero, not a number with 90 decimal places.
+    assert cesuan.evaluate(_case(line))["a"].exact == 0
+
+
 def test_a_line_result_with_more_than_60_decimal_places_is_refused() -> None:
     tiny = "0." + "0" * 29 + "1"  # 1E-30: one digit, past the leading zeros
     line = {
@@ -278,5 +312,7 @@ def test_a_total_over_its_parts_stated_amounts_is_size_checked_too() -> None:
     assert t.over_stated is None
     assert t.over_stated_error is not None
     assert t.over_stated_error.kind == "magnitude"
+    # The message names the reading that overflowed, not the line's computed value.
+    assert t.over_stated_error.message.startswith("按分项申报数计算的结果超过 60 位数字")
     kinds = {f.kind for f in cesuan.audit(result).findings if f.line_id == "t"}
     assert "not_computable" in kinds, kinds
