@@ -222,3 +222,96 @@ def test_e_a_computed_amount_beside_a_stated_one_has_its_places() -> None:
         "-0.1 个百分点",
     )
     assert f["message"] == "按测算依据计算为87.80%，申报87.90%"
+
+
+def _messages(case: Any) -> list[tuple[str, str, str]]:
+    data = report.audit_case(cesuan.audit(case))
+    return [
+        (f["line_id"], f["kind"], f["message"])
+        for f in data["findings"]
+        if f["kind"] not in ("quote_missing", "unverifiable")
+    ]
+
+
+def test_e_every_message_pads_a_computed_amount_to_the_stated_places() -> None:
+    # Each message that sets a computed amount beside a stated one writes it to the stated
+    # places (2.5 beside 2.60 is 2.50), as the point mismatch above does.
+    # A second place of a line: 2.5 万元 computed, stated 2.50 and 2.60.
+    places = {
+        "case": "t.e",
+        "title": "位数",
+        "lines": [
+            {
+                "id": "p",
+                "label": "甲",
+                "formula": "x * y",
+                "inputs": {"x": "2.5 万元", "y": "1"},
+                "stated": ["2.50 万元", "2.60 万元"],
+            }
+        ],
+    }
+    assert _messages(places) == [("p", "mismatch", "第2处申报数2.60万元：按测算依据计算为2.50万元")]
+    # A total over stated parts 1.20 + 1.30 = 2.5, stated 3.00; the parts as computed give
+    # 1.3 + 1.3 = 2.6, written 2.60.
+    total = {
+        "case": "t.e",
+        "title": "位数",
+        "lines": [
+            {
+                "id": "p",
+                "label": "甲",
+                "formula": "x * y",
+                "inputs": {"x": "1.3 万元", "y": "1"},
+                "stated": "1.20 万元",
+            },
+            {"id": "q", "label": "乙", "stated": "1.30 万元"},
+            {"id": "t", "label": "合计", "formula": "p + q", "stated": "3.00 万元"},
+        ],
+    }
+    assert (
+        "t",
+        "sum_mismatch",
+        "按各分项申报数计算为2.50万元，申报3.00万元（分项按测算结果计则为2.60万元）",
+    ) in _messages(total)
+    # 尾差: 1.25 + 1.25 = 2.5 beside a stated 2.51 is 2.50; two parts of 2 places may be off by
+    # 0.005 each, 0.01 in all, which covers the difference.
+    slack = {
+        "case": "t.e",
+        "title": "位数",
+        "lines": [
+            {"id": "p", "label": "甲", "stated": "1.25 万元"},
+            {"id": "q", "label": "乙", "stated": "1.25 万元"},
+            {"id": "t", "label": "合计", "formula": "p + q", "stated": "2.51 万元"},
+        ],
+    }
+    assert _messages(slack) == [
+        (
+            "t",
+            "rounding_difference",
+            "按各分项申报数计算为2.50万元，申报2.51万元；"
+            "差额不超过 2 个分项各自四舍五入可能造成的0.01万元，系尾差",
+        )
+    ]
+    found = report.audit_case(cesuan.audit(slack))["findings"]
+    tail = next(f for f in found if f["kind"] == "rounding_difference")
+    assert (tail["computed"], tail["stated"]) == ("2.50 万元", "2.51 万元")
+    # The API's check of the line says the same (a library user reads Check.computed).
+    check = next(c for c in cesuan.audit(slack).checks if c.line_id == "t")
+    assert (check.status, check.computed) == ("rounded_match", "2.50 万元")
+    # A written expression 1.2+1.3 = 2.5 万元 beside its stated result 2.60 万元 is 2.50万元.
+    written = {
+        "case": "t.e",
+        "title": "位数",
+        "lines": [
+            {
+                "id": "p",
+                "label": "甲",
+                "formula": "x * y",
+                "inputs": {"x": "2.6 万元", "y": "1"},
+                "stated": "2.60 万元",
+                "written": [{"expr": "1.2+1.3", "unit": "万元", "result": "2.60 万元"}],
+            }
+        ],
+    }
+    msgs = [m for _, kind, m in _messages(written) if kind != "mismatch"]
+    assert any(m.startswith("表上算式 1.2+1.3 按原样计算得2.50万元，") for m in msgs), msgs
