@@ -315,3 +315,25 @@ def test_e_every_message_pads_a_computed_amount_to_the_stated_places() -> None:
     }
     msgs = [m for _, kind, m in _messages(written) if kind != "mismatch"]
     assert any(m.startswith("表上算式 1.2+1.3 按原样计算得2.50万元，") for m in msgs), msgs
+
+
+def test_c_a_bound_stated_in_percentage_points_is_written_in_them() -> None:
+    # 439 万元 ÷ 500 万元 − 80% = 0.878 − 0.8 = 0.078 = 7.8 百分点, over a ceiling of 5 百分点 by
+    # 2.8. The bound is 5 百分点 (0.05), never "500%" (5 read as a ratio).
+    case = {
+        "case": "t.c",
+        "title": "百分点",
+        "lines": [
+            {
+                "id": "r",
+                "label": "执行率差",
+                "formula": "a / b - c",
+                "inputs": {"a": "439 万元", "b": "500 万元", "c": "80%"},
+                "stated": "≤ 5 百分点",
+            }
+        ],
+    }
+    assert _lines(case)["r"]["stated"] == "不超过5百分点"
+    f = _findings(case)["r"]
+    assert f["kind"] == "over_ceiling"
+    assert f["message"] == "计算结果为7.8百分点，超过上限（申报不超过5百分点），超出2.8百分点"

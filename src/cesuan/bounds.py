@@ -160,10 +160,12 @@ def range_words(
 def _end(x: Fraction, unit: Unit, places: int | None, percent: bool | None) -> str:
     """One end: its number (exact, else 约 and rounded to `places` decimals as written, in
     percent for a share) and its unit, without a space."""
-    if unit.dimensionless if percent is None else percent:
+    # A share (a bare ratio) is written in percent; a named dimensionless unit (百分点) keeps
+    # its name, never ×100 again: 5 百分点 is 不超过5百分点, not 不超过500%.
+    if (unit.dimensionless and not unit.text) if percent is None else percent and not unit.text:
         x, word = x * 100, "%"
     else:
-        word = "" if unit.dimensionless else unit.text
+        word = unit.text
     if exact.is_terminating(x):
         text = exact.format_exact(exact.to_decimal(x))
     else:
