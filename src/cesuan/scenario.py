@@ -249,16 +249,8 @@ def _from_standard(spec: dict[str, Any], year: object, s: Setting, line_id: str)
     standard's citation as its source (so the override record says what it replaced)."""
     sid = spec.pop("standard")
     try:
-        std = standard(sid)
         text = str(year) if year is not None else ""
-        if not text.isdigit():
-            raise CesuanError(
-                ErrorKind.STANDARD_NOT_IN_FORCE,
-                f"本案没有写预算年度（year），不能确定标准 {sid} 哪个版本有效",
-                text=sid,
-                hint=f"在案例开头写 year，如 year: 2023；{sid} 的版本：{std.versions_text()}",
-            )
-        version = std.in_force(int(text))
+        version = standard(sid).for_year(int(text) if text.isdigit() else None)
     except CesuanError as e:
         raise e.located(**_where(s, line_id)) from None
     return {**spec, "value": version.value, "source": f"{version.citation()}（标准 {sid}）"}

@@ -157,6 +157,18 @@ class Standard(BaseModel):
         """Every version with its period, for hints: 1.5 万元/年（2022年起）；…"""
         return "；".join(f"{v.value}（{v.period_text()}）" for v in self.versions)
 
+    def for_year(self, year: int | None) -> Version:
+        """The version in force in a case's budget year; a case without a year cannot say which
+        version holds (STANDARD_NOT_IN_FORCE, with the versions as hint)."""
+        if year is None:
+            raise CesuanError(
+                ErrorKind.STANDARD_NOT_IN_FORCE,
+                f"本案没有写预算年度（year），不能确定标准 {self.id} 哪个版本有效",
+                text=self.id,
+                hint=f"在案例开头写 year，如 year: 2023；{self.id} 的版本：{self.versions_text()}",
+            )
+        return self.in_force(year)
+
     def in_force(self, year: int) -> Version:
         """The version in force for the whole budget `year`.
 

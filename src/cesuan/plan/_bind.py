@@ -79,14 +79,7 @@ def bind_standards(
             continue
         try:
             s = standard(inp.standard)
-            if cx.case.year is None:
-                raise CesuanError(
-                    ErrorKind.STANDARD_NOT_IN_FORCE,
-                    f"本案没有写预算年度（year），不能确定标准 {s.id} 哪个版本有效",
-                    text=s.id,
-                    hint=f"在案例开头写 year，如 year: 2023；{s.id} 的版本：{s.versions_text()}",
-                )
-            found[name] = (s, s.in_force(cx.case.year))
+            found[name] = (s, s.for_year(cx.case.year))
         except CesuanError as e:
             cx.fail(e, i, line, f".inputs.{name}.standard")
     if not found:
