@@ -318,3 +318,16 @@ def test_days_and_months_join_by_a_declared_month() -> None:
     r = cesuan.evaluate(_case([line], [{"from": "1 月", "to": "30 天"}]))
     assert str(r["a"].quantity) == "150 元"
     assert "按1月=30天计" in cesuan.explain(_case([line], [{"from": "1 月", "to": "30 天"}]))
+
+
+def test_a_bad_declaration_after_an_unreadable_one_keeps_its_own_position() -> None:
+    # conversions[0] cannot be read (an unknown unit), conversions[1] declares money: its error
+    # must name conversions[1], not the position it has among the readable ones (0).
+    errors = _errors(
+        _case([YOUER], [{"from": "1 货币单位", "to": "1 人"}, {"from": "1 元", "to": "1 人"}])
+    )
+    fields = sorted(e.field or "" for e in errors)
+    assert any(f.startswith("conversions[0]") for f in fields), fields
+    money = [e for e in errors if "元（量纲 元）不是" in e.message]
+    assert money, [e.message for e in errors]
+    assert all((e.field or "").startswith("conversions[1]") for e in money), fields

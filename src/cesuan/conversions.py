@@ -163,14 +163,18 @@ def _entry_error(q: Quantity, text: str, field: str) -> CesuanError | None:
     return None
 
 
-def declare(entries: Sequence[Entry]) -> tuple[Conversions, list[CesuanError]]:
+def declare(
+    entries: Sequence[Entry], indices: Sequence[int] | None = None
+) -> tuple[Conversions, list[CesuanError]]:
     """Check a case's declarations and join the good ones into `Conversions`; the problems,
     each with its `field` set to `conversions[i]` (or `.from`/`.to`), for the caller to locate
-    in the file."""
+    in the file. `indices`: each entry's position in the case's list, where entries that could
+    not be read were left out (by default, their order)."""
     errors: list[CesuanError] = []
     done: list[Declared] = []
     roots: dict[str, _Root] = {}
-    for i, (a, b, ta, tb, note) in enumerate(entries):
+    positions = range(len(entries)) if indices is None else indices
+    for i, (a, b, ta, tb, note) in zip(positions, entries, strict=True):
         bad = [
             e
             for e in (

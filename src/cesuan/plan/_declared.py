@@ -29,7 +29,7 @@ def read_conversions(case: Case, errors: list[CesuanError]) -> Conversions:
     """The case's declarations, checked; problems appended to `errors`, located."""
     if not case.conversions:
         return NONE
-    entries = []
+    entries, indices = [], []
     for i, c in enumerate(case.conversions):
         got: list[Quantity] = []
         for key, text in (("from", c.from_), ("to", c.to)):
@@ -40,7 +40,8 @@ def read_conversions(case: Case, errors: list[CesuanError]) -> Conversions:
                 errors.append(_locate(case, e, path))
         if len(got) == 2:
             entries.append((got[0], got[1], c.from_, c.to, c.note))
-    conv, problems = declare(entries)
+            indices.append(i)
+    conv, problems = declare(entries, indices)
     for problem in problems:
         errors.append(_locate(case, problem, problem.field or "conversions"))
     return conv
