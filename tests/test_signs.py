@@ -238,3 +238,11 @@ def test_a_bound_with_a_negative_end_is_refused_unless_declared() -> None:
     r = cesuan.evaluate({"case": "t", "title": "t", "lines": [declared]})["a"]
     assert r.interval is not None
     assert (r.interval.lo, r.interval.hi) == (-15, 30)
+
+
+def test_a_negative_amount_in_a_further_place_of_stated_is_refused_too() -> None:
+    # `stated` as a list: the second place the form prints is a written value like the first.
+    line = {"id": "a", "label": "甲", "value": "5 万元", "stated": ["5 万元", "-5 万元"]}
+    (e,) = _errors(_case(line))
+    assert (e.kind, e.line_id, e.field) == ("sign", "a", "lines[a].stated[1].value")
+    assert "-5 万元" in e.message

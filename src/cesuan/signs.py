@@ -81,6 +81,8 @@ def _written_values(p: PlannedLine) -> Iterable[tuple[str, Quantity, str]]:
         yield "value", p.given, "value"
     if p.stated is not None:
         yield "stated.value", p.stated, "stated"
+    for j, (q, _) in enumerate(p.stated_also, 1):  # the further places of `stated` (a list)
+        yield f"stated[{j}].value", q, "stated"
     for j, w in enumerate(p.written):
         yield (f"written[{j}].result" if len(p.written) > 1 else "written.result"), w.result, "w"
     # A bound's ends are written values too: -5~10 平方米 writes an area of -5 (cesuan.bounds).
