@@ -252,7 +252,7 @@ def _formula_line(r: LineResult, values: dict[str, str], places: Mapping[str, in
     if fewer:
         return f"{text}，减少{_result(r, places, size=True)}。"
     if natural.dims == p.unit.dims and natural != p.unit and natural.terms:
-        text += f"={_num(_in(r.exact, p.unit, natural), natural)}，即"
+        text += f"={_num(exact.times(r.exact, p.unit.factor_to(natural)), natural)}，即"
     else:
         text += "="
     return f"{text}{_result(r, places)}。"
@@ -285,11 +285,6 @@ def _template_line(r: LineResult, values: dict[str, str], places: Mapping[str, i
             said = "".join(out).rsplit("，", 1)[-1]  # the words of this clause so far
             out.append(values[spec.ref] if spec.ref else _input(r, name, said))
     return f"{_name(r)}：{citation.lead(p.standards)}{''.join(out)}。"
-
-
-def _in(value: exact.Num, frm: Unit, to: Unit) -> exact.Num:
-    f = frm.factor / to.factor
-    return exact.mul(value, Decimal(f.numerator) if f.denominator == 1 else f)
 
 
 def result_text(r: LineResult, places: Mapping[str, int] = UNIT_PLACES) -> str:

@@ -162,7 +162,7 @@ def _end(x: Fraction, unit: Unit, places: int | None, percent: bool | None) -> s
     percent for a share) and its unit, without a space."""
     # A share (a bare ratio) is written in percent; a named dimensionless unit (百分点) keeps
     # its name, never ×100 again: 5 百分点 is 不超过5百分点, not 不超过500%.
-    if (unit.dimensionless and not unit.text) if percent is None else percent and not unit.text:
+    if not unit.text and (unit.dimensionless if percent is None else percent):
         x, word = x * 100, "%"
     else:
         word = unit.text
