@@ -22,6 +22,7 @@ from cesuan import exact
 from cesuan.errors import CesuanError
 from cesuan.evaluation import LineResult, Result
 from cesuan.expr.ast import BinOp, Name, Node
+from cesuan.figures import percent_line
 from cesuan.units import Unit, parse_unit
 
 __all__ = [
@@ -117,11 +118,9 @@ def show(x: exact.Num, places: int | None, *, percent: bool = False) -> Shown:
 
 
 def is_percent(r: LineResult) -> bool:
-    """Whether a line's amounts are shown in percent (a rate the form writes as 52.05%)."""
-    # The same test as the 测算依据 text: a dimensionless line whose stated amount the form
-    # writes with % reads back in percent.
-    ln = r.planned.line
-    return r.unit.dimensionless and ln.stated is not None and "%" in ln.stated.value
+    """Whether a line's amounts are shown in percent (a rate the form writes as 52.05%): the
+    audit's test (figures.percent_line), so the 测算依据 and the audit always agree."""
+    return percent_line(r.planned)
 
 
 def _pow10(f: exact.Num) -> int | None:
