@@ -149,6 +149,11 @@ def override_data(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[
     ({'value': '12 平方米'}, ['面积10平方米'])
     """
     out, _ = _expanded(copy.deepcopy(dict(data)), {})
+    return _override(out, settings)
+
+
+def _override(out: dict[str, Any], settings: Sequence[Setting]) -> dict[str, Any]:
+    """override_data on case data already written out by column (changed in place)."""
     lines = out.get("lines")
     if not isinstance(lines, list) or not settings:
         return out  # nothing to apply, or the loader reports the missing lines
@@ -402,9 +407,9 @@ def apply_overrides(
         return load_case(where)  # the loader says what is wrong with the file
     data, marks = _expanded(data, marks, file)
     try:
-        case = load_case(
-            override_data(data, settings), source_text=source_text, base_dir=Path(where).parent
-        )
+        # Expanded once above (marks follow the expansion); only the overrides are applied here.
+        changed = _override(copy.deepcopy(data), settings)
+        case = load_case(changed, source_text=source_text, base_dir=Path(where).parent)
     except CesuanError as e:
         raise _in_file(e, file, marks, data) from None
     case.attach(file=file, marks=marks, source_text=case.source_text)
