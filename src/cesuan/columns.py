@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from cesuan.charset import normalise
 from cesuan.errors import CesuanError, ErrorKind, nearest_line, raise_all, suggest
 from cesuan.expr.ast import Name, walk
 from cesuan.expr.parser import parse_formula
@@ -174,7 +173,7 @@ def _parsed_names(formula: str) -> tuple[Name, ...]:
     """The names of a formula, in text order; cached by text (the expanded case repeats each
     formula once per column, and a large table repeats the same formula on many rows)."""
     try:
-        tree = parse_formula(normalise(formula, what="公式"))
+        tree = parse_formula(formula)  # it normalises (one-for-one: positions hold)
     except CesuanError:
         return ()  # the planner reports the formula; a line it cannot read uses nothing here
     return tuple(sorted((n for n in walk(tree) if isinstance(n, Name)), key=lambda n: n.pos))
