@@ -23,7 +23,7 @@ from cesuan.figures import Pct, amount, percent_line, said
 from cesuan.figures import amounts as _amounts
 from cesuan.figures import q as _q
 from cesuan.figures import written as _written
-from cesuan.findings import READING_ZH, Check, Status
+from cesuan.findings import READING_ZH, Check
 from cesuan.quantity import Quantity
 
 __all__ = ["explained_by_rounding", "rounding_slack"]
@@ -43,16 +43,14 @@ def rounding_slack(st: AuditState, r: LineResult, stated: Quantity) -> Fraction 
     # no calculation (it may have been rounded). A part computed here has a known exact
     # value, which the exact reading of the total already used: if that reading does
     # not match either, the total is wrong, not rounded (parts of 0.0003 万元 shown as
-    # 0 do not explain a total of 1 万元). A part itself wrong explains nothing.
-    status: dict[str, Status] = {}
-    for c in st.checks:  # a line's first place (its `stated`) is the one a total adds
-        status.setdefault(c.line_id, c.status)
+    # 0 do not explain a total of 1 万元). A part itself wrong explains nothing. (A part
+    # stated with no calculation is exactly one the audit marks `unverifiable`.)
     slack = Fraction(0)
     for ref in p.refs:
         part = st.result[ref].planned
         if part.stated is None or part.stated_places is None:
             return None
-        if status.get(ref) != "unverifiable":
+        if part.how != "stated":
             continue
         half = Fraction(1, 2 * 10**part.stated_places)
         slack += min(own, exact.to_fraction(part.stated.unit.convert(half, stated.unit)))
