@@ -4,6 +4,7 @@ them. Every expected text is worked by hand in a comment."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -337,3 +338,16 @@ def test_c_a_bound_stated_in_percentage_points_is_written_in_them() -> None:
     f = _findings(case)["r"]
     assert f["kind"] == "over_ceiling"
     assert f["message"] == "计算结果为7.8百分点，超过上限（申报不超过5百分点），超出2.8百分点"
+
+
+def test_a_finding_with_no_difference_writes_no_difference_in_markdown() -> None:
+    # [0, 400] 万元 against a ceiling of 300 万元 is partly above, partly below: bound_undecided,
+    # which has no one difference — the Markdown says none rather than an empty "差额：".
+    here = Path(__file__).parent / "bounds" / "count_standard.yaml"
+    data = report.audit_case(cesuan.audit(cesuan.evaluate(here)))
+    undecided = [f for f in data["findings"] if f["kind"] == "bound_undecided"]
+    assert undecided
+    assert undecided[0]["difference"] is None
+    text = report.audit_markdown(report.envelope("audit", [data], []))
+    assert "- 申报：不超过300万元；计算：不超过400万元\n" in text
+    assert not any(line.endswith("差额：") for line in text.splitlines())

@@ -428,10 +428,10 @@ def _finding_markdown(i: int, f: Mapping[str, Any]) -> list[str]:
         f"- 说明：{md(f['message'])}",
     ]
     if f["stated"]:
-        out.append(
-            f"- 申报：{md(said(f['stated']))}；计算：{md(said(f['computed']))}；"
-            f"差额：{md(said(f['difference']))}"
-        )
+        amounts = f"- 申报：{md(said(f['stated']))}；计算：{md(said(f['computed']))}"
+        if f["difference"] is not None:  # bound_undecided: a range across a bound has none
+            amounts += f"；差额：{md(said(f['difference']))}"
+        out.append(amounts)
     out += [f"- {k}：{v}" for k, v in _details(f, md, "备注")]
     out.append("")
     return out
